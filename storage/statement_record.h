@@ -1,0 +1,65 @@
+#pragma once
+// What the ingest path hands to storage for one statement, and what a read
+// gives back. Everything here is already pseudonymized: no field may hold a
+// raw learner identifier or display name (DESIGN.md, privacy rules).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lrs::storage {
+
+enum class AgentRole { kActorOrObject = 0, kRelated = 1 };        // see anonymizer::MentionRole
+enum class ActivityRole { kObject = 0, kRelated = 1 };            // object vs context/sub-statement
+
+struct AgentRef {
+  std::string pseudonym;
+  AgentRole role;
+};
+
+struct ActivityRef {
+  std::string activity_id;
+  ActivityRole role;
+};
+
+// A sealed identity variant (anonymizer/identity_split.h): AES-GCM blob under
+// the learner's data key `key_id`.
+struct SealedIdentity {
+  std::string variant_id;
+  std::string pseudonym;
+  std::string sealed;  // binary
+};
+
+// A learner data key wrapped by the master key. Lives in the key store file,
+// never in the statement database.
+struct WrappedDataKey {
+  std::string pseudonym;
+  std::string master_key_id;
+  std::string wrapped;  // binary: Seal(master key, data key, aad = pseudonym)
+};
+
+struct StatementRecord {
+  std::string id;            // lowercase UUID
+  std::string json;          // pseudonymized statement, without "stored"
+  std::string content_hash;  // keyed digest of the statement as received, for conflict checks
+  std::string verb_id;
+  std::optional<std::string> registration;
+  std::optional<std::string> statement_ref;  // target id when the object is a StatementRef
+  bool is_voiding = false;                   // verb is .../voided with a StatementRef object
+  std::optional<int64_t> timestamp_us;       // the statement's timestamp, if it had one
+  std::vector<AgentRef> agents;
+  std::vector<ActivityRef> activities;
+  std::vector<SealedIdentity> identities;
+};
+
+// A statement as read back.
+struct StoredStatement {
+  int64_t seq = 0;        // insertion sequence: the order of `stored`
+  std::string id;
+  std::string json;       // as written in StatementRecord::json
+  int64_t stored_us = 0;  // microseconds since the Unix epoch, millisecond precision
+  bool voided = false;
+};
+
+}  // namespace lrs::storage

@@ -1,0 +1,92 @@
+#pragma once
+// The single writer (DESIGN.md, Scale): one thread owns the write connections
+// and groups concurrent requests into one transaction (group commit), so full
+// durability (synchronous=FULL) does not cost one disk flush per request.
+//
+// Invariants:
+//  1. A batch (one request) is stored whole or not at all: each batch runs
+//     under its own SAVEPOINT inside the group transaction; a failing batch
+//     is rolled back to its savepoint and the others commit.
+//  2. A future resolves only after COMMIT returned: a 200 means durable.
+//  3. Data keys a batch needs are committed to the key store (its own file)
+//     before the statements that are sealed under them, so no committed
+//     identity is ever without its key (an orphan key after a crash is harmless).
+//  4. `stored` is assigned at commit time, per group, never decreasing, so
+//     insertion sequence order and `stored` order agree (the `more` cursor and
+//     since/until rest on it).
+//  5. Re-submitting a statement whose id is stored with the same content_hash
+//     is a no-op reported as kAlreadyStored; with a different hash the whole
+//     batch fails with 409.
+//
+// Thread safety: Submit may be called from any thread.
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "storage/statement_record.h"
+#include "xapi/result.h"
+
+namespace lrs::storage {
+
+class Database;
+
+struct WriteBatch {
+  std::vector<StatementRecord> statements;
+  std::vector<WrappedDataKey> data_keys;  // keys the batch's identities are sealed under
+};
+
+enum class WriteOutcome { kStored, kAlreadyStored };
+
+struct WriteReceipt {
+  std::vector<WriteOutcome> outcomes;  // one per statement, in order
+  int64_t stored_us = 0;
+};
+
+// The clock the writer stamps `stored` with; microseconds since the epoch.
+using Clock = std::function<int64_t()>;
+int64_t SystemClockMicros();
+
+class StatementWriter {
+ public:
+  // Opens its own connections to both files. Errors: 500.
+  static Result<std::unique_ptr<StatementWriter>> Open(const std::string& statement_db_path,
+                                                       const std::string& key_store_path,
+                                                       Clock clock = SystemClockMicros);
+  ~StatementWriter();  // drains the queue, then stops the thread
+
+  // Errors (the whole batch is rolled back): 409 when an id is stored with a
+  // different content; 400 when a voiding statement targets a voiding
+  // statement (Data 2.3.2); 500 on I/O failure.
+  std::future<Result<WriteReceipt>> Submit(WriteBatch batch);
+
+  // Newest `stored` below which every statement is committed and visible
+  // (X-Experience-API-Consistent-Through): now when idle.
+  int64_t ConsistentThroughMicros() const;
+
+ private:
+  struct Job;
+  StatementWriter() = default;
+  void Run();
+  void CommitGroup(std::vector<Job>& group);
+
+  std::unique_ptr<Database> db_;
+  std::unique_ptr<Database> keys_;
+  Clock clock_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::atomic<bool> busy_{false};
+  std::atomic<int64_t> last_stored_us_{0};
+  std::thread thread_;
+};
+
+}  // namespace lrs::storage
