@@ -1,0 +1,29 @@
+#pragma once
+// Command-line flags: "--name value" or "--name=value", and bare switches.
+// Unknown flags are errors: tools outside the project drive these commands
+// and a typo must fail loudly (exit 2), never be ignored.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "xapi/result.h"
+
+namespace lrs::plugin {
+
+struct CliArgs {
+  std::map<std::string, std::string> values;  // "--listen" -> "127.0.0.1:8080"
+  std::set<std::string> switches;             // "--json", "--help"
+
+  std::optional<std::string> Value(const std::string& name) const;
+  bool Has(const std::string& name) const { return switches.count(name) > 0; }
+};
+
+// `value_flags` take a value, `switch_flags` do not. Errors name the flag.
+Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args,
+                             const std::set<std::string>& value_flags,
+                             const std::set<std::string>& switch_flags);
+
+}  // namespace lrs::plugin

@@ -1,0 +1,93 @@
+#include "plugin/identity_vault.h"
+
+#include "anonymizer/sealer.h"
+
+namespace lrs::plugin {
+namespace {
+
+std::string KeyAad(const std::string& pseudonym) { return "data-key\n" + pseudonym; }
+
+std::string IdentityAad(const std::string& variant_id, const std::string& pseudonym) {
+  return "identity\n" + variant_id + "\n" + pseudonym;
+}
+
+}  // namespace
+
+IdentityVault::IdentityVault(NamedKey master_key, storage::KeyStore& key_store,
+                             std::shared_ptr<anonymizer::RandomSource> random)
+    : master_key_(std::move(master_key)), key_store_(key_store), random_(std::move(random)) {}
+
+Result<const IdentityVault::Entry*> IdentityVault::Find(const std::string& pseudonym,
+                                                        bool create) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = cache_.find(pseudonym); it != cache_.end()) return it->second.get();
+
+  auto stored = key_store_.Find(pseudonym);
+  if (!stored.ok()) return stored.error();
+  auto entry = std::make_unique<Entry>();
+  if (stored->has_value()) {
+    const storage::WrappedDataKey& wrapped = **stored;
+    if (wrapped.master_key_id != master_key_.id) {
+      return MakeError(500, "key store", "", "a data key is wrapped by an unknown master key");
+    }
+    auto key = anonymizer::Open(master_key_.secret, wrapped.wrapped, KeyAad(pseudonym));
+    if (!key.ok()) return key.error();
+    entry->key = std::move(*key);
+    entry->wrapped = wrapped;
+    entry->durable = true;
+  } else if (create) {
+    entry->key = random_->Bytes(anonymizer::kSealKeyBytes);
+    entry->wrapped = storage::WrappedDataKey{
+        pseudonym, master_key_.id,
+        anonymizer::Seal(master_key_.secret, entry->key, KeyAad(pseudonym), *random_)};
+  } else {
+    return static_cast<const Entry*>(nullptr);
+  }
+  const Entry* result = entry.get();
+  cache_.emplace(pseudonym, std::move(entry));
+  return result;
+}
+
+Result<IdentityVault::Sealed> IdentityVault::SealVariants(
+    const std::vector<anonymizer::IdentityVariant>& variants) {
+  Sealed sealed;
+  for (const auto& variant : variants) {
+    auto entry = Find(variant.pseudonym, /*create=*/true);
+    if (!entry.ok()) return entry.error();
+    const Entry& e = **entry;
+    sealed.identities.push_back(storage::SealedIdentity{
+        variant.variant_id, variant.pseudonym,
+        anonymizer::Seal(e.key, variant.plaintext,
+                         IdentityAad(variant.variant_id, variant.pseudonym), *random_)});
+    bool durable;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      durable = e.durable;
+    }
+    if (!durable) {
+      bool listed = false;
+      for (const auto& k : sealed.keys_to_store) listed |= k.pseudonym == variant.pseudonym;
+      if (!listed) sealed.keys_to_store.push_back(e.wrapped);
+    }
+  }
+  return sealed;
+}
+
+void IdentityVault::MarkDurable(const std::vector<storage::WrappedDataKey>& keys) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& key : keys) {
+    if (auto it = cache_.find(key.pseudonym); it != cache_.end()) it->second->durable = true;
+  }
+}
+
+Result<std::optional<std::string>> IdentityVault::Open(const storage::SealedIdentity& identity) {
+  auto entry = Find(identity.pseudonym, /*create=*/false);
+  if (!entry.ok()) return entry.error();
+  if (*entry == nullptr) return std::optional<std::string>();
+  auto plaintext = anonymizer::Open((*entry)->key, identity.sealed,
+                                    IdentityAad(identity.variant_id, identity.pseudonym));
+  if (!plaintext.ok()) return plaintext.error();
+  return std::optional<std::string>(std::move(*plaintext));
+}
+
+}  // namespace lrs::plugin

@@ -1,0 +1,67 @@
+#pragma once
+// The identity vault: learner data keys and the sealing of identity variants
+// under them (DESIGN.md, Identity).
+//
+// Invariants:
+//  1. One data key per pseudonym, ever: creation happens under a lock and the
+//     key is cached before anyone else can ask, so two concurrent requests for
+//     a new learner seal under the same key.
+//  2. A key is handed out with its wrapped form until a write that carried it
+//     has committed (MarkDurable); every batch sealed under a not-yet-durable
+//     key carries that key, so whichever batch commits first stores it.
+//  3. Raw data keys exist only in this process's memory; on disk they are
+//     always wrapped by the master key.
+//
+// Thread safety: all methods may be called concurrently.
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "anonymizer/identity_split.h"
+#include "anonymizer/random_source.h"
+#include "plugin/key_file.h"
+#include "storage/key_store.h"
+#include "storage/statement_record.h"
+
+namespace lrs::plugin {
+
+class IdentityVault {
+ public:
+  IdentityVault(NamedKey master_key, storage::KeyStore& key_store,
+                std::shared_ptr<anonymizer::RandomSource> random);
+
+  // Seals each variant under its learner's data key (creating keys as needed)
+  // and lists the wrapped keys the write must carry (invariant 2).
+  struct Sealed {
+    std::vector<storage::SealedIdentity> identities;
+    std::vector<storage::WrappedDataKey> keys_to_store;
+  };
+  Result<Sealed> SealVariants(const std::vector<anonymizer::IdentityVariant>& variants);
+
+  // After a write carrying these keys committed.
+  void MarkDurable(const std::vector<storage::WrappedDataKey>& keys);
+
+  // Opens a sealed identity; nullopt when its key is gone (erased learner).
+  Result<std::optional<std::string>> Open(const storage::SealedIdentity& identity);
+
+ private:
+  struct Entry {
+    std::string key;
+    storage::WrappedDataKey wrapped;
+    bool durable = false;
+  };
+  // Looks up (cache, then key store) or, if `create`, makes the key.
+  Result<const Entry*> Find(const std::string& pseudonym, bool create);
+
+  NamedKey master_key_;
+  storage::KeyStore& key_store_;
+  std::shared_ptr<anonymizer::RandomSource> random_;
+  std::mutex mutex_;
+  std::unordered_map<std::string, std::unique_ptr<Entry>> cache_;
+};
+
+}  // namespace lrs::plugin

@@ -1,0 +1,200 @@
+// lrs: the learning record store program.
+//
+//   lrs serve [--listen 127.0.0.1:8080] [--data DIR] [--manifest FILE]
+//   lrs credentials add --role lms|analyst|admin --name NAME [--data DIR] [--json]
+//
+// Exit status: 0 on success, 2 on a usage or configuration error (with one
+// line on stderr naming it), 1 on any other failure.
+
+#include <signal.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "anonymizer/random_source.h"
+#include "plugin/cli_args.h"
+#include "plugin/credentials.h"
+#include "plugin/http_server.h"
+#include "plugin/key_file.h"
+#include "plugin/lrs_app.h"
+#include "plugin/manifest.h"
+#include "storage/credential_store.h"
+
+namespace lrs::plugin {
+namespace {
+
+constexpr char kUsage[] =
+    "usage: lrs COMMAND [OPTIONS]\n"
+    "\n"
+    "A privacy-first xAPI learning record store.\n"
+    "\n"
+    "commands:\n"
+    "  serve              serve the LRS over HTTP\n"
+    "  credentials add    create an API credential (key and secret)\n"
+    "\n"
+    "Run 'lrs COMMAND --help' for a command's options.\n";
+
+constexpr char kServeUsage[] =
+    "usage: lrs serve [--listen HOST:PORT] [--data DIR] [--manifest FILE]\n"
+    "                 [--max-body-bytes N] [--max-batch N]\n"
+    "\n"
+    "Serves the xAPI endpoint at http://HOST:PORT/xapi until SIGINT or SIGTERM.\n"
+    "\n"
+    "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080)\n"
+    "  --data DIR           data directory (default var/data); the key file defaults\n"
+    "                       to DIR/../keys/lrs.key and is created if missing\n"
+    "  --manifest FILE      data manifest (default manifests/default.json)\n"
+    "  --max-body-bytes N   largest request body accepted (default 10485760)\n"
+    "  --max-batch N        most statements in one request (default 1000)\n";
+
+constexpr char kCredentialsUsage[] =
+    "usage: lrs credentials add --role lms|analyst|admin --name NAME [--data DIR] [--json]\n"
+    "\n"
+    "Creates a credential and prints its key and secret once; only a slow hash\n"
+    "of the secret is stored.\n"
+    "\n"
+    "  --role ROLE      lms (write and read statements), analyst (aggregates only),\n"
+    "                   admin (manages the LRS)\n"
+    "  --name NAME      what the credential is for, e.g. moodle\n"
+    "  --data DIR       data directory (default var/data)\n"
+    "  --manifest FILE  data manifest (default manifests/default.json), for its key file\n"
+    "  --json           print exactly one JSON object {\"key\": ..., \"secret\": ...}\n";
+
+int UsageError(const std::string& message, const char* command) {
+  std::cerr << "lrs: " << message << " (see 'lrs " << command << "--help')\n";
+  return 2;
+}
+
+int ConfigError(const Error& error) {
+  std::cerr << "lrs: " << error.message << "\n";
+  return error.status >= 500 ? 1 : 2;
+}
+
+bool ParseSize(const std::string& text, size_t& out) {
+  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  out = std::stoull(text);
+  return out > 0;
+}
+
+int Serve(const std::vector<std::string>& args) {
+  auto parsed = ParseCliArgs(args, {"--listen", "--data", "--manifest", "--max-body-bytes", "--max-batch"},
+                             {"--help"});
+  if (!parsed.ok()) return UsageError(parsed.error().message, "serve ");
+  if (parsed->Has("--help")) {
+    std::cout << kServeUsage;
+    return 0;
+  }
+  ServerOptions server;
+  std::string listen = parsed->Value("--listen").value_or("127.0.0.1:8080");
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0 ||
+      listen.find_first_not_of("0123456789", colon + 1) != std::string::npos ||
+      colon + 1 == listen.size()) {
+    return UsageError("--listen must be HOST:PORT, got " + listen, "serve ");
+  }
+  server.host = listen.substr(0, colon);
+  server.port = std::stoi(listen.substr(colon + 1));
+  if (server.port <= 0 || server.port > 65535) {
+    return UsageError("--listen port must be 1 to 65535", "serve ");
+  }
+  AppOptions app;
+  app.data_dir = parsed->Value("--data").value_or(app.data_dir);
+  app.manifest_path = parsed->Value("--manifest").value_or(app.manifest_path);
+  app.public_base_url = "http://" + listen;
+  if (auto v = parsed->Value("--max-body-bytes"); v && !ParseSize(*v, server.max_body_bytes)) {
+    return UsageError("--max-body-bytes must be a positive integer", "serve ");
+  }
+  if (auto v = parsed->Value("--max-batch"); v && !ParseSize(*v, app.max_batch)) {
+    return UsageError("--max-batch must be a positive integer", "serve ");
+  }
+
+  // Signals are taken by sigwait below, so block them before any thread starts.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto lrs = LrsApp::Open(app);
+  if (!lrs.ok()) return ConfigError(lrs.error());
+  LrsApp* handler = lrs->get();
+  auto http = HttpServer::Start(
+      server, [handler](HttpRequest& request) { return handler->Handle(request); },
+      &LrsApp::BodyTooLarge);
+  if (!http.ok()) return ConfigError(http.error());
+
+  std::cout << "lrs: listening on http://" << listen << "/xapi" << std::endl;
+  int received = 0;
+  sigwait(&stop_signals, &received);
+  std::cout << "lrs: stopping" << std::endl;
+  http->reset();  // finish requests in flight, then close storage
+  lrs->reset();
+  return 0;
+}
+
+int Credentials(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help") {
+    std::cout << kCredentialsUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] != "add") return UsageError("unknown credentials command " + args[0], "credentials ");
+  auto parsed = ParseCliArgs({args.begin() + 1, args.end()}, {"--role", "--name", "--data", "--manifest"},
+                             {"--json", "--help"});
+  if (!parsed.ok()) return UsageError(parsed.error().message, "credentials ");
+  if (parsed->Has("--help")) {
+    std::cout << kCredentialsUsage;
+    return 0;
+  }
+  auto role = parsed->Value("--role");
+  auto name = parsed->Value("--name");
+  if (!role) return UsageError("--role is required", "credentials ");
+  if (!name) return UsageError("--name is required", "credentials ");
+  if (!IsKnownRole(*role)) return UsageError("--role must be lms, analyst or admin", "credentials ");
+
+  auto manifest = LoadManifest(parsed->Value("--manifest").value_or("manifests/default.json"));
+  if (!manifest.ok()) return ConfigError(manifest.error());
+  DataPaths paths = ResolveDataPaths(parsed->Value("--data").value_or("var/data"),
+                                     manifest->key_file);
+  auto random = anonymizer::SystemRandom();
+  // The key file is made with the first credential, so that a data directory
+  // never exists without the keys that protect it.
+  auto keys = LoadOrCreateKeyFile(paths.key_file, *random);
+  if (!keys.ok()) return ConfigError(keys.error());
+  std::error_code ec;
+  std::filesystem::create_directories(paths.data_dir, ec);
+  auto store = storage::CredentialStore::Open(paths.statement_db);
+  if (!store.ok()) return ConfigError(store.error());
+  auto created = CreateCredential(**store, *role, *name, *random);
+  if (!created.ok()) return ConfigError(created.error());
+
+  if (parsed->Has("--json")) {
+    std::cout << "{\"key\": \"" << created->key << "\", \"secret\": \"" << created->secret
+              << "\"}" << std::endl;
+  } else {
+    std::cout << "role:   " << *role << "\nname:   " << *name << "\nkey:    " << created->key
+              << "\nsecret: " << created->secret
+              << "\n(the secret is shown only now; only its hash is stored)" << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace lrs::plugin
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << lrs::plugin::kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  std::string command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "serve") return lrs::plugin::Serve(rest);
+  if (command == "credentials") return lrs::plugin::Credentials(rest);
+  std::cerr << "lrs: unknown command " << command << " (see 'lrs --help')\n";
+  return 2;
+}

@@ -1,0 +1,229 @@
+#include "plugin/statement_ingest.h"
+
+#include <set>
+
+#include "anonymizer/identity_split.h"
+#include "xapi/statement_comparison.h"
+#include "xapi/timestamp.h"
+#include "xapi/uuid.h"
+#include "xapi/validator.h"
+
+namespace lrs::plugin {
+namespace {
+
+using xapi::JsonAllocator;
+using xapi::JsonValue;
+
+constexpr char kVoidedVerb[] = "http://adlnet.gov/expapi/verbs/voided";
+
+Error WithPath(Error error, const std::string& prefix) {
+  if (error.path.rfind("$", 0) == 0) error.path = prefix + error.path.substr(1);
+  return error;
+}
+
+void SetString(JsonValue& object, const char* name, const std::string& value,
+               JsonAllocator& alloc) {
+  JsonValue v(value.c_str(), static_cast<rapidjson::SizeType>(value.size()), alloc);
+  if (object.HasMember(name)) {
+    object[name] = v;
+  } else {
+    object.AddMember(JsonValue(name, alloc), v, alloc);
+  }
+}
+
+void AddActivity(const JsonValue& activity, storage::ActivityRole role,
+                 std::vector<storage::ActivityRef>& out) {
+  auto id = xapi::StringMember(activity, "id");
+  if (id.empty()) return;
+  for (const auto& existing : out) {
+    if (existing.activity_id == id && existing.role == role) return;
+  }
+  out.push_back({std::string(id), role});
+}
+
+void AddContextActivities(const JsonValue& statement, std::vector<storage::ActivityRef>& out) {
+  const JsonValue* context = xapi::Member(statement, "context");
+  const JsonValue* lists = context ? xapi::Member(*context, "contextActivities") : nullptr;
+  if (lists == nullptr || !lists->IsObject()) return;
+  for (const auto& list : lists->GetObject()) {
+    if (list.value.IsArray()) {
+      for (const auto& a : list.value.GetArray()) AddActivity(a, storage::ActivityRole::kRelated, out);
+    } else {
+      AddActivity(list.value, storage::ActivityRole::kRelated, out);
+    }
+  }
+}
+
+bool IsActivity(const JsonValue& object) {
+  auto type = xapi::StringMember(object, "objectType");
+  return type.empty() || type == "Activity";
+}
+
+}  // namespace
+
+StatementIngest::StatementIngest(IngestOptions options,
+                                 const anonymizer::Pseudonymizer& pseudonymizer,
+                                 IdentityVault& vault, storage::StatementWriter& writer,
+                                 std::shared_ptr<anonymizer::RandomSource> random)
+    : options_(std::move(options)),
+      pseudonymizer_(pseudonymizer),
+      vault_(vault),
+      writer_(writer),
+      random_(std::move(random)) {}
+
+Result<storage::StatementRecord> StatementIngest::Prepare(
+    JsonValue& statement, JsonAllocator& alloc, const Principal& who, xapi::Version version,
+    const std::string& path, std::vector<anonymizer::IdentityVariant>& variants) {
+  if (auto error = xapi::ValidateStatement(statement, xapi::ValidationOptions{version})) {
+    return WithPath(*error, path);
+  }
+  storage::StatementRecord record;
+
+  // id (Data 2.4.1): the LRS assigns one when the client did not.
+  if (auto id = xapi::StringMember(statement, "id"); !id.empty()) {
+    record.id = xapi::NormalizeUuid(id);
+  } else {
+    uint8_t random[16];
+    random_->Fill(random, sizeof random);
+    record.id = xapi::FormatUuidV4(random);
+  }
+  SetString(statement, "id", record.id, alloc);
+
+  // Compared before the LRS changes anything, so a retry of the same
+  // statement matches and a different one under the same id is a conflict.
+  record.content_hash =
+      pseudonymizer_.KeyedDigest("statement", xapi::ComparableForm(statement, version));
+
+  // stored is the LRS's alone (Data 2.4.8), set at commit; authority is the
+  // credential that sent it (Data 2.4.9); version defaults (Data 2.4.10).
+  statement.RemoveMember("stored");
+  JsonValue authority(rapidjson::kObjectType);
+  JsonValue account(rapidjson::kObjectType);
+  account.AddMember("homePage", JsonValue(options_.authority_home_page.c_str(), alloc), alloc);
+  account.AddMember("name", JsonValue(who.key.c_str(), alloc), alloc);
+  authority.AddMember("objectType", "Agent", alloc);
+  authority.AddMember("account", account, alloc);
+  if (statement.HasMember("authority")) {
+    statement["authority"] = authority;
+  } else {
+    statement.AddMember("authority", authority, alloc);
+  }
+  if (!statement.HasMember("version")) {
+    SetString(statement, "version", std::string(xapi::StatementVersion(version)), alloc);
+  }
+  if (auto ts = xapi::StringMember(statement, "timestamp"); !ts.empty()) {
+    record.timestamp_us = xapi::ParseTimestampMicros(ts, version);
+    // 2.0.0 stores and returns timestamps in UTC (DIFFERENCES.md item 4).
+    if (version == xapi::Version::k2_0 && record.timestamp_us) {
+      SetString(statement, "timestamp", xapi::FormatTimestamp(*record.timestamp_us), alloc);
+    }
+  }
+
+  // What queries filter on.
+  record.verb_id = std::string(xapi::StringMember(statement["verb"], "id"));
+  const JsonValue& object = statement["object"];
+  auto object_type = xapi::StringMember(object, "objectType");
+  if (const JsonValue* context = xapi::Member(statement, "context")) {
+    if (auto registration = xapi::StringMember(*context, "registration"); !registration.empty()) {
+      record.registration = xapi::NormalizeUuid(registration);
+    }
+  }
+  if (object_type == "StatementRef") {
+    record.statement_ref = xapi::NormalizeUuid(xapi::StringMember(object, "id"));
+  }
+  if (record.verb_id == kVoidedVerb) {
+    if (!record.statement_ref) {
+      return MakeError(400, "xAPI Data 2.3.2: a voiding statement's object is a StatementRef",
+                       path + ".object", "the object of a voiding statement must be a StatementRef");
+    }
+    record.is_voiding = true;
+  }
+  if (IsActivity(object)) AddActivity(object, storage::ActivityRole::kObject, record.activities);
+  AddContextActivities(statement, record.activities);
+  if (object_type == "SubStatement") {
+    if (const JsonValue* inner = xapi::Member(object, "object"); inner && IsActivity(*inner)) {
+      AddActivity(*inner, storage::ActivityRole::kRelated, record.activities);
+    }
+    AddContextActivities(object, record.activities);
+  }
+
+  // Identities leave the statement here (DESIGN.md, Identity).
+  anonymizer::SplitIdentities split =
+      anonymizer::SplitStatementIdentities(statement, alloc, pseudonymizer_);
+  for (auto& mention : split.mentions) {
+    record.agents.push_back({std::move(mention.pseudonym),
+                             mention.role == anonymizer::MentionRole::kActorOrObject
+                                 ? storage::AgentRole::kActorOrObject
+                                 : storage::AgentRole::kRelated});
+  }
+  for (auto& variant : split.variants) variants.push_back(std::move(variant));
+  record.json = xapi::ToJson(statement);
+  return record;
+}
+
+Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body,
+                                                        const Principal& who,
+                                                        xapi::Version version,
+                                                        const std::optional<std::string>& put_id) {
+  JsonAllocator& alloc = body.GetAllocator();
+  std::vector<JsonValue*> statements;
+  bool is_batch = body.IsArray();
+  if (is_batch && !put_id) {
+    if (body.Size() > options_.max_batch) {
+      return MakeError(413, "batch size limit", "$",
+                       "a batch may hold at most " + std::to_string(options_.max_batch) +
+                           " statements");
+    }
+    for (auto& s : body.GetArray()) statements.push_back(&s);
+  } else if (body.IsObject()) {
+    statements.push_back(&body);
+  } else {
+    return MakeError(400, "xAPI Communication 2.1.2: a statement or an array of statements", "$",
+                     put_id ? "PUT takes one statement object"
+                            : "the body must be a statement object or an array of them");
+  }
+
+  if (put_id) {
+    auto given = xapi::StringMember(body, "id");
+    if (!given.empty() && xapi::IsValidUuid(given) && xapi::NormalizeUuid(given) != *put_id) {
+      return MakeError(400, "xAPI Communication 2.1.1: the id must match statementId", "$.id",
+                       "the statement's id differs from the statementId parameter");
+    }
+    if (given.empty()) SetString(body, "id", *put_id, alloc);
+  }
+
+  storage::WriteBatch batch;
+  std::vector<std::string> ids;
+  std::set<std::string> seen;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    std::string path = is_batch ? "$[" + std::to_string(i) + "]" : "$";
+    std::vector<anonymizer::IdentityVariant> variants;
+    auto record = Prepare(*statements[i], alloc, who, version, path, variants);
+    if (!record.ok()) return record.error();
+    // Sealed identities travel with the statement that names them: a
+    // statement the writer finds already stored is skipped whole.
+    auto sealed = vault_.SealVariants(variants);
+    if (!sealed.ok()) return sealed.error();
+    record->identities = std::move(sealed->identities);
+    for (auto& key : sealed->keys_to_store) {
+      bool listed = false;
+      for (const auto& k : batch.data_keys) listed |= k.pseudonym == key.pseudonym;
+      if (!listed) batch.data_keys.push_back(std::move(key));
+    }
+    if (!seen.insert(record->id).second) {
+      return MakeError(400, "xAPI Communication 2.1.2: one id per batch", path + ".id",
+                       "the batch uses this statement id twice");
+    }
+    ids.push_back(record->id);
+    batch.statements.push_back(std::move(*record));
+  }
+  if (batch.statements.empty()) return ids;
+
+  std::vector<storage::WrappedDataKey> carried = batch.data_keys;
+  auto receipt = writer_.Submit(std::move(batch)).get();
+  if (!receipt.ok()) return receipt.error();
+  vault_.MarkDurable(carried);
+  return ids;
+}
+
+}  // namespace lrs::plugin

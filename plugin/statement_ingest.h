@@ -1,0 +1,60 @@
+#pragma once
+// The path of a statement through the door (DESIGN.md, "The path of one
+// statement", steps 2 to 5): validate, complete what the LRS sets (id,
+// authority, version; stored at commit), split identities into pseudonyms and
+// sealed variants, and hand the batch to the single writer.
+//
+// A rejected batch stores nothing: every statement is checked before any is
+// written, and the writer stores a batch whole or not at all.
+//
+// Thread safety: Store may be called concurrently.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "anonymizer/pseudonymizer.h"
+#include "anonymizer/random_source.h"
+#include "plugin/credentials.h"
+#include "plugin/identity_vault.h"
+#include "storage/statement_writer.h"
+#include "xapi/json.h"
+#include "xapi/version.h"
+
+namespace lrs::plugin {
+
+struct IngestOptions {
+  size_t max_batch = 1000;          // statements per request; more is a 413
+  std::string authority_home_page;  // account.homePage of the authority the LRS sets
+};
+
+class StatementIngest {
+ public:
+  StatementIngest(IngestOptions options, const anonymizer::Pseudonymizer& pseudonymizer,
+                  IdentityVault& vault, storage::StatementWriter& writer,
+                  std::shared_ptr<anonymizer::RandomSource> random);
+
+  // `body` is one statement or an array of them (POST), or one statement
+  // whose id must equal `put_id` (PUT). Returns the ids in order once stored.
+  // Errors: 400 (path "$[i]..." for an array), 409, 413, 500.
+  Result<std::vector<std::string>> Store(xapi::JsonDocument& body, const Principal& who,
+                                         xapi::Version version,
+                                         const std::optional<std::string>& put_id);
+
+ private:
+  // Checks and completes one statement and builds its record; the statement
+  // is left pseudonymized in place. `path` prefixes error paths.
+  Result<storage::StatementRecord> Prepare(xapi::JsonValue& statement, xapi::JsonAllocator& alloc,
+                                           const Principal& who, xapi::Version version,
+                                           const std::string& path,
+                                           std::vector<anonymizer::IdentityVariant>& variants);
+
+  IngestOptions options_;
+  const anonymizer::Pseudonymizer& pseudonymizer_;
+  IdentityVault& vault_;
+  storage::StatementWriter& writer_;
+  std::shared_ptr<anonymizer::RandomSource> random_;
+};
+
+}  // namespace lrs::plugin

@@ -1,0 +1,169 @@
+#include "plugin/statement_read.h"
+
+#include <unordered_map>
+
+#include "anonymizer/identity_split.h"
+#include "plugin/more_cursor.h"
+#include "xapi/agent_identifier.h"
+#include "xapi/statement_format.h"
+#include "xapi/timestamp.h"
+
+namespace lrs::plugin {
+namespace {
+
+using xapi::JsonAllocator;
+using xapi::JsonDocument;
+using xapi::JsonValue;
+
+Error NotFound() {
+  return MakeError(404, "xAPI Communication 2.1.3", "", "no such statement");
+}
+
+}  // namespace
+
+StatementRead::StatementRead(ReadOptions options, const anonymizer::Pseudonymizer& pseudonymizer,
+                             IdentityVault& vault, storage::StatementReader& reader)
+    : options_(std::move(options)),
+      pseudonymizer_(pseudonymizer),
+      vault_(vault),
+      reader_(reader) {}
+
+MaybeError StatementRead::Render(const std::vector<storage::StoredStatement>& statements,
+                                 xapi::StatementFormat format, bool may_see_identities,
+                                 const std::vector<std::string>& languages, JsonDocument& out) {
+  JsonAllocator& alloc = out.GetAllocator();
+  out.SetArray();
+  for (const auto& stored : statements) {
+    JsonDocument parsed(&alloc);
+    parsed.Parse(stored.json.c_str(), stored.json.size());
+    if (parsed.HasParseError() || !parsed.IsObject()) {
+      return MakeError(500, "storage", "", "a stored statement could not be read");
+    }
+    out.PushBack(parsed.Move(), alloc);  // same allocator: no copy
+  }
+
+  // Open every sealed identity the page needs in one round trip.
+  std::unordered_map<std::string, std::string> opened;  // variant id -> original JSON
+  if (may_see_identities) {
+    std::vector<std::string> variant_ids;
+    for (auto& statement : out.GetArray()) {
+      for (auto& [variant, pseudonym] : anonymizer::ReferencedVariants(statement)) {
+        variant_ids.push_back(variant);
+      }
+    }
+    auto sealed = reader_.FindIdentities(variant_ids);
+    if (!sealed.ok()) return sealed.error();
+    for (const auto& identity : *sealed) {
+      auto plaintext = vault_.Open(identity);
+      if (!plaintext.ok()) return plaintext.error();
+      if (plaintext->has_value()) opened.emplace(identity.variant_id, std::move(**plaintext));
+    }
+  }
+  anonymizer::VariantResolver resolve =
+      [&opened](const std::string& variant_id,
+                const std::string& /*pseudonym*/) -> std::optional<std::string> {
+    auto it = opened.find(variant_id);
+    if (it == opened.end()) return std::nullopt;
+    return it->second;
+  };
+
+  size_t i = 0;
+  for (auto& statement : out.GetArray()) {
+    const storage::StoredStatement& stored = statements[i++];
+    anonymizer::JoinStatementIdentities(statement, alloc, resolve, options_.pseudonym_home_page);
+    std::string stamp = xapi::FormatTimestamp(stored.stored_us);
+    statement.AddMember("stored", JsonValue(stamp.c_str(), alloc), alloc);
+    // Data 2.4.7: a statement without a timestamp gets one equal to stored.
+    if (!statement.HasMember("timestamp")) {
+      statement.AddMember("timestamp", JsonValue(stamp.c_str(), alloc), alloc);
+    }
+    if (format == xapi::StatementFormat::kIds) xapi::ApplyIdsFormat(statement, alloc);
+    if (format == xapi::StatementFormat::kCanonical) {
+      xapi::ApplyCanonicalFormat(statement, alloc, languages);
+    }
+  }
+  return std::nullopt;
+}
+
+Result<ReadResult> StatementRead::ReadOne(const xapi::StatementQuery& query,
+                                          bool may_see_identities,
+                                          const std::vector<std::string>& languages) {
+  bool want_voided = query.voided_statement_id.has_value();
+  const std::string& id = want_voided ? *query.voided_statement_id : *query.statement_id;
+  auto found = reader_.FindById(id);
+  if (!found.ok()) return found.error();
+  // Communication 2.1.4: a voided statement is only found by voidedStatementId,
+  // and voidedStatementId finds only voided statements.
+  if (!found->has_value() || (*found)->voided != want_voided) return NotFound();
+
+  JsonDocument rendered;
+  if (auto error = Render({**found}, query.format, may_see_identities, languages, rendered)) {
+    return *error;
+  }
+  return ReadResult{xapi::ToJson(rendered[0]), (*found)->stored_us};
+}
+
+Result<ReadResult> StatementRead::ReadPage(const xapi::StatementQuery& query,
+                                           const Principal& who, bool may_see_identities,
+                                           const std::vector<std::string>& languages) {
+  CursorState state;
+  if (query.more) {
+    auto decoded = DecodeCursor(*query.more, who.key, options_.cursor_key);
+    if (!decoded.ok()) return decoded.error();
+    state = std::move(*decoded);
+  } else {
+    storage::StatementFilter& f = state.filter;
+    if (query.agent) {
+      auto ifi = xapi::CanonicalIfi(*query.agent);
+      if (!ifi) {
+        return MakeError(400, "xAPI Communication 2.1.3: agent is an Agent or identified Group",
+                         "?agent", "an anonymous Group cannot be used as a filter");
+      }
+      f.agent_pseudonym = pseudonymizer_.Pseudonym(*ifi);
+    }
+    f.verb_id = query.verb_id;
+    f.activity_id = query.activity_id;
+    f.registration = query.registration;
+    f.related_agents = query.related_agents;
+    f.related_activities = query.related_activities;
+    f.since_us = query.since_us;
+    f.until_us = query.until_us;
+    f.ascending = query.ascending;
+    f.limit = query.limit == 0 ? options_.max_limit : std::min(query.limit, options_.max_limit);
+    state.format = query.format;
+    state.attachments = query.attachments;
+  }
+
+  auto page = reader_.Query(state.filter);
+  if (!page.ok()) return page.error();
+
+  JsonDocument result(rapidjson::kObjectType);
+  JsonDocument statements(&result.GetAllocator());
+  if (auto error = Render(page->statements, state.format, may_see_identities, languages,
+                          statements)) {
+    return *error;
+  }
+  std::string more;
+  if (page->has_more && !page->statements.empty()) {
+    CursorState next = state;
+    next.filter.snapshot_seq = page->snapshot_seq;
+    next.filter.after_seq = page->statements.back().seq;
+    more = options_.more_path + "?more=" + EncodeCursor(next, who.key, options_.cursor_key);
+  }
+  JsonAllocator& alloc = result.GetAllocator();
+  result.AddMember("statements", statements.Move(), alloc);
+  result.AddMember("more", JsonValue(more.c_str(), alloc), alloc);
+  return ReadResult{xapi::ToJson(result), 0};
+}
+
+Result<ReadResult> StatementRead::Read(const xapi::StatementQuery& query, const Principal& who,
+                                       bool may_see_identities,
+                                       const std::string& accept_language) {
+  std::vector<std::string> languages = xapi::ParseAcceptLanguage(accept_language);
+  if (query.statement_id || query.voided_statement_id) {
+    return ReadOne(query, may_see_identities, languages);
+  }
+  return ReadPage(query, who, may_see_identities, languages);
+}
+
+}  // namespace lrs::plugin

@@ -1,0 +1,178 @@
+#include "plugin/xapi_routes.h"
+
+#include <ctime>
+
+#include "plugin/error_response.h"
+#include "xapi/statement_query.h"
+#include "xapi/timestamp.h"
+
+namespace lrs::plugin {
+namespace {
+
+constexpr char kPrefix[] = "/xapi";
+
+bool IsJsonContentType(std::string_view type) {
+  return type.empty() || type.rfind("application/json", 0) == 0;
+}
+
+Error Forbidden(const std::string& what) {
+  return MakeError(403, "role", "", "this credential's role may not " + what);
+}
+
+}  // namespace
+
+void AddCorsHeaders(HttpResponse& response) {
+  response.headers["Access-Control-Allow-Origin"] = "*";
+  response.headers["Access-Control-Expose-Headers"] =
+      "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
+      "X-Experience-API-Consistent-Through";
+}
+
+std::string HttpDate(int64_t micros) {
+  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[64];
+  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return buffer;
+}
+
+XapiRoutes::XapiRoutes(const Manifest& manifest, Authenticator& authenticator,
+                       StatementIngest& ingest, StatementRead& read,
+                       std::function<int64_t()> consistent_through_us)
+    : manifest_(manifest),
+      authenticator_(authenticator),
+      ingest_(ingest),
+      read_(read),
+      consistent_through_us_(std::move(consistent_through_us)) {}
+
+HttpResponse XapiRoutes::About(const HttpRequest& request) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    return ErrorResponse(MakeError(405, "xAPI Communication 2.8: About", "", "About answers GET"));
+  }
+  return HttpResponse::Json(
+      200, R"({"version":["1.0.0","1.0.1","1.0.2","1.0.3","2.0.0"],"extensions":{}})");
+}
+
+HttpResponse XapiRoutes::Handle(HttpRequest& request) {
+  HttpResponse response;
+  if (request.method == "OPTIONS") {
+    // CORS preflight: answered without credentials, as browsers send none.
+    response = HttpResponse::Empty(204);
+    response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, PUT, POST, DELETE, OPTIONS";
+    response.headers["Access-Control-Allow-Headers"] =
+        "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match";
+    response.headers["Access-Control-Max-Age"] = "86400";
+    AddCorsHeaders(response);
+    return response;
+  }
+  std::string resource = request.path.substr(sizeof(kPrefix) - 1);
+  while (resource.size() > 1 && resource.back() == '/') resource.pop_back();
+
+  std::optional<xapi::Version> version =
+      xapi::ParseVersionHeader(request.Header("X-Experience-API-Version"));
+  if (resource == "/about") {
+    response = About(request);
+  } else if (!version) {
+    response = ErrorResponse(MakeError(
+        400, "xAPI Communication 3.3: X-Experience-API-Version", "",
+        request.Header("X-Experience-API-Version").empty()
+            ? "the X-Experience-API-Version header is required"
+            : "unsupported X-Experience-API-Version; this LRS speaks 1.0.0 to 1.0.3 and 2.0.0"));
+  } else {
+    auto who = authenticator_.Authenticate(request.Header("Authorization"));
+    if (!who.ok()) {
+      response = ErrorResponse(who.error());
+    } else if (resource == "/statements") {
+      response = Statements(request, *who, *version);
+    } else {
+      response = ErrorResponse(MakeError(404, "xAPI Communication 2.0: resources", "",
+                                         "no such resource: " + request.path));
+    }
+  }
+  response.headers["X-Experience-API-Version"] =
+      std::string(xapi::ResponseVersion(version.value_or(xapi::Version::k1_0)));
+  AddCorsHeaders(response);
+  return response;
+}
+
+HttpResponse XapiRoutes::Statements(HttpRequest& request, const Principal& who,
+                                    xapi::Version version) {
+  HttpResponse response;
+  const std::string& method = request.method;
+  if (method == "POST" || method == "PUT") {
+    if (!manifest_.RoleMay(who.role, "statements:write")) {
+      response = ErrorResponse(Forbidden("write statements"));
+    } else if (!IsJsonContentType(request.Header("Content-Type"))) {
+      response = ErrorResponse(MakeError(
+          400, "xAPI Communication 1.5: content types", "",
+          "statements are sent as application/json (multipart attachments are not accepted yet)"));
+    } else {
+      std::optional<std::string> put_id;
+      MaybeError error;
+      if (method == "PUT") {
+        auto query = xapi::ParseStatementQuery(request.query, version);
+        if (!query.ok()) {
+          error = query.error();
+        } else if (!query->statement_id || request.query.size() != 1) {
+          error = MakeError(400, "xAPI Communication 2.1.1: PUT Statements", "?statementId",
+                            "PUT requires exactly the statementId parameter");
+        } else {
+          put_id = query->statement_id;
+        }
+      } else if (!request.query.empty()) {
+        error = MakeError(400, "xAPI Communication 2.1.2: POST Statements", "",
+                          "POST Statements takes no query parameters");
+      }
+      if (error) {
+        response = ErrorResponse(*error);
+      } else {
+        auto body = xapi::ParseJson(request.body);
+        auto stored = body.ok() ? ingest_.Store(**body, who, version, put_id)
+                                : Result<std::vector<std::string>>(body.error());
+        if (!stored.ok()) {
+          response = ErrorResponse(stored.error());
+        } else if (put_id) {
+          response = HttpResponse::Empty(204);
+        } else {
+          std::string ids = "[";
+          for (size_t i = 0; i < stored->size(); ++i) {
+            ids += (i ? ",\"" : "\"") + (*stored)[i] + "\"";
+          }
+          response = HttpResponse::Json(200, ids + "]");
+        }
+      }
+    }
+  } else if (method == "GET" || method == "HEAD") {
+    if (!manifest_.RoleMay(who.role, "statements:read")) {
+      response = ErrorResponse(Forbidden("read statements"));
+    } else {
+      auto query = xapi::ParseStatementQuery(request.query, version);
+      if (!query.ok()) {
+        response = ErrorResponse(query.error());
+      } else {
+        bool may_see_identities = manifest_.identity == IdentityMode::kSealed &&
+                                  manifest_.RoleMay(who.role, "identities:read");
+        auto read = read_.Read(*query, who, may_see_identities,
+                               std::string(request.Header("Accept-Language")));
+        if (!read.ok()) {
+          response = ErrorResponse(read.error());
+        } else {
+          response = HttpResponse::Json(200, std::move(read->body));
+          if (read->last_modified_us) {
+            response.headers["Last-Modified"] = HttpDate(read->last_modified_us);
+          }
+        }
+      }
+    }
+  } else {
+    response = ErrorResponse(
+        MakeError(405, "xAPI Communication 2.1", "", "Statements answer GET, HEAD, PUT and POST"));
+  }
+  // Communication 2.1.3: on every response of the Statements resource.
+  response.headers["X-Experience-API-Consistent-Through"] =
+      xapi::FormatTimestamp(consistent_through_us_());
+  return response;
+}
+
+}  // namespace lrs::plugin

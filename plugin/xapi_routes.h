@@ -1,0 +1,47 @@
+#pragma once
+// The /xapi routes: version negotiation, CORS, authentication and roles in
+// front of the resources (xAPI Communication 1.x and 2.x).
+//
+// Every /xapi route but About requires X-Experience-API-Version and HTTP
+// Basic credentials. Roles come from the manifest: "statements:write" and
+// "statements:read" for the Statements resource, "identities:read" to get
+// sealed identities back instead of pseudonyms.
+//
+// Thread safety: Handle may be called concurrently.
+
+#include <functional>
+#include <string>
+
+#include "plugin/credentials.h"
+#include "plugin/http_message.h"
+#include "plugin/manifest.h"
+#include "plugin/statement_ingest.h"
+#include "plugin/statement_read.h"
+
+namespace lrs::plugin {
+
+class XapiRoutes {
+ public:
+  XapiRoutes(const Manifest& manifest, Authenticator& authenticator, StatementIngest& ingest,
+             StatementRead& read, std::function<int64_t()> consistent_through_us);
+
+  HttpResponse Handle(HttpRequest& request);
+
+ private:
+  HttpResponse Statements(HttpRequest& request, const Principal& who, xapi::Version version);
+  HttpResponse About(const HttpRequest& request);
+
+  const Manifest& manifest_;
+  Authenticator& authenticator_;
+  StatementIngest& ingest_;
+  StatementRead& read_;
+  std::function<int64_t()> consistent_through_us_;
+};
+
+// CORS headers every response carries, so browser-based xAPI clients work.
+void AddCorsHeaders(HttpResponse& response);
+
+// RFC 9110 HTTP-date, for Last-Modified.
+std::string HttpDate(int64_t micros);
+
+}  // namespace lrs::plugin

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing need, only when missing (Debian 12).
+#   scripts/setup.sh          build dependencies
+#   scripts/setup.sh --test   also what the tests need (Node.js and npm)
+set -euo pipefail
+
+packages=(cmake g++ make pkg-config libcpprest-dev rapidjson-dev libsqlite3-dev
+          libboost-test-dev libssl-dev sqlite3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js may come from Debian or elsewhere; only the commands matter.
+if [[ "${1:-}" == "--test" ]]; then
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: run as root (or install these with sudo apt-get install): ${missing[*]}" >&2
+    exit 1
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
