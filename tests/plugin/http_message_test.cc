@@ -1,0 +1,34 @@
+#define BOOST_TEST_MODULE plugin_http_message
+#include <boost/test/unit_test.hpp>
+
+#include "plugin/http_message.h"
+
+using namespace lrs::plugin;
+
+BOOST_AUTO_TEST_CASE(decodes_query_parameters_in_order) {
+  auto q = ParseQueryString("agent=%7B%22mbox%22%3A%22mailto%3Aa%2Bb%40x.org%22%7D&limit=10&x=a+b&flag");
+  BOOST_REQUIRE_EQUAL(q.size(), 4u);
+  BOOST_TEST(q[0].first == "agent");
+  BOOST_TEST(q[0].second == R"({"mbox":"mailto:a+b@x.org"})");
+  BOOST_TEST(q[1].second == "10");
+  BOOST_TEST(q[2].second == "a b");
+  BOOST_TEST(q[3].first == "flag");
+  BOOST_TEST(q[3].second == "");
+}
+
+BOOST_AUTO_TEST_CASE(keeps_malformed_percent_sequences_literally) {
+  BOOST_TEST(PercentDecode("%zz%4", false) == "%zz%4");
+  BOOST_TEST(PercentDecode("100%", false) == "100%");
+}
+
+BOOST_AUTO_TEST_CASE(header_lookup_ignores_case) {
+  HttpRequest request;
+  request.headers["X-Experience-API-Version"] = "1.0.3";
+  BOOST_TEST(request.Header("x-experience-api-version") == "1.0.3");
+  BOOST_TEST(request.Header("Authorization").empty());
+}
+
+BOOST_AUTO_TEST_CASE(percent_encoding_round_trips) {
+  std::string text = "a b/c?d=e&f+g%";
+  BOOST_TEST(PercentDecode(PercentEncode(text), false) == text);
+}

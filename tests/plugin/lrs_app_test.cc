@@ -1,0 +1,238 @@
+#define BOOST_TEST_MODULE plugin_lrs_app
+#include <boost/test/unit_test.hpp>
+
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "plugin/credentials.h"
+#include "plugin/lrs_app.h"
+#include "xapi/agent_identifier.h"
+#include "xapi/json.h"
+
+// In-process tests of the whole request path (routes, ingest, storage, read),
+// without a socket. The end-to-end tests in tests/e2e drive the real binary.
+
+using namespace lrs::plugin;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Basic(const std::string& user_pass) {
+  std::string out(4 * ((user_pass.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(user_pass.data()),
+                          static_cast<int>(user_pass.size()));
+  out.resize(n);
+  return "Basic " + out;
+}
+
+constexpr char kStatement[] = R"({
+  "actor": {"mbox": "mailto:grace.hopper@example.org", "name": "Grace Hopper"},
+  "verb": {"id": "http://adlnet.gov/expapi/verbs/completed", "display": {"en-US": "completed"}},
+  "object": {"id": "http://example.org/courses/cobol"},
+  "context": {"instructor": {"account": {"homePage": "https://moodle.example.org", "name": "teacher-77"},
+                             "name": "Ada Lovelace"}}
+})";
+
+struct App {
+  fs::path root = fs::temp_directory_path() / ("lrs-app-test-" + std::to_string(::getpid()));
+  std::unique_ptr<LrsApp> app;
+  std::string lms, analyst;
+
+  explicit App(const std::string& manifest = "manifests/default.json") {
+    fs::remove_all(root);
+    fs::create_directories(root / "data");
+    auto random = lrs::anonymizer::SystemRandom();
+    {
+      auto store = lrs::storage::CredentialStore::Open((root / "data" / "lrs.db").string());
+      BOOST_REQUIRE(store.ok());
+      auto a = CreateCredential(**store, "lms", "test-lms", *random);
+      auto b = CreateCredential(**store, "analyst", "test-analyst", *random);
+      lms = Basic(a->key + ":" + a->secret);
+      analyst = Basic(b->key + ":" + b->secret);
+    }
+    AppOptions options;
+    options.data_dir = (root / "data").string();
+    options.manifest_path = manifest;
+    auto opened = LrsApp::Open(options);
+    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.ok() ? "" : opened.error().message);
+    app = std::move(*opened);
+  }
+  ~App() {
+    app.reset();
+    fs::remove_all(root);
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& path, const std::string& query,
+                    const std::string& body = "", const std::string* auth = nullptr) {
+    HttpRequest request;
+    request.method = method;
+    request.path = path;
+    request.query = ParseQueryString(query);
+    request.headers["X-Experience-API-Version"] = "1.0.3";
+    request.headers["Authorization"] = auth ? *auth : lms;
+    if (!body.empty()) request.headers["Content-Type"] = "application/json";
+    request.body = body;
+    return app->Handle(request);
+  }
+};
+
+std::string AllBytesUnder(const fs::path& dir) {
+  std::string all;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    all += s.str();
+  }
+  return all;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(posts_and_reads_back_exactly_what_was_sent, App) {
+  auto posted = Call("POST", "/xapi/statements", "", kStatement);
+  BOOST_REQUIRE_EQUAL(posted.status, 200);
+  auto ids = lrs::xapi::ParseJson(posted.body);
+  BOOST_REQUIRE(ids.ok() && (*ids)->IsArray() && (*ids)->Size() == 1);
+  std::string id = (**ids)[0].GetString();
+
+  auto got = Call("GET", "/xapi/statements", "statementId=" + id);
+  BOOST_REQUIRE_EQUAL(got.status, 200);
+  BOOST_TEST(!got.headers["Last-Modified"].empty());
+  BOOST_TEST(!got.headers["X-Experience-API-Consistent-Through"].empty());
+  auto statement = lrs::xapi::ParseJson(got.body);
+  BOOST_REQUIRE(statement.ok());
+  const auto& s = **statement;
+  BOOST_TEST(s["id"].GetString() == id);
+  BOOST_TEST(s["actor"]["mbox"].GetString() == std::string("mailto:grace.hopper@example.org"));
+  BOOST_TEST(s["actor"]["name"].GetString() == std::string("Grace Hopper"));
+  BOOST_TEST(s["context"]["instructor"]["name"].GetString() == std::string("Ada Lovelace"));
+  BOOST_TEST(s.HasMember("stored"));
+  BOOST_TEST(s.HasMember("timestamp"));
+  BOOST_TEST(s["version"].GetString() == std::string("1.0.0"));
+  BOOST_TEST(s["authority"].HasMember("account"));
+}
+
+BOOST_FIXTURE_TEST_CASE(keeps_no_identity_on_disk, App) {
+  BOOST_REQUIRE_EQUAL(Call("POST", "/xapi/statements", "", kStatement).status, 200);
+  app.reset();  // close every connection so the WAL is complete on disk
+  std::string bytes = AllBytesUnder(root / "data");
+  for (const std::string& needle :
+       {std::string("grace.hopper"), std::string("Grace Hopper"), std::string("Ada Lovelace"),
+        std::string("teacher-77"), lrs::xapi::Sha1Hex("mailto:grace.hopper@example.org")}) {
+    BOOST_TEST_CONTEXT(needle) { BOOST_TEST(bytes.find(needle) == std::string::npos); }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(queries_by_agent_through_the_pseudonymizer, App) {
+  BOOST_REQUIRE_EQUAL(Call("POST", "/xapi/statements", "", kStatement).status, 200);
+  // The same person named by the SHA-1 of the mailto IRI matches too.
+  std::string agent = R"({"mbox_sha1sum":")" +
+                      lrs::xapi::Sha1Hex("mailto:grace.hopper@example.org") + R"("})";
+  auto found = Call("GET", "/xapi/statements", "agent=" + PercentEncode(agent));
+  BOOST_REQUIRE_EQUAL(found.status, 200);
+  auto result = lrs::xapi::ParseJson(found.body);
+  BOOST_TEST((**result)["statements"].Size() == 1u);
+
+  auto none = Call("GET", "/xapi/statements",
+                   "agent=" + PercentEncode(R"({"mbox":"mailto:nobody@example.org"})"));
+  BOOST_TEST((*lrs::xapi::ParseJson(none.body).value())["statements"].Size() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(a_batch_with_one_invalid_statement_stores_nothing, App) {
+  std::string batch = std::string("[") + kStatement + "," + kStatement +
+                      R"(,{"actor":{"mbox":"not-a-mailto"},"verb":{"id":"http://x.org/v"},"object":{"id":"http://x.org/a"}}])";
+  auto posted = Call("POST", "/xapi/statements", "", batch);
+  BOOST_TEST(posted.status == 400);
+  BOOST_TEST(posted.body.find("$[2].actor") != std::string::npos);
+  auto all = Call("GET", "/xapi/statements", "");
+  BOOST_TEST((*lrs::xapi::ParseJson(all.body).value())["statements"].Size() == 0u);
+}
+
+BOOST_FIXTURE_TEST_CASE(enforces_roles_and_credentials, App) {
+  BOOST_TEST(Call("GET", "/xapi/statements", "", "", &analyst).status == 403);
+  BOOST_TEST(Call("POST", "/xapi/statements", "", kStatement, &analyst).status == 403);
+  std::string wrong = "Basic d3Jvbmc6d3Jvbmc=";
+  BOOST_TEST(Call("GET", "/xapi/statements", "", "", &wrong).status == 401);
+}
+
+BOOST_FIXTURE_TEST_CASE(ids_format_keeps_only_identifiers, App) {
+  BOOST_REQUIRE_EQUAL(Call("POST", "/xapi/statements", "", kStatement).status, 200);
+  auto ids = Call("GET", "/xapi/statements", "format=ids");
+  BOOST_REQUIRE_EQUAL(ids.status, 200);
+  auto result = lrs::xapi::ParseJson(ids.body);
+  const auto& s = (**result)["statements"][0];
+  BOOST_TEST(s["actor"].HasMember("mbox"));
+  BOOST_TEST(!s["actor"].HasMember("name"));
+  BOOST_TEST(!s["verb"].HasMember("display"));
+}
+
+// With a manifest that says pseudonymous-only, even the LMS gets pseudonyms.
+struct PseudonymousApp : App {
+  static std::string Manifest() {
+    std::ifstream in("manifests/default.json");
+    std::stringstream s;
+    s << in.rdbuf();
+    std::string text = s.str();
+    text.replace(text.find("\"sealed\""), 8, "\"pseudonymous-only\"");
+    std::string path = "/tmp/lrs-pseudonymous-manifest.json";
+    std::ofstream(path) << text;
+    return path;
+  }
+  PseudonymousApp() : App(Manifest()) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(pseudonymous_only_manifest_returns_pseudonyms, PseudonymousApp) {
+  BOOST_REQUIRE_EQUAL(Call("POST", "/xapi/statements", "", kStatement).status, 200);
+  auto got = Call("GET", "/xapi/statements", "");
+  BOOST_REQUIRE_EQUAL(got.status, 200);
+  BOOST_TEST(got.body.find("grace") == std::string::npos);
+  BOOST_TEST(got.body.find("Ada Lovelace") == std::string::npos);
+  auto result = lrs::xapi::ParseJson(got.body);
+  const auto& actor = (**result)["statements"][0]["actor"];
+  BOOST_TEST(actor["account"]["homePage"].GetString() == std::string("https://lrs.invalid/pseudonym"));
+  BOOST_TEST(actor["account"]["name"].GetStringLength() == 64u);
+}
+
+BOOST_FIXTURE_TEST_CASE(pages_through_more_links, App) {
+  for (int i = 0; i < 7; ++i) BOOST_REQUIRE_EQUAL(Call("POST", "/xapi/statements", "", kStatement).status, 200);
+  std::set<std::string> seen;
+  std::string query = "limit=3";
+  int pages = 0;
+  for (;;) {
+    auto page = Call("GET", "/xapi/statements", query);
+    BOOST_REQUIRE_EQUAL(page.status, 200);
+    auto result = lrs::xapi::ParseJson(page.body);
+    for (const auto& s : (**result)["statements"].GetArray()) {
+      BOOST_TEST(seen.insert(s["id"].GetString()).second);
+    }
+    ++pages;
+    // A statement arriving mid-paging must not shift the pages.
+    BOOST_REQUIRE_EQUAL(Call("POST", "/xapi/statements", "", kStatement).status, 200);
+    std::string more = (**result)["more"].GetString();
+    if (more.empty()) break;
+    BOOST_REQUIRE(more.rfind("/xapi/statements?more=", 0) == 0);
+    query = more.substr(more.find('?') + 1);
+  }
+  BOOST_TEST(pages == 3);
+  BOOST_TEST(seen.size() == 7u);
+}
+
+BOOST_FIXTURE_TEST_CASE(requires_the_version_header, App) {
+  HttpRequest request;
+  request.method = "GET";
+  request.path = "/xapi/statements";
+  request.headers["Authorization"] = lms;
+  BOOST_TEST(app->Handle(request).status == 400);
+  request.path = "/xapi/about";
+  auto about = app->Handle(request);
+  BOOST_TEST(about.status == 200);
+  BOOST_TEST(about.body.find("2.0.0") != std::string::npos);
+}
