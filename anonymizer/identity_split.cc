@@ -1,1 +1,243 @@
-// placeholder: implemented by the owner of this unit
+// Design note (identity split).
+//   1. Split and join visit the same nodes: both go through
+//      internal::ForEachAgentPosition and handle "member" the same way.
+//   2. Work is in place on the caller's document and allocator: a node's
+//      "member" array and "objectType" are moved, never copied, and the
+//      original object is serialized once per distinct variant.
+//   3. A Group's members are split before the Group itself, because an
+//      anonymous Group's pseudonym is derived from its members' pseudonyms.
+//   4. An anonymous Group's reference carries "$anon": true. Its "$p" is a
+//      keyed digest indistinguishable from a pseudonym, and the pseudonymous
+//      view must render it without an account (it has no IFI to stand for).
+#include "anonymizer/identity_split.h"
+
+#include <rapidjson/document.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "anonymizer/agent_positions.h"
+#include "xapi/agent_identifier.h"
+
+namespace lrs::anonymizer {
+namespace {
+
+using xapi::JsonAllocator;
+using xapi::JsonValue;
+
+constexpr char kObjectType[] = "objectType";
+constexpr char kMember[] = "member";
+constexpr char kPseudonymKey[] = "$p";
+constexpr char kVariantKey[] = "$v";
+constexpr char kAnonymousKey[] = "$anon";
+constexpr char kDefaultType[] = "Agent";
+constexpr char kVariantDomain[] = "variant";
+constexpr char kAnonymousGroupDomain[] = "anonymous-group";
+
+// Moves `object[name]` out and erases it (keeping the order of the others);
+// null when absent.
+JsonValue Detach(JsonValue& object, const char* name) {
+  JsonValue out;
+  auto it = object.FindMember(name);
+  if (it != object.MemberEnd()) {
+    out.Swap(it->value);
+    object.EraseMember(it);
+  }
+  return out;
+}
+
+JsonValue CopyString(std::string_view s, JsonAllocator& alloc) {
+  return JsonValue(s.data(), static_cast<rapidjson::SizeType>(s.size()), alloc);
+}
+
+// The node's own objectType, moved out of it, or "Agent" when it has none.
+JsonValue TakeObjectType(JsonValue& node) {
+  JsonValue type = Detach(node, kObjectType);
+  if (!type.IsString()) type.SetString(rapidjson::StringRef(kDefaultType));
+  return type;
+}
+
+class Splitter {
+ public:
+  Splitter(JsonAllocator& alloc, const Pseudonymizer& pseudonymizer)
+      : alloc_(alloc), pseudonymizer_(pseudonymizer) {}
+
+  // Replaces the Agent or Group `node` (and its members) by references.
+  // Returns its pseudonym.
+  std::string Split(JsonValue& node, MentionRole role) {
+    JsonValue members = Detach(node, kMember);
+    std::vector<std::string> member_pseudonyms;
+    internal::ForEachMember(
+        members, [&](JsonValue& member) { member_pseudonyms.push_back(Split(member, role)); });
+
+    const std::optional<std::string> ifi = xapi::CanonicalIfi(node);
+    std::string pseudonym;
+    if (ifi) {
+      pseudonym = pseudonymizer_.Pseudonym(*ifi);
+      Mention(pseudonym, role);
+    } else {
+      pseudonym = AnonymousGroupPseudonym(std::move(member_pseudonyms));
+    }
+
+    // `node` now holds exactly the variant: every property but "member".
+    std::string digest_input = pseudonym;
+    digest_input += '\n';
+    digest_input += xapi::ToCanonicalJson(node);
+    std::string variant_id = pseudonymizer_.KeyedDigest(kVariantDomain, digest_input);
+    AddVariant(variant_id, pseudonym, node);
+
+    JsonValue type = TakeObjectType(node);
+    node.SetObject();
+    node.AddMember(rapidjson::StringRef(kObjectType), type, alloc_);
+    node.AddMember(rapidjson::StringRef(kPseudonymKey), CopyString(pseudonym, alloc_), alloc_);
+    node.AddMember(rapidjson::StringRef(kVariantKey), CopyString(variant_id, alloc_), alloc_);
+    if (!ifi) node.AddMember(rapidjson::StringRef(kAnonymousKey), true, alloc_);
+    if (!members.IsNull()) node.AddMember(rapidjson::StringRef(kMember), members, alloc_);
+    return pseudonym;
+  }
+
+  SplitIdentities Take() && { return std::move(result_); }
+
+ private:
+  std::string AnonymousGroupPseudonym(std::vector<std::string> member_pseudonyms) const {
+    // Sorted so that the same members in another order are the same group.
+    std::sort(member_pseudonyms.begin(), member_pseudonyms.end());
+    std::string joined;
+    for (const std::string& p : member_pseudonyms) {
+      if (!joined.empty()) joined += ',';
+      joined += p;
+    }
+    return pseudonymizer_.KeyedDigest(kAnonymousGroupDomain, joined);
+  }
+
+  // A handful of agents per statement: a linear scan beats hashing.
+  void Mention(const std::string& pseudonym, MentionRole role) {
+    AgentMention mention{pseudonym, role};
+    auto& mentions = result_.mentions;
+    if (std::find(mentions.begin(), mentions.end(), mention) == mentions.end()) {
+      mentions.push_back(std::move(mention));
+    }
+  }
+
+  void AddVariant(const std::string& variant_id, const std::string& pseudonym,
+                  const JsonValue& node) {
+    auto& variants = result_.variants;
+    const bool known = std::any_of(variants.begin(), variants.end(), [&](const IdentityVariant& v) {
+      return v.variant_id == variant_id;
+    });
+    if (!known) variants.push_back(IdentityVariant{variant_id, pseudonym, xapi::ToJson(node)});
+  }
+
+  JsonAllocator& alloc_;
+  const Pseudonymizer& pseudonymizer_;
+  SplitIdentities result_;
+};
+
+class Joiner {
+ public:
+  Joiner(JsonAllocator& alloc, const VariantResolver& resolve, std::string_view home_page)
+      : alloc_(alloc), resolve_(resolve), home_page_(home_page) {}
+
+  // Replaces the reference `node` (and its member references) by the original
+  // object or its pseudonymous form. A node that is not a reference is left alone.
+  void Join(JsonValue& node) {
+    const std::string_view pseudonym_view = xapi::StringMember(node, kPseudonymKey);
+    const JsonValue* variant_value = xapi::Member(node, kVariantKey);
+    if (pseudonym_view.empty() || variant_value == nullptr || !variant_value->IsString()) return;
+    const std::string pseudonym(pseudonym_view);
+    const std::string variant_id(variant_value->GetString(), variant_value->GetStringLength());
+
+    JsonValue members = Detach(node, kMember);
+    internal::ForEachMember(members, [&](JsonValue& member) { Join(member); });
+
+    const std::optional<std::string> original = resolve_(variant_id, pseudonym);
+    if (!original || !ParseObjectInto(*original, node)) PseudonymousForm(node, pseudonym);
+    if (!members.IsNull()) {
+      Detach(node, kMember);  // the references' members win over any stale copy
+      node.AddMember(rapidjson::StringRef(kMember), members, alloc_);
+    }
+  }
+
+ private:
+  // Parses straight into the caller's allocator, so the result moves into the
+  // statement without a copy. Leaves `node` untouched on failure.
+  bool ParseObjectInto(const std::string& text, JsonValue& node) {
+    xapi::JsonDocument parsed(&alloc_);
+    // Iterative: no recursion on the stack, whatever the resolved text holds.
+    parsed.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(
+        text.data(), text.size());
+    if (parsed.HasParseError() || !parsed.IsObject()) return false;
+    node.Swap(parsed);
+    return true;
+  }
+
+  void PseudonymousForm(JsonValue& node, const std::string& pseudonym) {
+    const JsonValue* anonymous_flag = xapi::Member(node, kAnonymousKey);
+    const bool anonymous = anonymous_flag != nullptr && anonymous_flag->IsTrue();
+    JsonValue type = TakeObjectType(node);
+    node.SetObject();
+    node.AddMember(rapidjson::StringRef(kObjectType), type, alloc_);
+    if (anonymous) return;
+    JsonValue account(rapidjson::kObjectType);
+    account.AddMember("homePage", CopyString(home_page_, alloc_), alloc_);
+    account.AddMember("name", CopyString(pseudonym, alloc_), alloc_);
+    node.AddMember("account", account, alloc_);
+  }
+
+  JsonAllocator& alloc_;
+  const VariantResolver& resolve_;
+  std::string_view home_page_;
+};
+
+void CollectReferences(const JsonValue& node,
+                       std::vector<std::pair<std::string, std::string>>& out) {
+  const std::string_view pseudonym = xapi::StringMember(node, kPseudonymKey);
+  const std::string_view variant_id = xapi::StringMember(node, kVariantKey);
+  if (pseudonym.empty() || variant_id.empty()) return;
+  std::pair<std::string, std::string> ref(variant_id, pseudonym);
+  if (std::find(out.begin(), out.end(), ref) == out.end()) out.push_back(std::move(ref));
+  if (const JsonValue* members = xapi::Member(node, kMember)) {
+    internal::ForEachMember(*members,
+                            [&](const JsonValue& member) { CollectReferences(member, out); });
+  }
+}
+
+}  // namespace
+
+SplitIdentities SplitStatementIdentities(xapi::JsonValue& statement, xapi::JsonAllocator& alloc,
+                                         const Pseudonymizer& pseudonymizer) {
+  Splitter splitter(alloc, pseudonymizer);
+  internal::ForEachAgentPosition(
+      statement, [&](JsonValue& node, MentionRole role) { splitter.Split(node, role); });
+  return std::move(splitter).Take();
+}
+
+SplitIdentities SplitAgentIdentity(xapi::JsonValue& agent, xapi::JsonAllocator& alloc,
+                                   const Pseudonymizer& pseudonymizer) {
+  Splitter splitter(alloc, pseudonymizer);
+  if (agent.IsObject()) splitter.Split(agent, MentionRole::kActorOrObject);
+  return std::move(splitter).Take();
+}
+
+void JoinStatementIdentities(xapi::JsonValue& statement, xapi::JsonAllocator& alloc,
+                             const VariantResolver& resolve, std::string_view home_page) {
+  Joiner joiner(alloc, resolve, home_page);
+  internal::ForEachAgentPosition(statement,
+                                 [&](JsonValue& node, MentionRole) { joiner.Join(node); });
+}
+
+void JoinAgentIdentity(xapi::JsonValue& agent, xapi::JsonAllocator& alloc,
+                       const VariantResolver& resolve, std::string_view home_page) {
+  Joiner joiner(alloc, resolve, home_page);
+  joiner.Join(agent);
+}
+
+std::vector<std::pair<std::string, std::string>> ReferencedVariants(
+    const xapi::JsonValue& statement) {
+  std::vector<std::pair<std::string, std::string>> references;
+  internal::ForEachAgentPosition(
+      statement, [&](const JsonValue& node, MentionRole) { CollectReferences(node, references); });
+  return references;
+}
+
+}  // namespace lrs::anonymizer

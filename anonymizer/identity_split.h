@@ -7,11 +7,14 @@
 // in place by a pseudonym reference:
 //
 //   {"objectType": "Agent"|"Group", "$p": "<pseudonym>", "$v": "<variant id>",
+//    "$anon": true,                   // only for anonymous Groups
 //    "member": [<references>]}        // "member" only for Groups that had it
 //
 // - "$p" is Pseudonymizer::Pseudonym(CanonicalIfi(node)). An anonymous Group
 //   has no IFI: its "$p" is KeyedDigest("anonymous-group", sorted member
-//   pseudonyms joined by ",") and it is NOT reported as a mention.
+//   pseudonyms joined by ",") and it is NOT reported as a mention. "$anon"
+//   marks it so the join can render it without an account when the resolver
+//   gives nullopt (its "$p" looks like any other pseudonym).
 // - "$v" names the exact object as received (every property except
 //   "member"), KeyedDigest("variant", pseudonym + "\n" + canonical JSON of that
 //   object), so identical objects share one sealed copy while a different
@@ -25,6 +28,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "anonymizer/pseudonymizer.h"
