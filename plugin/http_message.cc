@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <ctime>
+
 namespace lrs::plugin {
 
 bool CaseInsensitiveLess::operator()(const std::string& a, const std::string& b) const {
@@ -73,6 +75,15 @@ std::string PercentEncode(std::string_view text) {
     }
   }
   return out;
+}
+
+std::string HttpDate(int64_t micros_since_epoch) {
+  std::time_t seconds = static_cast<std::time_t>(micros_since_epoch / 1000000);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char buffer[64];
+  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc);
+  return buffer;
 }
 
 QueryParams ParseQueryString(std::string_view raw) {

@@ -3,6 +3,7 @@
 // a request in, a response out. No route ever touches cpprestsdk types, so the
 // server underneath can be replaced (e.g. by Boost.Beast) without touching them.
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -46,5 +47,9 @@ struct HttpResponse {
 QueryParams ParseQueryString(std::string_view raw);
 std::string PercentDecode(std::string_view text, bool plus_is_space);
 std::string PercentEncode(std::string_view text);
+
+// RFC 9110 5.6.7 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), for Date and
+// Last-Modified.
+std::string HttpDate(int64_t micros_since_epoch);
 
 }  // namespace lrs::plugin

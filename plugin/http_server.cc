@@ -1,5 +1,6 @@
 #include "plugin/http_server.h"
 
+#include <chrono>
 #include <exception>
 #include <stdexcept>
 
@@ -56,6 +57,11 @@ bool ReadBody(http::http_request& request, size_t limit, std::string& body) {
 
 void Reply(http::http_request& request, const HttpResponse& response, bool close_connection) {
   http::http_response reply(static_cast<http::status_code>(response.status));
+  // RFC 9110 6.6.1: an origin server with a clock sends Date (clients such as
+  // ADL's conformance suite compare it with X-Experience-API-Consistent-Through).
+  reply.headers().add("Date", HttpDate(std::chrono::duration_cast<std::chrono::microseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count()));
   for (const auto& [name, value] : response.headers) reply.headers().add(name, value);
   if (close_connection) reply.headers().add("Connection", "close");
   if (!response.body.empty() && request.method() != http::methods::HEAD) {

@@ -4,6 +4,7 @@
 
 #include "anonymizer/identity_split.h"
 #include "xapi/statement_comparison.h"
+#include "xapi/statement_normalize.h"
 #include "xapi/timestamp.h"
 #include "xapi/uuid.h"
 #include "xapi/validator.h"
@@ -88,6 +89,7 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
     record.id = xapi::FormatUuidV4(random);
   }
   SetString(statement, "id", record.id, alloc);
+  xapi::NormalizeContextActivities(statement, alloc);
 
   // Compared before the LRS changes anything, so a retry of the same
   // statement matches and a different one under the same id is a conflict.

@@ -1,7 +1,5 @@
 #include "plugin/xapi_routes.h"
 
-#include <ctime>
-
 #include "plugin/error_response.h"
 #include "xapi/statement_query.h"
 #include "xapi/timestamp.h"
@@ -26,15 +24,6 @@ void AddCorsHeaders(HttpResponse& response) {
   response.headers["Access-Control-Expose-Headers"] =
       "ETag, Last-Modified, Content-Type, X-Experience-API-Version, "
       "X-Experience-API-Consistent-Through";
-}
-
-std::string HttpDate(int64_t micros) {
-  std::time_t seconds = static_cast<std::time_t>(micros / 1000000);
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  char buffer[64];
-  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc);
-  return buffer;
 }
 
 XapiRoutes::XapiRoutes(const Manifest& manifest, Authenticator& authenticator,

@@ -41,7 +41,4 @@ class XapiRoutes {
 // CORS headers every response carries, so browser-based xAPI clients work.
 void AddCorsHeaders(HttpResponse& response);
 
-// RFC 9110 HTTP-date, for Last-Modified.
-std::string HttpDate(int64_t micros);
-
 }  // namespace lrs::plugin

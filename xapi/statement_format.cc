@@ -34,8 +34,9 @@ void ReduceAgent(JsonValue& agent, JsonAllocator& alloc) {
 
 void ReduceActivity(JsonValue& activity, JsonAllocator& alloc) {
   if (!activity.IsObject() || !activity.HasMember("id")) return;
+  // ADL's suite (XAPI-00171) expects exactly {"id": ...}: objectType
+  // "Activity" is the default and identifies nothing.
   JsonValue reduced(rapidjson::kObjectType);
-  reduced.AddMember("objectType", "Activity", alloc);
   reduced.AddMember("id", activity["id"], alloc);
   activity = reduced;
 }
