@@ -9,6 +9,7 @@
 // Thread safety: a Database is used by one thread at a time. Readers open
 // their own connections; see StatementReader.
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -32,6 +33,8 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
+  // Runs one or more SQL statements without parameters (schema, PRAGMA,
+  // BEGIN/COMMIT). Never pass values here: bind them through Prepare.
   MaybeError Exec(std::string_view sql);
   Result<Statement> Prepare(std::string_view sql);
   int64_t LastInsertRowId() const;
@@ -52,9 +55,20 @@ class Statement {
 
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, std::string_view text);
+  // Exact overloads: without them a std::string or a literal would convert
+  // equally well to string_view and to optional<string> (ambiguous call).
+  Statement& Bind(int index, const std::string& text);
+  template <size_t N>
+  Statement& Bind(int index, const char (&text)[N]) {
+    return Bind(index, std::string_view(text));
+  }
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& BindNull(int index);
   Statement& Bind(int index, const std::optional<std::string>& text);
+
+  // Text and blobs are copied when bound, so arguments may be temporaries.
+  // A failed bind (e.g. a value over SQLite's length limit) is reported by the
+  // next Step or Run.
 
   // Steps once. Returns true while a row is available, false when done.
   Result<bool> Step();
@@ -70,8 +84,10 @@ class Statement {
  private:
   friend class Database;
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement& Check(int rc);
   sqlite3* db_ = nullptr;
   sqlite3_stmt* stmt_ = nullptr;
+  int bind_error_ = 0;  // first failed bind since the last Reset (SQLITE_OK = 0)
 };
 
 }  // namespace lrs::storage

@@ -1,1 +1,34 @@
-// placeholder: implemented by the owner of this unit
+#include "storage/key_store.h"
+
+#include <utility>
+
+#include "storage/database.h"
+#include "storage/schema.h"
+
+namespace lrs::storage {
+
+KeyStore::KeyStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+KeyStore::~KeyStore() = default;
+
+Result<std::unique_ptr<KeyStore>> KeyStore::Open(const std::string& path) {
+  Result<std::unique_ptr<Database>> db = Database::Open(path);
+  if (!db.ok()) return db.error();
+  if (MaybeError error = MigrateKeyStore(**db)) return *error;
+  return std::unique_ptr<KeyStore>(new KeyStore(std::move(*db)));
+}
+
+Result<std::optional<WrappedDataKey>> KeyStore::Find(const std::string& pseudonym) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  Result<Statement> stmt =
+      db_->Prepare("SELECT master_key_id, wrapped FROM data_keys WHERE pseudonym = ?1");
+  if (!stmt.ok()) return stmt.error();
+  stmt->Bind(1, pseudonym);
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<WrappedDataKey>();
+  return std::optional<WrappedDataKey>(
+      WrappedDataKey{pseudonym, stmt->ColumnText(0), stmt->ColumnBlob(1)});
+}
+
+}  // namespace lrs::storage

@@ -1,1 +1,182 @@
-// placeholder: implemented by the owner of this unit
+// Schema migrations.
+//
+// Design note. Each database file carries its kind in PRAGMA application_id
+// and its schema version in PRAGMA user_version. Invariants:
+//  1. Migrations are append-only: a shipped migration is never edited, a
+//     change is a new migration with the next version number.
+//  2. Each migration runs in one IMMEDIATE transaction with its version bump,
+//     re-reading the version inside it, so concurrent openers (the writer,
+//     the reader, the credential store) and crashes never apply one twice.
+//  3. A file of the other kind (the key store opened as the statement
+//     database, or the reverse) is refused: learner keys must never land in
+//     the statement database (DESIGN.md, Identity).
+//  4. A file newer than this program is refused rather than misread.
+
+#include "storage/schema.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "storage/storage_error.h"
+#include "storage/transaction.h"
+
+namespace lrs::storage {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+constexpr int32_t kStatementDatabaseId = 0x4C525353;  // "LRSS"
+constexpr int32_t kKeyStoreId = 0x4C52534B;           // "LRSK"
+
+// Statement database. Why the shapes:
+//  - seq is AUTOINCREMENT so a sequence number is never reused after the
+//    newest statement is erased: a `more` cursor's snapshot must not grow.
+//  - Every secondary index on statements ends (implicitly) in seq, the rowid,
+//    so filtered queries read in seq order and stop at the page limit.
+//  - statement_agents/activities are clustered by seq (WITHOUT ROWID primary
+//    key) so erasure and cascade deletes find a statement's rows directly,
+//    and the (value, role, seq) index serves agent/activity queries in order.
+//  - Partial indexes on registration and statement_ref: most statements have
+//    neither, and every query on them compares with a value (implies NOT NULL).
+const std::vector<Migration> kStatementMigrations = {
+    {1, R"sql(
+CREATE TABLE statements (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  id            TEXT    NOT NULL UNIQUE,
+  json          TEXT    NOT NULL,
+  content_hash  TEXT    NOT NULL,
+  verb_id       TEXT    NOT NULL,
+  registration  TEXT,
+  statement_ref TEXT,
+  is_voiding    INTEGER NOT NULL,
+  voided        INTEGER NOT NULL DEFAULT 0,
+  stored_us     INTEGER NOT NULL,
+  timestamp_us  INTEGER
+);
+CREATE INDEX statements_by_verb ON statements (verb_id);
+CREATE INDEX statements_by_registration ON statements (registration)
+  WHERE registration IS NOT NULL;
+CREATE INDEX statements_by_stored ON statements (stored_us);
+CREATE INDEX statements_by_ref ON statements (statement_ref)
+  WHERE statement_ref IS NOT NULL;
+
+CREATE TABLE statement_agents (
+  seq       INTEGER NOT NULL REFERENCES statements (seq) ON DELETE CASCADE,
+  pseudonym TEXT    NOT NULL,
+  role      INTEGER NOT NULL,
+  PRIMARY KEY (seq, pseudonym, role)
+) WITHOUT ROWID;
+CREATE INDEX statement_agents_by_pseudonym ON statement_agents (pseudonym, role, seq);
+
+CREATE TABLE statement_activities (
+  seq         INTEGER NOT NULL REFERENCES statements (seq) ON DELETE CASCADE,
+  activity_id TEXT    NOT NULL,
+  role        INTEGER NOT NULL,
+  PRIMARY KEY (seq, activity_id, role)
+) WITHOUT ROWID;
+CREATE INDEX statement_activities_by_activity
+  ON statement_activities (activity_id, role, seq);
+
+CREATE TABLE identities (
+  variant_id TEXT PRIMARY KEY,
+  pseudonym  TEXT NOT NULL,
+  sealed     BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX identities_by_pseudonym ON identities (pseudonym);
+
+CREATE TABLE credentials (
+  key         TEXT    PRIMARY KEY,
+  name        TEXT    NOT NULL,
+  role        TEXT    NOT NULL,
+  salt        BLOB    NOT NULL,
+  secret_hash BLOB    NOT NULL,
+  iterations  INTEGER NOT NULL,
+  created_us  INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
+};
+
+const std::vector<Migration> kKeyStoreMigrations = {
+    {1, R"sql(
+CREATE TABLE data_keys (
+  pseudonym     TEXT PRIMARY KEY,
+  master_key_id TEXT NOT NULL,
+  wrapped       BLOB NOT NULL
+) WITHOUT ROWID;
+)sql"},
+};
+
+Result<int64_t> ReadPragma(Database& db, const char* sql) {
+  Result<Statement> stmt = db.Prepare(sql);
+  if (!stmt.ok()) return stmt.error();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.error();
+  return *row ? stmt->ColumnInt(0) : 0;
+}
+
+struct FileState {
+  int64_t application_id = 0;
+  int64_t version = 0;
+};
+
+Result<FileState> ReadState(Database& db) {
+  Result<int64_t> id = ReadPragma(db, "PRAGMA application_id");
+  if (!id.ok()) return id.error();
+  Result<int64_t> version = ReadPragma(db, "PRAGMA user_version");
+  if (!version.ok()) return version.error();
+  return FileState{*id, *version};
+}
+
+MaybeError CheckState(const FileState& state, int32_t application_id, int latest,
+                      const std::string& kind) {
+  const bool fresh = state.application_id == 0 && state.version == 0;
+  if (!fresh && state.application_id != application_id) {
+    return StorageError("migrate: the file is not a " + kind);
+  }
+  if (state.version > latest) {
+    return StorageError("migrate: the " + kind + " was written by a newer version of the program");
+  }
+  return std::nullopt;
+}
+
+MaybeError Migrate(Database& db, int32_t application_id, const std::vector<Migration>& migrations,
+                   const std::string& kind) {
+  const int latest = migrations.back().version;
+  Result<FileState> state = ReadState(db);
+  if (!state.ok()) return state.error();
+  if (MaybeError error = CheckState(*state, application_id, latest, kind)) return error;
+  if (state->version == latest) return std::nullopt;  // the common case: no write lock
+
+  for (const Migration& migration : migrations) {
+    Result<Transaction> tx = Transaction::Begin(db, Transaction::Mode::kImmediate);
+    if (!tx.ok()) return tx.error();
+    state = ReadState(db);  // another connection may have migrated meanwhile
+    if (!state.ok()) return state.error();
+    if (MaybeError error = CheckState(*state, application_id, latest, kind)) return error;
+    if (state->version >= migration.version) continue;  // tx rolls back: nothing written
+
+    // PRAGMAs take no bound parameters; both numbers are constants of this file.
+    const std::string bump = "PRAGMA application_id = " + std::to_string(application_id) +
+                             "; PRAGMA user_version = " + std::to_string(migration.version) + ";";
+    if (MaybeError error = db.Exec(migration.sql)) return error;
+    if (MaybeError error = db.Exec(bump)) return error;
+    if (MaybeError error = tx->Commit()) return error;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+MaybeError MigrateStatementDatabase(Database& db) {
+  return Migrate(db, kStatementDatabaseId, kStatementMigrations, "statement database");
+}
+
+MaybeError MigrateKeyStore(Database& db) {
+  return Migrate(db, kKeyStoreId, kKeyStoreMigrations, "key store");
+}
+
+}  // namespace lrs::storage

@@ -20,21 +20,23 @@
 
 namespace lrs::storage {
 
+class ReadPool;
+
 struct StatementFilter {
   std::optional<std::string> agent_pseudonym;
-  bool related_agents = false;       // match any AgentRole, not only kActorOrObject
+  bool related_agents = false;  // match any AgentRole, not only kActorOrObject
   std::optional<std::string> verb_id;
   std::optional<std::string> activity_id;
-  bool related_activities = false;   // match any ActivityRole, not only kObject
+  bool related_activities = false;  // match any ActivityRole, not only kObject
   std::optional<std::string> registration;
-  std::optional<int64_t> since_us;   // stored > since (exclusive)
-  std::optional<int64_t> until_us;   // stored <= until
-  bool ascending = false;            // default: newest first
-  int limit = 100;                   // >= 1; the caller caps it
+  std::optional<int64_t> since_us;  // stored > since (exclusive)
+  std::optional<int64_t> until_us;  // stored <= until
+  bool ascending = false;           // default: newest first
+  int limit = 100;                  // >= 1; the caller caps it
 
   // Paging state (from the `more` cursor). 0 = first page.
-  int64_t snapshot_seq = 0;          // only seq <= snapshot_seq; 0 = current maximum
-  int64_t after_seq = 0;             // continue after this seq in paging order; 0 = start
+  int64_t snapshot_seq = 0;  // only seq <= snapshot_seq; 0 = current maximum
+  int64_t after_seq = 0;     // continue after this seq in paging order; 0 = start
 };
 
 struct StatementPage {
@@ -64,9 +66,8 @@ class StatementReader {
   Result<int64_t> CountStatements();
 
  private:
-  class Pool;
-  explicit StatementReader(std::unique_ptr<Pool> pool);
-  std::unique_ptr<Pool> pool_;
+  explicit StatementReader(std::unique_ptr<ReadPool> pool);
+  std::unique_ptr<ReadPool> pool_;
 };
 
 }  // namespace lrs::storage

@@ -17,6 +17,11 @@
 //  5. Re-submitting a statement whose id is stored with the same content_hash
 //     is a no-op reported as kAlreadyStored; with a different hash the whole
 //     batch fails with 409.
+//  6. A learner has one data key: when a batch brings a key for a pseudonym
+//     that already has a different one (two requests sealed a new learner at
+//     once), the batch fails with 503 and stores nothing, so that no identity
+//     is ever sealed under a key that was not kept. The caller retries (and
+//     then finds the stored key).
 //
 // Thread safety: Submit may be called from any thread.
 
@@ -64,23 +69,33 @@ class StatementWriter {
 
   // Errors (the whole batch is rolled back): 409 when an id is stored with a
   // different content; 400 when a voiding statement targets a voiding
-  // statement (Data 2.3.2); 500 on I/O failure.
+  // statement (Data 2.3.2); 503 when a data key conflicts (invariant 6);
+  // 500 on I/O failure. An empty batch succeeds with no outcomes.
   std::future<Result<WriteReceipt>> Submit(WriteBatch batch);
 
   // Newest `stored` below which every statement is committed and visible
-  // (X-Experience-API-Consistent-Through): now when idle.
+  // (X-Experience-API-Consistent-Through): every statement with stored <= the
+  // value is committed, and every later one will get a larger stored. When
+  // idle that is just below now (truncated to the millisecond); while a group
+  // is in flight, just below the last committed stored (the group may share
+  // its millisecond).
   int64_t ConsistentThroughMicros() const;
 
  private:
   struct Job;
+  struct Prepared;
   StatementWriter() = default;
   void Run();
   void CommitGroup(std::vector<Job>& group);
+  Result<std::vector<MaybeError>> StoreDataKeys(const std::vector<Job>& group);
+  Result<std::vector<WriteOutcome>> StoreBatch(const WriteBatch& batch, int64_t stored_us);
+  Result<std::vector<WriteOutcome>> StoreInSavepoint(const WriteBatch& batch, int64_t stored_us);
 
   std::unique_ptr<Database> db_;
   std::unique_ptr<Database> keys_;
+  std::unique_ptr<Prepared> prepared_;  // after the databases: finalized before they close
   Clock clock_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
