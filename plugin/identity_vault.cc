@@ -90,4 +90,28 @@ Result<std::optional<std::string>> IdentityVault::Open(const storage::SealedIden
   return std::optional<std::string>(std::move(*plaintext));
 }
 
+Result<std::string> IdentityVault::SealFor(const std::string& pseudonym,
+                                           std::string_view plaintext, std::string_view context,
+                                           std::vector<storage::WrappedDataKey>& keys_to_store) {
+  auto entry = Find(pseudonym, /*create=*/true);
+  if (!entry.ok()) return entry.error();
+  const Entry& e = **entry;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!e.durable) keys_to_store.push_back(e.wrapped);
+  }
+  return anonymizer::Seal(e.key, plaintext, context, *random_);
+}
+
+Result<std::optional<std::string>> IdentityVault::OpenFor(const std::string& pseudonym,
+                                                          std::string_view sealed,
+                                                          std::string_view context) {
+  auto entry = Find(pseudonym, /*create=*/false);
+  if (!entry.ok()) return entry.error();
+  if (*entry == nullptr) return std::optional<std::string>();
+  auto plaintext = anonymizer::Open((*entry)->key, sealed, context);
+  if (!plaintext.ok()) return plaintext.error();
+  return std::optional<std::string>(std::move(*plaintext));
+}
+
 }  // namespace lrs::plugin

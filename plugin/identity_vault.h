@@ -48,6 +48,17 @@ class IdentityVault {
   // Opens a sealed identity; nullopt when its key is gone (erased learner).
   Result<std::optional<std::string>> Open(const storage::SealedIdentity& identity);
 
+  // Seals any learner-owned bytes (e.g. a State or Agent Profile document)
+  // under that learner's data key, so erasing the key shreds them too.
+  // `context` binds the blob to where it is stored (AEAD associated data).
+  // Like SealVariants, lists the wrapped key when it is not yet durable.
+  Result<std::string> SealFor(const std::string& pseudonym, std::string_view plaintext,
+                              std::string_view context,
+                              std::vector<storage::WrappedDataKey>& keys_to_store);
+  // nullopt when the learner's key is gone.
+  Result<std::optional<std::string>> OpenFor(const std::string& pseudonym, std::string_view sealed,
+                                             std::string_view context);
+
  private:
   struct Entry {
     std::string key;

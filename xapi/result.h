@@ -47,6 +47,7 @@ class Result {
   T* operator->() { return &value(); }
   const T& operator*() const& { return value(); }
   T& operator*() & { return value(); }
+  T&& operator*() && { return std::move(*this).value(); }
 
  private:
   std::variant<T, Error> data_;

@@ -60,7 +60,7 @@ struct App {
     options.data_dir = (root / "data").string();
     options.manifest_path = manifest;
     auto opened = LrsApp::Open(options);
-    BOOST_REQUIRE_MESSAGE(opened.ok(), opened.ok() ? "" : opened.error().message);
+    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
     app = std::move(*opened);
   }
   ~App() {

@@ -40,9 +40,9 @@ lrs::Result<lrs::plugin::Manifest> LoadWith(const char* pointer, const char* jso
 
 BOOST_AUTO_TEST_CASE(loads_the_shipped_default_manifest) {
   auto m = LoadManifest("manifests/default.json");
-  BOOST_REQUIRE_MESSAGE(m.ok(), m.ok() ? "" : m.error().message);
+  BOOST_REQUIRE_MESSAGE(m.ok(), (m.ok() ? std::string() : m.error().message));
   BOOST_TEST(m->k == 5);
-  BOOST_TEST(m->identity == lrs::plugin::IdentityMode::kSealed);
+  BOOST_TEST((m->identity == lrs::plugin::IdentityMode::kSealed));
   BOOST_TEST(m->RoleMay("lms", "statements:write"));
   BOOST_TEST(!m->RoleMay("analyst", "statements:read"));
   BOOST_TEST(!m->key_file.has_value());
