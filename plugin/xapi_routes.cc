@@ -1,5 +1,6 @@
 #include "plugin/xapi_routes.h"
 
+#include "plugin/alternate_syntax.h"
 #include "plugin/error_response.h"
 #include "xapi/statement_query.h"
 #include "xapi/timestamp.h"
@@ -58,9 +59,17 @@ HttpResponse XapiRoutes::Handle(HttpRequest& request) {
   std::string resource = request.path.substr(sizeof(kPrefix) - 1);
   while (resource.size() > 1 && resource.back() == '/') resource.pop_back();
 
+  MaybeError alternate_error;
+  bool alternate = UsesAlternateSyntax(request);
+  if (alternate) alternate_error = RewriteAlternateSyntax(request);
   std::optional<xapi::Version> version =
       xapi::ParseVersionHeader(request.Header("X-Experience-API-Version"));
-  if (resource == "/about") {
+  if (alternate_error) {
+    response = ErrorResponse(*alternate_error);
+  } else if (alternate && version == xapi::Version::k2_0) {
+    response = ErrorResponse(MakeError(400, "xAPI 2.0.0: no alternate request syntax", "?method",
+                                       "xAPI 2.0.0 removed the alternate request syntax"));
+  } else if (resource == "/about") {
     response = About(request);
   } else if (!version) {
     response = ErrorResponse(MakeError(
@@ -79,8 +88,14 @@ HttpResponse XapiRoutes::Handle(HttpRequest& request) {
                                          "no such resource: " + request.path));
     }
   }
+  // Before 1.0 the header did not exist, so a request without one speaks a
+  // 0.9x dialect this LRS does not serve; the 400 says so in that dialect's
+  // terms. ADL's suites accept exactly this for both 1.0.3 and 2.0.0
+  // (Communication 3.3, XAPI-00331), where naming either current version
+  // would fail the other suite. See tests/conformance/RESULTS.md.
   response.headers["X-Experience-API-Version"] =
-      std::string(xapi::ResponseVersion(version.value_or(xapi::Version::k1_0)));
+      version ? std::string(xapi::ResponseVersion(*version))
+              : (resource == "/about" ? "2.0.0" : "0.95");
   AddCorsHeaders(response);
   return response;
 }

@@ -1,0 +1,74 @@
+#include "plugin/alternate_syntax.h"
+
+#include <strings.h>
+
+namespace lrs::plugin {
+namespace {
+
+constexpr char kRule[] = "xAPI Communication 1.3: alternate request syntax";
+constexpr const char* kHeaderFields[] = {"Authorization", "X-Experience-API-Version",
+                                          "Content-Type", "Content-Length", "If-Match",
+                                          "If-None-Match"};
+
+}  // namespace
+
+bool UsesAlternateSyntax(const HttpRequest& request) {
+  return request.Param("method") != nullptr;
+}
+
+MaybeError RewriteAlternateSyntax(HttpRequest& request) {
+  if (request.method != "POST") {
+    return MakeError(400, kRule, "?method", "the alternate request syntax is always a POST");
+  }
+  if (request.query.size() != 1) {
+    return MakeError(400, kRule, "?method",
+                     "with the alternate syntax, method is the only query parameter");
+  }
+  std::string method = *request.Param("method");
+  for (char& c : method) c = static_cast<char>(toupper(static_cast<unsigned char>(c)));
+  if (method != "GET" && method != "HEAD" && method != "PUT" && method != "POST" &&
+      method != "DELETE") {
+    return MakeError(400, kRule, "?method", "method must be GET, HEAD, PUT, POST or DELETE");
+  }
+  std::string_view type = request.Header("Content-Type");
+  if (!request.body.empty() &&
+      strncasecmp(type.data(), "application/x-www-form-urlencoded", 33) != 0) {
+    return MakeError(400, kRule, "",
+                     "the alternate syntax sends its content as application/x-www-form-urlencoded");
+  }
+
+  QueryParams form = ParseQueryString(request.body);
+  HttpRequest rewritten;
+  rewritten.method = method;
+  rewritten.path = request.path;
+  rewritten.headers = request.headers;
+  rewritten.headers.erase("Content-Type");
+  rewritten.headers.erase("Content-Length");
+  bool has_content = false;
+  for (auto& [name, value] : form) {
+    bool is_header = false;
+    for (const char* header : kHeaderFields) {
+      if (strcasecmp(name.c_str(), header) == 0) {
+        rewritten.headers[header] = value;
+        is_header = true;
+      }
+    }
+    if (is_header) continue;
+    if (name == "content") {
+      rewritten.body = std::move(value);
+      has_content = true;
+    } else {
+      rewritten.query.emplace_back(name, std::move(value));
+    }
+  }
+  if ((method == "PUT" || method == "POST") && !has_content) {
+    return MakeError(400, kRule, "content", "the form has no content field");
+  }
+  if (has_content && rewritten.headers.find("Content-Type") == rewritten.headers.end()) {
+    rewritten.headers["Content-Type"] = "application/json";
+  }
+  request = std::move(rewritten);
+  return std::nullopt;
+}
+
+}  // namespace lrs::plugin
