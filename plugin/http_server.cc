@@ -26,11 +26,13 @@ void InitializeIoThreadsOnce() {
   (void)initialized;
 }
 
-// Makes cpprestsdk stop reading the body: its next write into the body buffer
-// fails, it completes the request with that error and sends our response.
+// Makes cpprestsdk stop reading the body and answer now: completing the
+// request with an error closes the body stream (its reader's next write fails,
+// so it stops reading the socket) and resolves content_ready(), which
+// cpprestsdk waits for before it sends any response. Without this a client
+// that declares a huge Content-Length and then waits would never get its 413.
 void AbandonBody(http::http_request& request) {
-  request.body().streambuf().close(std::ios_base::out,
-                                   std::make_exception_ptr(std::runtime_error("body limit")));
+  request._get_impl()->_complete(0, std::make_exception_ptr(std::runtime_error("body limit")));
 }
 
 HttpRequest Translate(const http::http_request& request) {
