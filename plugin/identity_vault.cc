@@ -52,6 +52,10 @@ Result<IdentityVault::Sealed> IdentityVault::SealVariants(
     const std::vector<anonymizer::IdentityVariant>& variants) {
   Sealed sealed;
   for (const auto& variant : variants) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stored_variants_.count(variant.variant_id)) continue;
+    }
     auto entry = Find(variant.pseudonym, /*create=*/true);
     if (!entry.ok()) return entry.error();
     const Entry& e = **entry;
@@ -78,6 +82,19 @@ void IdentityVault::MarkDurable(const std::vector<storage::WrappedDataKey>& keys
   for (const auto& key : keys) {
     if (auto it = cache_.find(key.pseudonym); it != cache_.end()) it->second->durable = true;
   }
+}
+
+void IdentityVault::MarkStored(const std::vector<std::string>& variant_ids) {
+  // Bounded memory: past this many, start over (a miss only costs a seal).
+  constexpr size_t kMaxRemembered = 1 << 20;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (stored_variants_.size() + variant_ids.size() > kMaxRemembered) stored_variants_.clear();
+  stored_variants_.insert(variant_ids.begin(), variant_ids.end());
+}
+
+void IdentityVault::ForgetStored() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  stored_variants_.clear();
 }
 
 Result<std::optional<std::string>> IdentityVault::Open(const storage::SealedIdentity& identity) {

@@ -11,6 +11,11 @@
 //     key carries that key, so whichever batch commits first stores it.
 //  3. Raw data keys exist only in this process's memory; on disk they are
 //     always wrapped by the master key.
+//  4. A variant id is remembered as stored only after a write that carried
+//     it committed; SealVariants skips remembered variants (the writer would
+//     ignore them anyway), which spares an AES-GCM seal and an index probe
+//     for every repeat of the same learner or authority. Whatever deletes
+//     identities (erasure, retention) must call ForgetStored.
 //
 // Thread safety: all methods may be called concurrently.
 
@@ -19,6 +24,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "anonymizer/identity_split.h"
@@ -44,6 +50,10 @@ class IdentityVault {
 
   // After a write carrying these keys committed.
   void MarkDurable(const std::vector<storage::WrappedDataKey>& keys);
+  // After a write carrying these identities committed (invariant 4).
+  void MarkStored(const std::vector<std::string>& variant_ids);
+  // After identities were deleted: forget every remembered variant.
+  void ForgetStored();
 
   // Opens a sealed identity; nullopt when its key is gone (erased learner).
   Result<std::optional<std::string>> Open(const storage::SealedIdentity& identity);
@@ -73,6 +83,7 @@ class IdentityVault {
   std::shared_ptr<anonymizer::RandomSource> random_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::unique_ptr<Entry>> cache_;
+  std::unordered_set<std::string> stored_variants_;
 };
 
 }  // namespace lrs::plugin

@@ -4,7 +4,10 @@
 
 #include "anonymizer/pseudonymizer.h"
 #include "anonymizer/random_source.h"
+#include "plugin/activities_resource.h"
+#include "plugin/agents_resource.h"
 #include "plugin/credentials.h"
+#include "plugin/document_routes.h"
 #include "plugin/error_response.h"
 #include "plugin/identity_vault.h"
 #include "plugin/key_file.h"
@@ -13,6 +16,7 @@
 #include "plugin/statement_read.h"
 #include "plugin/xapi_routes.h"
 #include "storage/credential_store.h"
+#include "storage/document_store.h"
 #include "storage/key_store.h"
 #include "storage/statement_reader.h"
 #include "storage/statement_writer.h"
@@ -42,10 +46,14 @@ struct LrsApp::Parts {
   std::unique_ptr<storage::KeyStore> key_store;
   std::unique_ptr<storage::StatementWriter> writer;
   std::unique_ptr<storage::StatementReader> reader;
+  std::unique_ptr<storage::DocumentStore> document_store;
   std::unique_ptr<Authenticator> authenticator;
   std::unique_ptr<IdentityVault> vault;
   std::unique_ptr<StatementIngest> ingest;
   std::unique_ptr<StatementRead> read;
+  std::unique_ptr<ActivitiesResource> activities;
+  std::unique_ptr<AgentsResource> agents;
+  std::unique_ptr<DocumentRoutes> documents;
   std::unique_ptr<XapiRoutes> xapi;
 };
 
@@ -81,6 +89,9 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   auto reader = storage::StatementReader::Open(paths.statement_db);
   if (!reader.ok()) return reader.error();
   parts->reader = std::move(*reader);
+  auto document_store = storage::DocumentStore::Open(paths.statement_db, paths.key_store);
+  if (!document_store.ok()) return document_store.error();
+  parts->document_store = std::move(*document_store);
 
   parts->authenticator = std::make_unique<Authenticator>(*parts->credentials, *parts->random);
   parts->vault =
@@ -93,9 +104,15 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   read_options.cursor_key = parts->keys.cursor_key;
   parts->read = std::make_unique<StatementRead>(read_options, *parts->pseudonymizer,
                                                 *parts->vault, *parts->reader);
+  parts->activities = std::make_unique<ActivitiesResource>(*parts->reader);
+  parts->agents =
+      std::make_unique<AgentsResource>(*parts->pseudonymizer, *parts->vault, *parts->reader);
+  parts->documents = std::make_unique<DocumentRoutes>(parts->manifest, *parts->pseudonymizer,
+                                                      *parts->vault, *parts->document_store);
   storage::StatementWriter* writer_ptr = parts->writer.get();
   parts->xapi = std::make_unique<XapiRoutes>(
-      parts->manifest, *parts->authenticator, *parts->ingest, *parts->read,
+      parts->manifest, *parts->authenticator, *parts->ingest, *parts->read, *parts->activities,
+      *parts->agents, *parts->documents,
       [writer_ptr] { return writer_ptr->ConsistentThroughMicros(); });
   return std::unique_ptr<LrsApp>(new LrsApp(std::move(parts)));
 }

@@ -3,6 +3,8 @@
 #include <set>
 
 #include "anonymizer/identity_split.h"
+#include "xapi/activity_definition.h"
+#include "xapi/attachments.h"
 #include "xapi/statement_comparison.h"
 #include "xapi/statement_normalize.h"
 #include "xapi/timestamp.h"
@@ -148,6 +150,8 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
     }
     AddContextActivities(object, record.activities);
   }
+  // Merged into the canonical definitions if the writer inserts the statement.
+  record.activity_definitions = xapi::ExtractActivityDefinitions(statement);
 
   // Identities leave the statement here (DESIGN.md, Identity).
   anonymizer::SplitIdentities split =
@@ -166,7 +170,8 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
 Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body,
                                                         const Principal& who,
                                                         xapi::Version version,
-                                                        const std::optional<std::string>& put_id) {
+                                                        const std::optional<std::string>& put_id,
+                                                        RequestAttachments attachments) {
   JsonAllocator& alloc = body.GetAllocator();
   std::vector<JsonValue*> statements;
   bool is_batch = body.IsArray();
@@ -194,14 +199,38 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     if (given.empty()) SetString(body, "id", *put_id, alloc);
   }
 
+  // Attachment data (Communication 1.5.2) is matched before anything else:
+  // the exchange rules concern the request as a whole.
+  const std::vector<xapi::DeclaredAttachment> declared = xapi::DeclaredAttachments(body);
+  if (auto error =
+          xapi::CheckAttachmentParts(declared, attachments.parts, attachments.multipart)) {
+    return *error;
+  }
+
   storage::WriteBatch batch;
   std::vector<std::string> ids;
   std::set<std::string> seen;
   for (size_t i = 0; i < statements.size(); ++i) {
     std::string path = is_batch ? "$[" + std::to_string(i) + "]" : "$";
+    // Data 2.6: a signature is compared with the statement as received,
+    // before Prepare completes and pseudonymizes it; validated first so a
+    // malformed statement is reported as such. Signed statements are rare, so
+    // validating them twice costs little.
+    if (xapi::HasSignatureAttachment(*statements[i])) {
+      if (auto error = xapi::ValidateStatement(*statements[i], xapi::ValidationOptions{version})) {
+        return WithPath(*error, path);
+      }
+      if (auto error =
+              xapi::VerifyStatementSignatures(*statements[i], attachments.parts, version, path)) {
+        return *error;
+      }
+    }
     std::vector<anonymizer::IdentityVariant> variants;
     auto record = Prepare(*statements[i], alloc, who, version, path, variants);
     if (!record.ok()) return record.error();
+    for (auto& attachment : xapi::DeclaredAttachments(*statements[i])) {
+      record->attachment_sha2s.push_back(std::move(attachment.sha2));
+    }
     // Sealed identities travel with the statement that names them: a
     // statement the writer finds already stored is skipped whole.
     auto sealed = vault_.SealVariants(variants);
@@ -220,11 +249,26 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     batch.statements.push_back(std::move(*record));
   }
   if (batch.statements.empty()) return ids;
+  std::set<std::string> stored_parts;
+  for (auto& part : attachments.parts) {
+    if (!stored_parts.insert(part.sha2).second) continue;
+    std::string content_type = std::move(part.content_type);
+    for (const auto& d : declared) {
+      if (content_type.empty() && d.sha2 == part.sha2) content_type = d.content_type;
+    }
+    batch.attachments.push_back(
+        {std::move(part.sha2), std::move(content_type), std::move(part.content)});
+  }
 
   std::vector<storage::WrappedDataKey> carried = batch.data_keys;
+  std::vector<std::string> sealed_variants;
+  for (const auto& statement : batch.statements) {
+    for (const auto& identity : statement.identities) sealed_variants.push_back(identity.variant_id);
+  }
   auto receipt = writer_.Submit(std::move(batch)).get();
   if (!receipt.ok()) return receipt.error();
   vault_.MarkDurable(carried);
+  vault_.MarkStored(sealed_variants);
   return ids;
 }
 

@@ -20,6 +20,7 @@
 #include "plugin/identity_vault.h"
 #include "storage/statement_writer.h"
 #include "xapi/json.h"
+#include "xapi/multipart.h"
 #include "xapi/version.h"
 
 namespace lrs::plugin {
@@ -27,6 +28,12 @@ namespace lrs::plugin {
 struct IngestOptions {
   size_t max_batch = 1000;          // statements per request; more is a 413
   std::string authority_home_page;  // account.homePage of the authority the LRS sets
+};
+
+// The attachment data a PUT/POST carried (Communication 1.5.2).
+struct RequestAttachments {
+  bool multipart = false;                   // sent as multipart/mixed (else application/json)
+  std::vector<xapi::AttachmentPart> parts;  // the parts after the statements part
 };
 
 class StatementIngest {
@@ -37,10 +44,14 @@ class StatementIngest {
 
   // `body` is one statement or an array of them (POST), or one statement
   // whose id must equal `put_id` (PUT). Returns the ids in order once stored.
+  // `attachments` must match the statements' attachment objects
+  // (xapi::CheckAttachmentParts) and holds the JWS of each signed statement
+  // (xapi::VerifyStatementSignatures); the parts are stored with the batch.
   // Errors: 400 (path "$[i]..." for an array), 409, 413, 500.
   Result<std::vector<std::string>> Store(xapi::JsonDocument& body, const Principal& who,
                                          xapi::Version version,
-                                         const std::optional<std::string>& put_id);
+                                         const std::optional<std::string>& put_id,
+                                         RequestAttachments attachments = {});
 
  private:
   // Checks and completes one statement and builds its record; the statement

@@ -1,10 +1,14 @@
 #include "plugin/statement_read.h"
 
+#include <map>
 #include <unordered_map>
 
 #include "anonymizer/identity_split.h"
 #include "plugin/more_cursor.h"
+#include "xapi/activity_definition.h"
 #include "xapi/agent_identifier.h"
+#include "xapi/attachments.h"
+#include "xapi/multipart.h"
 #include "xapi/statement_format.h"
 #include "xapi/timestamp.h"
 
@@ -67,6 +71,24 @@ MaybeError StatementRead::Render(const std::vector<storage::StoredStatement>& st
     return it->second;
   };
 
+  // format=canonical: every Activity shows the LRS's canonical definition
+  // (Communication 2.1.3 "format"), then one language per map.
+  std::map<std::string, std::string> canonical;
+  if (format == xapi::StatementFormat::kCanonical) {
+    std::vector<std::string> activity_ids;
+    for (const auto& statement : out.GetArray()) {
+      for (auto& id : xapi::ActivityIds(statement)) activity_ids.push_back(std::move(id));
+    }
+    auto definitions = reader_.FindActivityDefinitions(activity_ids);
+    if (!definitions.ok()) return definitions.error();
+    canonical = std::move(*definitions);
+  }
+  xapi::CanonicalDefinitionLookup canonical_definition =
+      [&canonical](std::string_view id) -> const std::string* {
+    auto it = canonical.find(std::string(id));
+    return it == canonical.end() ? nullptr : &it->second;
+  };
+
   size_t i = 0;
   for (auto& statement : out.GetArray()) {
     const storage::StoredStatement& stored = statements[i++];
@@ -79,10 +101,31 @@ MaybeError StatementRead::Render(const std::vector<storage::StoredStatement>& st
     }
     if (format == xapi::StatementFormat::kIds) xapi::ApplyIdsFormat(statement, alloc);
     if (format == xapi::StatementFormat::kCanonical) {
+      xapi::ApplyCanonicalDefinitions(statement, alloc, canonical_definition);
       xapi::ApplyCanonicalFormat(statement, alloc, languages);
     }
   }
   return std::nullopt;
+}
+
+Result<ReadResult> StatementRead::WithAttachments(ReadResult result, const JsonValue& statements,
+                                                  bool may_see_identities) {
+  std::vector<xapi::AttachmentPart> parts;
+  if (may_see_identities) {
+    std::vector<std::string> sha2s;
+    for (auto& declared : xapi::DeclaredAttachments(statements)) {
+      sha2s.push_back(std::move(declared.sha2));
+    }
+    auto found = reader_.FindAttachments(sha2s);
+    if (!found.ok()) return found.error();
+    for (auto& a : *found) {
+      parts.push_back({std::move(a.sha2), std::move(a.content_type), std::move(a.content)});
+    }
+  }
+  xapi::BuiltMultipart built = xapi::BuildMultipart(result.body, parts);
+  result.body = std::move(built.body);
+  result.content_type = std::move(built.content_type);
+  return result;
 }
 
 Result<ReadResult> StatementRead::ReadOne(const xapi::StatementQuery& query,
@@ -100,7 +143,9 @@ Result<ReadResult> StatementRead::ReadOne(const xapi::StatementQuery& query,
   if (auto error = Render({**found}, query.format, may_see_identities, languages, rendered)) {
     return *error;
   }
-  return ReadResult{xapi::ToJson(rendered[0]), (*found)->stored_us};
+  ReadResult result{xapi::ToJson(rendered[0]), (*found)->stored_us};
+  if (query.attachments) return WithAttachments(std::move(result), rendered, may_see_identities);
+  return result;
 }
 
 Result<ReadResult> StatementRead::ReadPage(const xapi::StatementQuery& query,
@@ -153,7 +198,11 @@ Result<ReadResult> StatementRead::ReadPage(const xapi::StatementQuery& query,
   JsonAllocator& alloc = result.GetAllocator();
   result.AddMember("statements", statements.Move(), alloc);
   result.AddMember("more", JsonValue(more.c_str(), alloc), alloc);
-  return ReadResult{xapi::ToJson(result), 0};
+  ReadResult out{xapi::ToJson(result), 0};
+  if (state.attachments) {
+    return WithAttachments(std::move(out), result["statements"], may_see_identities);
+  }
+  return out;
 }
 
 Result<ReadResult> StatementRead::Read(const xapi::StatementQuery& query, const Principal& who,

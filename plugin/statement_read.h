@@ -32,6 +32,9 @@ struct ReadOptions {
 struct ReadResult {
   std::string body;                 // JSON: a statement or a StatementResult
   int64_t last_modified_us = 0;     // stored of the statement (single GET), else 0
+  // "application/json", or with attachments=true "multipart/mixed; boundary=..."
+  // and `body` the JSON part followed by the attachment parts (Communication 2.1.3).
+  std::string content_type = "application/json";
 };
 
 class StatementRead {
@@ -50,6 +53,14 @@ class StatementRead {
                              const std::vector<std::string>& languages);
   Result<ReadResult> ReadPage(const xapi::StatementQuery& query, const Principal& who,
                               bool may_see_identities, const std::vector<std::string>& languages);
+  // Turns `result` into the multipart/mixed form (attachments=true): the JSON
+  // first, then the stored data of every attachment `statements` (an array)
+  // references, each once. Attachment data is learner content (an essay, a
+  // certificate, a signature whose JWS payload names the learner in the
+  // clear), so only a caller who may see identities gets it; anyone else gets
+  // the multipart form with the statements part alone.
+  Result<ReadResult> WithAttachments(ReadResult result, const xapi::JsonValue& statements,
+                                     bool may_see_identities);
   // Renders statements (as stored) into `out` as a JSON array of statements.
   MaybeError Render(const std::vector<storage::StoredStatement>& statements,
                     xapi::StatementFormat format, bool may_see_identities,

@@ -2,6 +2,8 @@
 
 #include "plugin/alternate_syntax.h"
 #include "plugin/error_response.h"
+#include "xapi/agent_identifier.h"
+#include "xapi/multipart.h"
 #include "xapi/statement_query.h"
 #include "xapi/timestamp.h"
 
@@ -12,6 +14,19 @@ constexpr char kPrefix[] = "/xapi";
 
 bool IsJsonContentType(std::string_view type) {
   return type.empty() || type.rfind("application/json", 0) == 0;
+}
+
+// The statements of a PUT/POST body and, for multipart/mixed (Communication
+// 1.5.2), its attachment parts.
+Result<std::shared_ptr<xapi::JsonDocument>> ParseStatementsBody(const HttpRequest& request,
+                                                                RequestAttachments& attachments) {
+  std::string_view type = request.Header("Content-Type");
+  if (!xapi::IsMediaType(type, "multipart/mixed")) return xapi::ParseJson(request.body);
+  auto multipart = xapi::ParseStatementMultipart(type, request.body);
+  if (!multipart.ok()) return multipart.error();
+  attachments.multipart = true;
+  attachments.parts = std::move(multipart->attachments);
+  return xapi::ParseJson(multipart->json);
 }
 
 Error Forbidden(const std::string& what) {
@@ -29,11 +44,16 @@ void AddCorsHeaders(HttpResponse& response) {
 
 XapiRoutes::XapiRoutes(const Manifest& manifest, Authenticator& authenticator,
                        StatementIngest& ingest, StatementRead& read,
+                       ActivitiesResource& activities, AgentsResource& agents,
+                       DocumentRoutes& documents,
                        std::function<int64_t()> consistent_through_us)
     : manifest_(manifest),
       authenticator_(authenticator),
       ingest_(ingest),
       read_(read),
+      activities_(activities),
+      agents_(agents),
+      documents_(documents),
       consistent_through_us_(std::move(consistent_through_us)) {}
 
 HttpResponse XapiRoutes::About(const HttpRequest& request) {
@@ -83,6 +103,10 @@ HttpResponse XapiRoutes::Handle(HttpRequest& request) {
       response = ErrorResponse(who.error());
     } else if (resource == "/statements") {
       response = Statements(request, *who, *version);
+    } else if (resource == "/activities" || resource == "/agents") {
+      response = ActivitiesOrAgents(resource, request, *who, *version);
+    } else if (DocumentRoutes::Handles(resource)) {
+      response = documents_.Handle(request, resource, *who, *version);
     } else {
       response = ErrorResponse(MakeError(404, "xAPI Communication 2.0: resources", "",
                                          "no such resource: " + request.path));
@@ -100,6 +124,33 @@ HttpResponse XapiRoutes::Handle(HttpRequest& request) {
   return response;
 }
 
+HttpResponse XapiRoutes::ActivitiesOrAgents(const std::string& resource,
+                                            const HttpRequest& request, const Principal& who,
+                                            xapi::Version version) {
+  const bool activities = resource == "/activities";
+  if (request.method != "GET" && request.method != "HEAD") {
+    return ErrorResponse(MakeError(405,
+                                   activities ? "xAPI Communication 2.5" : "xAPI Communication 2.4",
+                                   "", "this resource answers GET and HEAD"));
+  }
+  if (!manifest_.RoleMay(who.role, "statements:read")) {
+    return ErrorResponse(Forbidden(activities ? "read activities" : "read agents"));
+  }
+  Result<std::string> body = [&]() -> Result<std::string> {
+    if (activities) return activities_.Get(request.query);
+    // The same rule as for statements: sealed identities only for a role
+    // that may read them, and never under a pseudonymous-only manifest.
+    bool may_see_identities = manifest_.identity == IdentityMode::kSealed &&
+                              manifest_.RoleMay(who.role, "identities:read");
+    return agents_.Get(request.query, version, may_see_identities);
+  }();
+  if (!body.ok()) return ErrorResponse(body.error());
+  HttpResponse response = HttpResponse::Json(200, std::move(*body));
+  // Communication 3.1: a GET carries an ETag, the quoted SHA-1 of the content.
+  response.headers["ETag"] = "\"" + xapi::Sha1Hex(response.body) + "\"";
+  return response;
+}
+
 HttpResponse XapiRoutes::Statements(HttpRequest& request, const Principal& who,
                                     xapi::Version version) {
   HttpResponse response;
@@ -107,10 +158,11 @@ HttpResponse XapiRoutes::Statements(HttpRequest& request, const Principal& who,
   if (method == "POST" || method == "PUT") {
     if (!manifest_.RoleMay(who.role, "statements:write")) {
       response = ErrorResponse(Forbidden("write statements"));
-    } else if (!IsJsonContentType(request.Header("Content-Type"))) {
-      response = ErrorResponse(MakeError(
-          400, "xAPI Communication 1.5: content types", "",
-          "statements are sent as application/json (multipart attachments are not accepted yet)"));
+    } else if (!IsJsonContentType(request.Header("Content-Type")) &&
+               !xapi::IsMediaType(request.Header("Content-Type"), "multipart/mixed")) {
+      response = ErrorResponse(
+          MakeError(400, "xAPI Communication 1.5: content types", "",
+                    "statements are sent as application/json or multipart/mixed"));
     } else {
       std::optional<std::string> put_id;
       MaybeError error;
@@ -131,8 +183,9 @@ HttpResponse XapiRoutes::Statements(HttpRequest& request, const Principal& who,
       if (error) {
         response = ErrorResponse(*error);
       } else {
-        auto body = xapi::ParseJson(request.body);
-        auto stored = body.ok() ? ingest_.Store(**body, who, version, put_id)
+        RequestAttachments attachments;
+        auto body = ParseStatementsBody(request, attachments);
+        auto stored = body.ok() ? ingest_.Store(**body, who, version, put_id, std::move(attachments))
                                 : Result<std::vector<std::string>>(body.error());
         if (!stored.ok()) {
           response = ErrorResponse(stored.error());
@@ -163,6 +216,8 @@ HttpResponse XapiRoutes::Statements(HttpRequest& request, const Principal& who,
           response = ErrorResponse(read.error());
         } else {
           response = HttpResponse::Json(200, std::move(read->body));
+          // multipart/mixed with attachments=true (Communication 2.1.3).
+          response.headers["Content-Type"] = read->content_type;
           if (read->last_modified_us) {
             response.headers["Last-Modified"] = HttpDate(read->last_modified_us);
           }

@@ -12,7 +12,10 @@
 #include <functional>
 #include <string>
 
+#include "plugin/activities_resource.h"
+#include "plugin/agents_resource.h"
 #include "plugin/credentials.h"
+#include "plugin/document_routes.h"
 #include "plugin/http_message.h"
 #include "plugin/manifest.h"
 #include "plugin/statement_ingest.h"
@@ -23,18 +26,25 @@ namespace lrs::plugin {
 class XapiRoutes {
  public:
   XapiRoutes(const Manifest& manifest, Authenticator& authenticator, StatementIngest& ingest,
-             StatementRead& read, std::function<int64_t()> consistent_through_us);
+             StatementRead& read, ActivitiesResource& activities, AgentsResource& agents,
+             DocumentRoutes& documents, std::function<int64_t()> consistent_through_us);
 
   HttpResponse Handle(HttpRequest& request);
 
  private:
   HttpResponse Statements(HttpRequest& request, const Principal& who, xapi::Version version);
   HttpResponse About(const HttpRequest& request);
+  // GET/HEAD /activities and /agents (Communication 2.5, 2.4).
+  HttpResponse ActivitiesOrAgents(const std::string& resource, const HttpRequest& request,
+                                  const Principal& who, xapi::Version version);
 
   const Manifest& manifest_;
   Authenticator& authenticator_;
   StatementIngest& ingest_;
   StatementRead& read_;
+  ActivitiesResource& activities_;
+  AgentsResource& agents_;
+  DocumentRoutes& documents_;  // State, Agent Profile, Activity Profile
   std::function<int64_t()> consistent_through_us_;
 };
 

@@ -98,6 +98,53 @@ CREATE TABLE credentials (
   created_us  INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // Version 2: the State, Agent Profile and Activity Profile documents
+    // (storage/document_store.h). Key columns hold '' rather than NULL, so the
+    // primary key is a real uniqueness constraint (NULLs never compare equal).
+    // content is sealed under the learner's data key for State and Agent
+    // Profile documents; etag is NULL for those (a plain SHA-1 of learner
+    // content would let anyone holding the file confirm a guessed document).
+    //  - documents_by_context_updated: multiple-document GET with `since`.
+    //  - documents_by_agent: erasure of one learner's documents.
+    {2, R"sql(
+CREATE TABLE documents (
+  kind            INTEGER NOT NULL,
+  activity_id     TEXT    NOT NULL,
+  agent_pseudonym TEXT    NOT NULL,
+  registration    TEXT    NOT NULL,
+  document_id     TEXT    NOT NULL,
+  content_type    TEXT    NOT NULL,
+  content         BLOB    NOT NULL,
+  etag            TEXT,
+  updated_us      INTEGER NOT NULL,
+  PRIMARY KEY (kind, activity_id, agent_pseudonym, registration, document_id)
+) WITHOUT ROWID;
+CREATE INDEX documents_by_context_updated
+  ON documents (kind, activity_id, agent_pseudonym, updated_us);
+CREATE INDEX documents_by_agent ON documents (agent_pseudonym);
+)sql"},
+    // Version 3: canonical Activity definitions (Communication 2.5;
+    // format=canonical), merged by the writer from every stored statement
+    // that defines the activity (xapi/activity_definition.h). A rowid table:
+    // definitions can run to kilobytes, which WITHOUT ROWID handles badly.
+    {3, R"sql(
+CREATE TABLE activities (
+  activity_id TEXT    PRIMARY KEY,
+  definition  TEXT    NOT NULL,
+  updated_us  INTEGER NOT NULL
+);
+)sql"},
+    // Version 4: attachment data (Communication 1.5.2), one row per distinct
+    // content, keyed by its SHA-2 as the statements reference it (lowercase
+    // hex; the length says which SHA-2). Written with INSERT OR IGNORE in the
+    // transaction of the statements that carry it (StatementWriter).
+    {4, R"sql(
+CREATE TABLE attachments (
+  sha2         TEXT PRIMARY KEY,
+  content_type TEXT NOT NULL,
+  content      BLOB NOT NULL
+);
+)sql"},
 };
 
 const std::vector<Migration> kKeyStoreMigrations = {

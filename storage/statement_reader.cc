@@ -217,6 +217,69 @@ Result<std::vector<SealedIdentity>> StatementReader::FindIdentities(
   return identities;
 }
 
+Result<std::vector<SealedIdentity>> StatementReader::FindIdentitiesByPseudonym(
+    const std::string& pseudonym, int limit) {
+  Result<ReadPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return lease.error();
+  Result<Statement*> stmt = lease->Prepare(
+      "SELECT variant_id, pseudonym, sealed FROM identities WHERE pseudonym = ?1"
+      " ORDER BY variant_id LIMIT ?2");
+  if (!stmt.ok()) return stmt.error();
+  Statement& lookup = **stmt;
+  lookup.Bind(1, pseudonym).Bind(2, int64_t{std::max(limit, 0)});
+  std::vector<SealedIdentity> identities;
+  for (;;) {
+    Result<bool> row = lookup.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    identities.push_back(
+        SealedIdentity{lookup.ColumnText(0), lookup.ColumnText(1), lookup.ColumnBlob(2)});
+  }
+  return identities;
+}
+
+Result<std::map<std::string, std::string>> StatementReader::FindActivityDefinitions(
+    const std::vector<std::string>& activity_ids) {
+  std::map<std::string, std::string> definitions;
+  if (activity_ids.empty()) return definitions;
+  Result<ReadPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return lease.error();
+  Result<Statement*> stmt =
+      lease->Prepare("SELECT definition FROM activities WHERE activity_id = ?1");
+  if (!stmt.ok()) return stmt.error();
+  Statement& lookup = **stmt;
+  for (const std::string& id : std::set<std::string>(activity_ids.begin(), activity_ids.end())) {
+    lookup.Bind(1, id);
+    Result<bool> row = lookup.Step();
+    if (!row.ok()) return row.error();
+    if (*row) definitions.emplace(id, lookup.ColumnText(0));
+    lookup.Reset();
+  }
+  return definitions;
+}
+
+Result<std::vector<AttachmentPayload>> StatementReader::FindAttachments(
+    const std::vector<std::string>& sha2s) {
+  std::vector<AttachmentPayload> found;
+  if (sha2s.empty()) return found;
+  Result<ReadPool::Lease> lease = pool_->Acquire();
+  if (!lease.ok()) return lease.error();
+  Result<Statement*> stmt =
+      lease->Prepare("SELECT content_type, content FROM attachments WHERE sha2 = ?1");
+  if (!stmt.ok()) return stmt.error();
+  Statement& lookup = **stmt;
+  std::set<std::string> seen;
+  for (const std::string& sha2 : sha2s) {
+    if (!seen.insert(sha2).second) continue;
+    lookup.Bind(1, sha2);
+    Result<bool> row = lookup.Step();
+    if (!row.ok()) return row.error();
+    if (*row) found.push_back({sha2, lookup.ColumnText(0), lookup.ColumnBlob(1)});
+    lookup.Reset();
+  }
+  return found;
+}
+
 Result<int64_t> StatementReader::CountStatements() {
   Result<ReadPool::Lease> lease = pool_->Acquire();
   if (!lease.ok()) return lease.error();

@@ -10,6 +10,7 @@
 // read connection from an internal pool (WAL lets readers run beside the writer).
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,21 @@ class StatementReader {
 
   // The sealed identities with these variant ids (missing ones are skipped).
   Result<std::vector<SealedIdentity>> FindIdentities(const std::vector<std::string>& variant_ids);
+
+  // The sealed identity variants stored for one pseudonym (every name and
+  // IFI form a learner was met under), at most `limit` of them, in variant id
+  // order. Served by the identities_by_pseudonym index.
+  Result<std::vector<SealedIdentity>> FindIdentitiesByPseudonym(const std::string& pseudonym,
+                                                                int limit = 1000);
+
+  // The canonical definitions (JSON text) of these activity ids; ids without
+  // one are absent from the map.
+  Result<std::map<std::string, std::string>> FindActivityDefinitions(
+      const std::vector<std::string>& activity_ids);
+
+  // The attachment data stored under these SHA-2 hashes (lowercase hex), in
+  // the order given, each once; unknown hashes are skipped.
+  Result<std::vector<AttachmentPayload>> FindAttachments(const std::vector<std::string>& sha2s);
 
   // Number of stored statements (tests, benchmarks, status).
   Result<int64_t> CountStatements();

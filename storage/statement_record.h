@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lrs::storage {
@@ -51,6 +52,23 @@ struct StatementRecord {
   std::vector<AgentRef> agents;
   std::vector<ActivityRef> activities;
   std::vector<SealedIdentity> identities;
+  // (activity id, definition JSON) for every Activity the statement defines
+  // (xapi::ExtractActivityDefinitions). Merged into the canonical definition
+  // only when the statement is actually inserted. Definitions describe
+  // activities, not learners: they are stored as the client sent them, like
+  // the rest of the statement's non-agent content.
+  std::vector<std::pair<std::string, std::string>> activity_definitions;
+  // The sha2 (lowercase) of every attachment object the statement (or its
+  // sub-statement) declares; WriteBatch::attachments are stored for these.
+  std::vector<std::string> attachment_sha2s;
+};
+
+// Raw attachment data (Communication 1.5.2), keyed by the SHA-2 the
+// statements' attachment objects name.
+struct AttachmentPayload {
+  std::string sha2;          // lowercase hex
+  std::string content_type;  // the part's Content-Type, else the attachment's contentType
+  std::string content;       // binary
 };
 
 // A statement as read back.

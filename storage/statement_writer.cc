@@ -33,6 +33,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -40,6 +41,7 @@
 #include "storage/schema.h"
 #include "storage/storage_error.h"
 #include "storage/transaction.h"
+#include "xapi/activity_definition.h"
 
 namespace lrs::storage {
 namespace {
@@ -91,6 +93,9 @@ struct StatementWriter::Prepared {
   Statement savepoint;
   Statement release;
   Statement rollback_to;
+  Statement find_activity;
+  Statement upsert_activity;
+  Statement insert_attachment;
 
   static Result<std::unique_ptr<Prepared>> Create(Database& db, Database& keys) {
     std::vector<Statement> s;
@@ -116,6 +121,13 @@ struct StatementWriter::Prepared {
         {&db, "SAVEPOINT batch"},
         {&db, "RELEASE batch"},
         {&db, "ROLLBACK TO batch"},
+        {&db, "SELECT definition FROM activities WHERE activity_id = ?1"},
+        {&db,
+         "INSERT INTO activities (activity_id, definition, updated_us) VALUES (?1, ?2, ?3)"
+         " ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition,"
+         " updated_us = excluded.updated_us"},
+        {&db,
+         "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?1, ?2, ?3)"},
     };
     for (const auto& [database, text] : sql) {
       Result<Statement> statement = database->Prepare(text);
@@ -125,7 +137,8 @@ struct StatementWriter::Prepared {
     return std::unique_ptr<Prepared>(new Prepared{
         std::move(s[0]), std::move(s[1]), std::move(s[2]), std::move(s[3]), std::move(s[4]),
         std::move(s[5]), std::move(s[6]), std::move(s[7]), std::move(s[8]), std::move(s[9]),
-        std::move(s[10]), std::move(s[11]), std::move(s[12])});
+        std::move(s[10]), std::move(s[11]), std::move(s[12]), std::move(s[13]),
+        std::move(s[14]), std::move(s[15])});
   }
 };
 
@@ -314,6 +327,27 @@ Result<std::vector<WriteOutcome>> StatementWriter::StoreInSavepoint(const WriteB
   return outcomes;
 }
 
+// Read, merge, write back: the group holds the write lock, so no other
+// writer can slip in between (header invariant 7).
+MaybeError StatementWriter::MergeActivityDefinitions(const StatementRecord& record,
+                                                     int64_t stored_us) {
+  Prepared& p = *prepared_;
+  for (const auto& [activity_id, definition] : record.activity_definitions) {
+    p.find_activity.Bind(1, activity_id);
+    Result<bool> found = p.find_activity.Step();
+    if (!found.ok()) return found.error();
+    const std::string stored = *found ? p.find_activity.ColumnText(0) : std::string();
+    p.find_activity.Reset();
+    std::string merged =
+        *found ? xapi::MergeActivityDefinitionJson(stored, definition) : definition;
+    // Most statements repeat a definition the LRS already has: no write then.
+    if (*found && merged == stored) continue;
+    p.upsert_activity.Bind(1, activity_id).Bind(2, merged).Bind(3, stored_us);
+    if (MaybeError error = p.upsert_activity.Run()) return error;
+  }
+  return std::nullopt;
+}
+
 Result<std::vector<WriteOutcome>> StatementWriter::StoreBatch(const WriteBatch& batch,
                                                               int64_t stored_us) {
   Prepared& p = *prepared_;
@@ -403,7 +437,21 @@ Result<std::vector<WriteOutcome>> StatementWriter::StoreBatch(const WriteBatch& 
       p.mark_voided.Bind(1, *record.statement_ref);
       if (MaybeError error = p.mark_voided.Run()) return *error;
     }
+    if (MaybeError error = MergeActivityDefinitions(record, stored_us)) return *error;
     outcomes.push_back(WriteOutcome::kStored);
+  }
+  std::set<std::string> referenced;
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    if (outcomes[i] != WriteOutcome::kStored) continue;
+    const std::vector<std::string>& sha2s = batch.statements[i].attachment_sha2s;
+    referenced.insert(sha2s.begin(), sha2s.end());
+  }
+  for (const AttachmentPayload& attachment : batch.attachments) {
+    if (referenced.count(attachment.sha2) == 0) continue;
+    p.insert_attachment.Bind(1, attachment.sha2)
+        .Bind(2, attachment.content_type)
+        .BindBlob(3, attachment.content);
+    if (MaybeError error = p.insert_attachment.Run()) return *error;
   }
   return outcomes;
 }

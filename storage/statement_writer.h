@@ -22,6 +22,10 @@
 //     once), the batch fails with 503 and stores nothing, so that no identity
 //     is ever sealed under a key that was not kept. The caller retries (and
 //     then finds the stored key).
+//  7. A statement's Activity definitions are merged into the canonical ones
+//     (table activities) in the same savepoint as the statement, and only
+//     when the statement is inserted: an already-stored duplicate or a
+//     rolled-back batch changes no definition.
 //
 // Thread safety: Submit may be called from any thread.
 
@@ -46,6 +50,12 @@ class Database;
 struct WriteBatch {
   std::vector<StatementRecord> statements;
   std::vector<WrappedDataKey> data_keys;  // keys the batch's identities are sealed under
+  // Attachment data the batch's statements reference, written (INSERT OR
+  // IGNORE: one row per content) in the batch's savepoint, and only when a
+  // statement inserted by this batch names it in attachment_sha2s: a
+  // statement found already stored (attachments are outside the comparison)
+  // brings no data that no stored statement references.
+  std::vector<AttachmentPayload> attachments;
 };
 
 enum class WriteOutcome { kStored, kAlreadyStored };
@@ -90,6 +100,7 @@ class StatementWriter {
   Result<std::vector<MaybeError>> StoreDataKeys(const std::vector<Job>& group);
   Result<std::vector<WriteOutcome>> StoreBatch(const WriteBatch& batch, int64_t stored_us);
   Result<std::vector<WriteOutcome>> StoreInSavepoint(const WriteBatch& batch, int64_t stored_us);
+  MaybeError MergeActivityDefinitions(const StatementRecord& record, int64_t stored_us);
 
   std::unique_ptr<Database> db_;
   std::unique_ptr<Database> keys_;

@@ -3,8 +3,8 @@
 // two statements with one id match when they differ only in what the
 // immutability exceptions allow: id, authority, stored, version (LRS-assigned),
 // timestamp serialization (compared as a point in time), verb display and
-// activity definitions (not part of the statement), attachments, and the order
-// of a Group's members.
+// activity definitions (not part of the statement), attachments, the order
+// of a Group's members, and a duration's precision beyond 0.01 s (2.0).
 
 #include <string>
 

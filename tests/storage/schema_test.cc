@@ -34,19 +34,24 @@ std::set<std::string> Names(Database& db, const std::string& type) {
   return names;
 }
 
+// 1 statements, 2 documents, 3 activities, 4 attachments (storage/schema.cc).
+constexpr int64_t kLatestStatementVersion = 4;
+
 BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
   TempDir dir;
   std::unique_ptr<Database> db = OpenDb(dir.StatementDb());
   BOOST_REQUIRE(!MigrateStatementDatabase(*db));
-  BOOST_TEST(ReadInt(*db, "PRAGMA user_version") == 1);
-  BOOST_TEST((Names(*db, "table") == std::set<std::string>{"statements", "statement_agents",
-                                                           "statement_activities", "identities",
-                                                           "credentials"}));
+  BOOST_TEST(ReadInt(*db, "PRAGMA user_version") == kLatestStatementVersion);
+  BOOST_TEST((Names(*db, "table") ==
+              std::set<std::string>{"statements", "statement_agents", "statement_activities",
+                                    "identities", "credentials", "documents", "activities",
+                                    "attachments"}));
   BOOST_TEST((Names(*db, "index") ==
               std::set<std::string>{
                   "statements_by_verb", "statements_by_registration", "statements_by_stored",
                   "statements_by_ref", "statement_agents_by_pseudonym",
-                  "statement_activities_by_activity", "identities_by_pseudonym"}));
+                  "statement_activities_by_activity", "identities_by_pseudonym",
+                  "documents_by_context_updated", "documents_by_agent"}));
 }
 
 BOOST_AUTO_TEST_CASE(migration_is_idempotent_across_reopening) {
@@ -61,7 +66,7 @@ BOOST_AUTO_TEST_CASE(migration_is_idempotent_across_reopening) {
     std::unique_ptr<Database> db = OpenDb(dir.StatementDb());
     BOOST_REQUIRE(!MigrateStatementDatabase(*db));
     BOOST_REQUIRE(!MigrateStatementDatabase(*db));
-    BOOST_TEST(ReadInt(*db, "PRAGMA user_version") == 1);
+    BOOST_TEST(ReadInt(*db, "PRAGMA user_version") == kLatestStatementVersion);
     BOOST_TEST(ReadInt(*db, "SELECT count(*) FROM credentials") == 1);
   }
 }

@@ -83,7 +83,10 @@ inline StatementRecord VoidingRecord(int n, int target) {
 
 inline WriteBatch Batch(std::vector<StatementRecord> statements,
                         std::vector<WrappedDataKey> keys = {}) {
-  return WriteBatch{std::move(statements), std::move(keys)};
+  WriteBatch batch;
+  batch.statements = std::move(statements);
+  batch.data_keys = std::move(keys);
+  return batch;
 }
 
 inline Result<WriteReceipt> Write(StatementWriter& writer, std::vector<StatementRecord> statements,

@@ -1,0 +1,52 @@
+#define BOOST_TEST_MODULE plugin_alternate_syntax
+#include <boost/test/unit_test.hpp>
+
+#include "plugin/alternate_syntax.h"
+
+using namespace lrs::plugin;
+
+namespace {
+HttpRequest FormPost(const std::string& query, const std::string& form) {
+  HttpRequest request;
+  request.method = "POST";
+  request.path = "/xapi/statements";
+  request.query = ParseQueryString(query);
+  request.headers["Content-Type"] = "application/x-www-form-urlencoded";
+  request.body = form;
+  return request;
+}
+}  // namespace
+
+// Communication 1.3: header-named form fields become headers, "content" the
+// body, every other field a query parameter.
+BOOST_AUTO_TEST_CASE(rewrites_a_form_put_into_the_request_it_stands_for) {
+  HttpRequest request = FormPost(
+      "method=PUT",
+      "statementId=6a5c9e0b-1d2e-4f3a-8b7c-0d1e2f3a4b5c&content=%7B%22a%22%3A1%7D"
+      "&X-Experience-API-Version=1.0.3&Authorization=Basic+abc");
+  BOOST_REQUIRE(UsesAlternateSyntax(request));
+  BOOST_REQUIRE(!RewriteAlternateSyntax(request));
+  BOOST_TEST(request.method == "PUT");
+  BOOST_TEST(request.body == R"({"a":1})");
+  BOOST_TEST(request.Header("X-Experience-API-Version") == "1.0.3");
+  BOOST_TEST(request.Header("Authorization") == "Basic abc");
+  BOOST_TEST(request.Header("Content-Type") == "application/json");
+  BOOST_REQUIRE_EQUAL(request.query.size(), 1u);
+  BOOST_TEST(request.query[0].first == "statementId");
+}
+
+BOOST_AUTO_TEST_CASE(refuses_what_communication_1_3_forbids) {
+  HttpRequest not_post = FormPost("method=PUT", "content=%7B%7D");
+  not_post.method = "PUT";
+  BOOST_TEST(RewriteAlternateSyntax(not_post).has_value());
+
+  HttpRequest extra_query = FormPost("method=PUT&statementId=x", "content=%7B%7D");
+  BOOST_TEST(RewriteAlternateSyntax(extra_query).has_value());
+
+  HttpRequest no_content = FormPost("method=PUT", "statementId=x");
+  BOOST_TEST(RewriteAlternateSyntax(no_content).has_value());
+
+  HttpRequest json_body = FormPost("method=PUT", R"({"content":"{}"})");
+  json_body.headers["Content-Type"] = "application/json";
+  BOOST_TEST(RewriteAlternateSyntax(json_body).has_value());
+}

@@ -1,0 +1,473 @@
+#define BOOST_TEST_MODULE plugin_document_routes
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "plugin/credentials.h"
+#include "plugin/lrs_app.h"
+#include "xapi/agent_identifier.h"
+#include "xapi/json.h"
+#include "xapi/timestamp.h"
+
+// The State, Agent Profile and Activity Profile resources through the whole
+// in-process request path (routes, pseudonymizer, vault, document store).
+// ADL's conformance suite drives the same rules over HTTP.
+
+using namespace lrs::plugin;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Basic(const std::string& user_pass) {
+  std::string out(4 * ((user_pass.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(user_pass.data()),
+                          static_cast<int>(user_pass.size()));
+  out.resize(n);
+  return "Basic " + out;
+}
+
+constexpr char kStatePath[] = "/xapi/activities/state";
+constexpr char kAgentProfilePath[] = "/xapi/agents/profile";
+constexpr char kActivityProfilePath[] = "/xapi/activities/profile";
+constexpr char kAgent[] = R"({"mbox":"mailto:grace.hopper@example.org","name":"Grace Hopper"})";
+constexpr char kActivity[] = "http://example.org/courses/cobol";
+
+std::string AgentParam(const std::string& agent = kAgent) {
+  return "agent=" + PercentEncode(agent);
+}
+std::string ActivityParam() { return std::string("activityId=") + PercentEncode(kActivity); }
+std::string StateQuery(const std::string& state_id) {
+  return ActivityParam() + "&" + AgentParam() + "&stateId=" + PercentEncode(state_id);
+}
+std::string AgentProfileQuery(const std::string& id) {
+  return AgentParam() + "&profileId=" + PercentEncode(id);
+}
+std::string ActivityProfileQuery(const std::string& id) {
+  return ActivityParam() + "&profileId=" + PercentEncode(id);
+}
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+struct Request {
+  std::string method{};
+  std::string path{};
+  std::string query{};
+  std::string body{};
+  std::string content_type = "application/json";
+  Headers headers{};
+  std::string version = "1.0.3";
+};
+
+struct App {
+  fs::path root = fs::temp_directory_path() / ("lrs-docs-test-" + std::to_string(::getpid()));
+  std::unique_ptr<LrsApp> app;
+  std::string lms, analyst;
+
+  App() {
+    fs::remove_all(root);
+    fs::create_directories(root / "data");
+    auto random = lrs::anonymizer::SystemRandom();
+    {
+      auto store = lrs::storage::CredentialStore::Open((root / "data" / "lrs.db").string());
+      BOOST_REQUIRE(store.ok());
+      auto a = CreateCredential(**store, "lms", "test-lms", *random);
+      auto b = CreateCredential(**store, "analyst", "test-analyst", *random);
+      lms = Basic(a->key + ":" + a->secret);
+      analyst = Basic(b->key + ":" + b->secret);
+    }
+    AppOptions options;
+    options.data_dir = (root / "data").string();
+    options.manifest_path = "manifests/default.json";
+    auto opened = LrsApp::Open(options);
+    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
+    app = std::move(*opened);
+  }
+  ~App() {
+    app.reset();
+    fs::remove_all(root);
+  }
+
+  HttpResponse Send(const Request& r, const std::string* auth = nullptr) {
+    HttpRequest request;
+    request.method = r.method;
+    request.path = r.path;
+    request.query = ParseQueryString(r.query);
+    request.headers = r.headers;
+    request.headers["X-Experience-API-Version"] = r.version;
+    request.headers["Authorization"] = auth ? *auth : lms;
+    if (!r.body.empty() && !r.content_type.empty())
+      request.headers["Content-Type"] = r.content_type;
+    request.body = r.body;
+    return app->Handle(request);
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& path, const std::string& query,
+                    const std::string& body = "", Headers headers = {},
+                    const std::string& version = "1.0.3") {
+    return Send(
+        Request{method, path, query, body, "application/json", std::move(headers), version});
+  }
+};
+
+std::string AllBytesUnder(const fs::path& dir) {
+  std::string all;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    all += s.str();
+  }
+  return all;
+}
+
+std::shared_ptr<lrs::xapi::JsonDocument> Json(const std::string& text) {
+  auto parsed = lrs::xapi::ParseJson(text);
+  BOOST_REQUIRE_MESSAGE(parsed.ok(), text);
+  return *parsed;
+}
+
+std::string Canonical(const std::string& text) { return lrs::xapi::ToCanonicalJson(*Json(text)); }
+
+const Headers kCreateOnly{{"If-None-Match", "*"}};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(state_put_get_delete_round_trip, App) {
+  BOOST_TEST(Call("PUT", kStatePath, StateQuery("bookmark"), R"({"page":4})").status == 204);
+  HttpResponse got = Call("GET", kStatePath, StateQuery("bookmark"));
+  BOOST_REQUIRE_EQUAL(got.status, 200);
+  BOOST_TEST(got.body == R"({"page":4})");
+  BOOST_TEST(got.headers["Content-Type"] == "application/json");
+  BOOST_TEST(got.headers["ETag"] == "\"" + lrs::xapi::Sha1Hex(R"({"page":4})") + "\"");
+  BOOST_TEST(!got.headers["Last-Modified"].empty());
+
+  BOOST_TEST(Call("DELETE", kStatePath, StateQuery("bookmark")).status == 204);
+  BOOST_TEST(Call("GET", kStatePath, StateQuery("bookmark")).status == 404);
+  // Deleting what is gone is still a 204.
+  BOOST_TEST(Call("DELETE", kStatePath, StateQuery("bookmark")).status == 204);
+}
+
+BOOST_FIXTURE_TEST_CASE(any_bytes_come_back_with_their_content_type, App) {
+  const std::string bytes("\x00\x01\xff binary", 10);
+  Request put{"PUT", kStatePath, StateQuery("blob"), bytes, "application/octet-stream", {}};
+  BOOST_REQUIRE_EQUAL(Send(put).status, 204);
+  HttpResponse got = Call("GET", kStatePath, StateQuery("blob"));
+  BOOST_TEST(got.body == bytes);
+  BOOST_TEST(got.headers["Content-Type"] == "application/octet-stream");
+  BOOST_TEST(got.headers["ETag"] == "\"" + lrs::xapi::Sha1Hex(bytes) + "\"");
+}
+
+BOOST_FIXTURE_TEST_CASE(agent_profile_round_trip, App) {
+  BOOST_TEST(
+      Call("PUT", kAgentProfilePath, AgentProfileQuery("prefs"), R"({"lang":"en"})", kCreateOnly)
+          .status == 204);
+  HttpResponse got = Call("GET", kAgentProfilePath, AgentProfileQuery("prefs"));
+  BOOST_REQUIRE_EQUAL(got.status, 200);
+  BOOST_TEST(got.body == R"({"lang":"en"})");
+  // The same learner named by mbox_sha1sum finds the same document.
+  std::string by_sha1 =
+      R"({"mbox_sha1sum":")" + lrs::xapi::Sha1Hex("mailto:grace.hopper@example.org") + R"("})";
+  BOOST_TEST(Call("GET", kAgentProfilePath, AgentParam(by_sha1) + "&profileId=prefs").status ==
+             200);
+  HttpResponse ids = Call("GET", kAgentProfilePath, AgentParam());
+  BOOST_TEST(ids.body == R"(["prefs"])");
+  BOOST_TEST(Call("DELETE", kAgentProfilePath, AgentProfileQuery("prefs")).status == 204);
+  BOOST_TEST(Call("GET", kAgentProfilePath, AgentProfileQuery("prefs")).status == 404);
+}
+
+BOOST_FIXTURE_TEST_CASE(activity_profile_round_trip, App) {
+  BOOST_TEST(
+      Call("PUT", kActivityProfilePath, ActivityProfileQuery("meta"), R"({"v":1})", kCreateOnly)
+          .status == 204);
+  HttpResponse got = Call("GET", kActivityProfilePath, ActivityProfileQuery("meta"));
+  BOOST_REQUIRE_EQUAL(got.status, 200);
+  BOOST_TEST(got.body == R"({"v":1})");
+  BOOST_TEST(Call("GET", kActivityProfilePath, ActivityParam()).body == R"(["meta"])");
+  BOOST_TEST(Call("DELETE", kActivityProfilePath, ActivityProfileQuery("meta")).status == 204);
+  BOOST_TEST(Call("GET", kActivityProfilePath, ActivityProfileQuery("meta")).status == 404);
+}
+
+BOOST_FIXTURE_TEST_CASE(head_answers_the_headers_of_get_without_the_body, App) {
+  BOOST_REQUIRE_EQUAL(Call("POST", kStatePath, StateQuery("s"), R"({"a":1})").status, 204);
+  HttpResponse get = Call("GET", kStatePath, StateQuery("s"));
+  HttpResponse head = Call("HEAD", kStatePath, StateQuery("s"));
+  BOOST_TEST(head.status == 200);
+  BOOST_TEST(head.body.empty());
+  BOOST_TEST(head.headers["ETag"] == get.headers["ETag"]);
+  BOOST_TEST(head.headers["Content-Type"] == "application/json");
+  BOOST_TEST(Call("HEAD", kStatePath, StateQuery("missing")).status == 404);
+  BOOST_TEST(Call("HEAD", kActivityProfilePath, ActivityParam()).status == 200);
+}
+
+BOOST_FIXTURE_TEST_CASE(post_merges_top_level_properties, App) {
+  BOOST_REQUIRE_EQUAL(Call("POST", kStatePath, StateQuery("m"),
+                           R"({"x":"foo","y":"bar","car":{"make":"Ford","model":"Escape"}})")
+                          .status,
+                      204);
+  BOOST_REQUIRE_EQUAL(
+      Call("POST", kStatePath, StateQuery("m"), R"({"x":"bash","z":"faz","car":{"make":"Dodge"}})")
+          .status,
+      204);
+  HttpResponse got = Call("GET", kStatePath, StateQuery("m"));
+  // Only the top level merges: "car" is replaced whole.
+  BOOST_TEST(Canonical(got.body) ==
+             Canonical(R"({"x":"bash","y":"bar","z":"faz","car":{"make":"Dodge"}})"));
+}
+
+// Communication 2.2, JSON Procedure with Requirements (and ADL's XAPI-00229,
+// -00232, -00314): each case leaves the document as it was.
+BOOST_FIXTURE_TEST_CASE(post_that_cannot_merge_is_a_400, App) {
+  BOOST_REQUIRE_EQUAL(Call("POST", kStatePath, StateQuery("json"), R"({"keep":true})").status, 204);
+  Request not_json{"POST", kStatePath, StateQuery("json"), "abcdefg", "not/json", {}};
+  BOOST_TEST(Send(not_json).status == 400);
+  BOOST_TEST(Call("POST", kStatePath, StateQuery("json"), R"({"a":1}{)").status == 400);
+  BOOST_TEST(Call("POST", kStatePath, StateQuery("json"), "[1,2]").status == 400);
+  BOOST_TEST(Call("GET", kStatePath, StateQuery("json")).body == R"({"keep":true})");
+
+  Request binary{
+      "PUT", kStatePath, StateQuery("bin"), "/ asdf / undefined", "application/octet-stream", {}};
+  BOOST_REQUIRE_EQUAL(Send(binary).status, 204);
+  BOOST_TEST(Call("POST", kStatePath, StateQuery("bin"), R"({"a":1})").status == 400);
+  BOOST_TEST(Call("GET", kStatePath, StateQuery("bin")).body == "/ asdf / undefined");
+
+  // Invalid JSON is refused even with nothing to merge with.
+  BOOST_TEST(Call("POST", kStatePath, StateQuery("new"), R"({"a":1}[)").status == 400);
+  BOOST_TEST(Call("GET", kStatePath, StateQuery("new")).status == 404);
+  // A non-JSON POST to a new document stores it as a PUT would.
+  Request text{"POST", kStatePath, StateQuery("text"), "plain words", "text/plain", {}};
+  BOOST_TEST(Send(text).status == 204);
+  BOOST_TEST(Call("GET", kStatePath, StateQuery("text")).body == "plain words");
+}
+
+BOOST_FIXTURE_TEST_CASE(if_match_guards_put_post_and_delete, App) {
+  for (const std::string version : {"1.0.3", "2.0.0"}) {
+    BOOST_TEST_CONTEXT(version) {
+      const std::string query = ActivityProfileQuery("guarded-" + version);
+      BOOST_REQUIRE_EQUAL(Call("POST", kActivityProfilePath, query, R"({"n":1})").status, 204);
+      const std::string etag = Call("GET", kActivityProfilePath, query).headers["ETag"];
+      const Headers wrong{{"If-Match", "\"1234\""}};
+      BOOST_TEST(Call("PUT", kActivityProfilePath, query, R"({"n":2})", wrong, version).status ==
+                 412);
+      BOOST_TEST(Call("POST", kActivityProfilePath, query, R"({"n":2})", wrong, version).status ==
+                 412);
+      BOOST_TEST(Call("DELETE", kActivityProfilePath, query, "", wrong, version).status == 412);
+      BOOST_TEST(Call("GET", kActivityProfilePath, query).body == R"({"n":1})");
+
+      const Headers right{{"If-Match", etag}};
+      BOOST_TEST(Call("PUT", kActivityProfilePath, query, R"({"n":3})", right, version).status ==
+                 204);
+      BOOST_TEST(Call("GET", kActivityProfilePath, query).body == R"({"n":3})");
+      // The old ETag no longer matches; "*" matches any existing document.
+      BOOST_TEST(Call("DELETE", kActivityProfilePath, query, "", right, version).status == 412);
+      BOOST_TEST(
+          Call("DELETE", kActivityProfilePath, query, "", {{"If-Match", "*"}}, version).status ==
+          204);
+      // If-Match on a document that does not exist fails.
+      BOOST_TEST(
+          Call("PUT", kActivityProfilePath, query, R"({"n":4})", {{"If-Match", "*"}}, version)
+              .status == 412);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(if_none_match_star_only_creates, App) {
+  const std::string query = AgentProfileQuery("create-only");
+  BOOST_TEST(Call("PUT", kAgentProfilePath, query, R"({"v":1})", kCreateOnly).status == 204);
+  BOOST_TEST(Call("PUT", kAgentProfilePath, query, R"({"v":2})", kCreateOnly).status == 412);
+  BOOST_TEST(Call("POST", kAgentProfilePath, query, R"({"v":2})", kCreateOnly).status == 412);
+  BOOST_TEST(Call("GET", kAgentProfilePath, query).body == R"({"v":1})");
+}
+
+// The table of what a PUT without If-Match or If-None-Match gets (header of
+// plugin/document_routes.h).
+BOOST_FIXTURE_TEST_CASE(put_without_precondition_headers_by_version, App) {
+  struct Case {
+    const char* version;
+    const char* path;
+    std::string query;
+    bool exists;
+    int status;
+  };
+  const Case cases[] = {
+      {"1.0.3", kActivityProfilePath, ActivityProfileQuery("p1"), false, 400},
+      {"1.0.3", kAgentProfilePath, AgentProfileQuery("p2"), false, 400},
+      {"2.0.0", kActivityProfilePath, ActivityProfileQuery("p3"), false, 204},
+      {"2.0.0", kAgentProfilePath, AgentProfileQuery("p4"), false, 204},
+      {"1.0.3", kActivityProfilePath, ActivityProfileQuery("p5"), true, 409},
+      {"1.0.3", kAgentProfilePath, AgentProfileQuery("p6"), true, 409},
+      {"2.0.0", kActivityProfilePath, ActivityProfileQuery("p7"), true, 409},
+      {"2.0.0", kAgentProfilePath, AgentProfileQuery("p8"), true, 409},
+      {"1.0.3", kStatePath, StateQuery("s1"), false, 204},
+      {"1.0.3", kStatePath, StateQuery("s2"), true, 204},
+      {"2.0.0", kStatePath, StateQuery("s3"), false, 204},
+      {"2.0.0", kStatePath, StateQuery("s4"), true, 409},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.version << " " << c.path << " exists=" << c.exists) {
+      if (c.exists) BOOST_REQUIRE_EQUAL(Call("POST", c.path, c.query, R"({"v":0})").status, 204);
+      HttpResponse put = Call("PUT", c.path, c.query, R"({"v":1})", {}, c.version);
+      BOOST_TEST(put.status == c.status);
+      if (put.status == 409) BOOST_TEST(!put.body.empty());
+      if (c.exists && put.status != 204) {
+        BOOST_TEST(Call("GET", c.path, c.query).body == R"({"v":0})");
+      }
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(last_modified_moves_with_each_change, App) {
+  BOOST_REQUIRE_EQUAL(Call("POST", kStatePath, StateQuery("lm"), R"({"a":1})").status, 204);
+  const std::string before = Call("GET", kStatePath, StateQuery("lm")).headers["Last-Modified"];
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // HTTP dates count seconds
+  BOOST_REQUIRE_EQUAL(Call("POST", kStatePath, StateQuery("lm"), R"({"a":2})", {}, "2.0.0").status,
+                      204);
+  const std::string after = Call("GET", kStatePath, StateQuery("lm")).headers["Last-Modified"];
+  BOOST_TEST(!before.empty());
+  BOOST_TEST(before != after);
+}
+
+BOOST_FIXTURE_TEST_CASE(ids_since_are_exclusive_and_scoped, App) {
+  const int64_t start = NowMicros() - 1000;
+  BOOST_REQUIRE_EQUAL(Call("PUT", kStatePath, StateQuery("first"), "{}").status, 204);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const int64_t middle = NowMicros();
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  BOOST_REQUIRE_EQUAL(Call("PUT", kStatePath, StateQuery("second"), "{}").status, 204);
+
+  const std::string context = ActivityParam() + "&" + AgentParam();
+  auto ids = [&](const std::string& query) {
+    HttpResponse response = Call("GET", kStatePath, query);
+    BOOST_REQUIRE_EQUAL(response.status, 200);
+    return response.body;
+  };
+  BOOST_TEST(ids(context) == R"(["first","second"])");
+  BOOST_TEST(ids(context + "&since=" + PercentEncode(lrs::xapi::FormatTimestamp(start))) ==
+             R"(["first","second"])");
+  BOOST_TEST(ids(context + "&since=" + PercentEncode(lrs::xapi::FormatTimestamp(middle))) ==
+             R"(["second"])");
+  BOOST_TEST(ids(context + "&since=" +
+                 PercentEncode(lrs::xapi::FormatTimestamp(NowMicros() + 60'000'000))) == "[]");
+  // Another learner's states are not listed.
+  BOOST_TEST(ids(ActivityParam() + "&" + AgentParam(R"({"mbox":"mailto:other@example.org"})")) ==
+             "[]");
+  HttpResponse listed = Call("GET", kStatePath, context);
+  BOOST_TEST(!listed.headers["Last-Modified"].empty());
+  BOOST_TEST(listed.headers["Content-Type"] == "application/json");
+}
+
+BOOST_FIXTURE_TEST_CASE(state_delete_without_id_clears_the_context, App) {
+  const std::string reg = "6fbd4a1d-2d8a-4b63-9b2e-8a1a6a8d3e10";
+  BOOST_REQUIRE_EQUAL(Call("PUT", kStatePath, StateQuery("a"), "{}").status, 204);
+  BOOST_REQUIRE_EQUAL(
+      Call("PUT", kStatePath, StateQuery("b") + "&registration=" + reg, "{}").status, 204);
+  const std::string context = ActivityParam() + "&" + AgentParam();
+  BOOST_TEST(Call("DELETE", kStatePath, context + "&registration=" + reg).status == 204);
+  BOOST_TEST(Call("GET", kStatePath, context).body == R"(["a"])");
+  BOOST_TEST(Call("DELETE", kStatePath, context).status == 204);
+  BOOST_TEST(Call("GET", kStatePath, context).body == "[]");
+  // The profile resources need the id to delete.
+  BOOST_TEST(Call("DELETE", kActivityProfilePath, ActivityParam()).status == 400);
+}
+
+BOOST_FIXTURE_TEST_CASE(registration_keys_a_separate_state, App) {
+  const std::string reg = "6FBD4A1D-2D8A-4B63-9B2E-8A1A6A8D3E10";
+  BOOST_REQUIRE_EQUAL(
+      Call("PUT", kStatePath, StateQuery("s") + "&registration=" + reg, R"({"r":1})").status, 204);
+  BOOST_TEST(Call("GET", kStatePath, StateQuery("s")).status == 404);
+  // UUIDs compare case-insensitively.
+  BOOST_TEST(Call("GET", kStatePath,
+                  StateQuery("s") + "&registration=6fbd4a1d-2d8a-4b63-9b2e-8a1a6a8d3e10")
+                 .body == R"({"r":1})");
+}
+
+BOOST_FIXTURE_TEST_CASE(rejects_bad_missing_and_unknown_parameters, App) {
+  const std::string agent = AgentParam();
+  const std::string activity = ActivityParam();
+  struct Case {
+    const char* method;
+    const char* path;
+    std::string query;
+  };
+  const Case cases[] = {
+      {"PUT", kStatePath, agent + "&stateId=s"},                  // no activityId
+      {"GET", kStatePath, activity + "&stateId=s"},               // no agent
+      {"PUT", kStatePath, activity + "&" + agent},                // no stateId
+      {"POST", kStatePath, activity + "&" + agent},               // no stateId
+      {"GET", kStatePath, "activityId=not%20an%20iri&" + agent},  // bad IRI
+      {"GET", kStatePath, activity + "&agent=true"},              // not an object
+      {"GET", kStatePath, activity + "&agent=not%20JSON"},        // not JSON
+      {"GET", kStatePath, activity + "&agent=" + PercentEncode(R"({"mbox":"x"})")},  // invalid
+      {"GET", kStatePath, activity + "&" + agent + "&registration=true"},            // not a UUID
+      {"GET", kStatePath, activity + "&" + agent + "&since=yesterday"},              // not a time
+      {"PUT", kStatePath, StateQuery("s") + "&since=2020-01-01T00:00:00Z"},          // since on PUT
+      {"GET", kStatePath, StateQuery("s") + "&stateid=s"},                           // wrong case
+      {"GET", kStatePath, StateQuery("s") + "&profileId=p"},  // other resource's
+      {"GET", kStatePath, StateQuery("s") + "&stateId=t"},    // given twice
+      {"GET", kAgentProfilePath, "profileId=p"},              // no agent
+      {"GET", kAgentProfilePath, agent + "&activityId=" + PercentEncode(kActivity)},
+      {"PUT", kAgentProfilePath, agent},             // no profileId
+      {"GET", kActivityProfilePath, "profileId=p"},  // no activityId
+      {"GET", kActivityProfilePath, activity + "&" + agent},
+      {"GET", kActivityProfilePath,
+       activity + "&registration=6fbd4a1d-2d8a-4b63-9b2e-8a1a6a8d3e10"},
+      {"POST", kActivityProfilePath, activity},                 // no profileId
+      {"GET", kActivityProfilePath, activity + "&profileId="},  // empty id
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT(c.method << " " << c.path << "?" << c.query) {
+      Request request{c.method, c.path, c.query, "", "application/json", kCreateOnly};
+      if (std::string(c.method) != "GET") request.body = "{}";
+      HttpResponse response = Send(request);
+      BOOST_TEST(response.status == 400);
+      // Error messages never echo the agent.
+      BOOST_TEST(response.body.find("grace") == std::string::npos);
+    }
+  }
+}
+
+BOOST_FIXTURE_TEST_CASE(roles_gate_reads_and_writes, App) {
+  BOOST_TEST(Send(Request{"GET", kStatePath, StateQuery("s")}, &analyst).status == 403);
+  BOOST_TEST(Send(Request{"PUT", kStatePath, StateQuery("s"), "{}"}, &analyst).status == 403);
+  BOOST_TEST(
+      Send(Request{"DELETE", kActivityProfilePath, ActivityProfileQuery("p")}, &analyst).status ==
+      403);
+  BOOST_TEST(Call("PATCH", kStatePath, StateQuery("s")).status == 405);
+}
+
+BOOST_FIXTURE_TEST_CASE(learner_documents_never_reach_disk_in_plain_bytes, App) {
+  const std::string secret_state = R"({"suspend_data":"learner-secret-state-7f3a"})";
+  const std::string secret_profile = R"({"nickname":"learner-secret-profile-9c1e"})";
+  BOOST_REQUIRE_EQUAL(Call("PUT", kStatePath, StateQuery("suspend"), secret_state).status, 204);
+  BOOST_REQUIRE_EQUAL(
+      Call("PUT", kAgentProfilePath, AgentProfileQuery("nick"), secret_profile, kCreateOnly).status,
+      204);
+  BOOST_REQUIRE_EQUAL(Call("PUT", kActivityProfilePath, ActivityProfileQuery("shared"),
+                           R"({"public":"activity-profile-plain-5d2b"})", kCreateOnly)
+                          .status,
+                      204);
+  // Still readable through the API.
+  BOOST_TEST(Call("GET", kStatePath, StateQuery("suspend")).body == secret_state);
+  app.reset();  // close every connection so the WAL is complete on disk
+  const std::string bytes = AllBytesUnder(root / "data");
+  for (const std::string& needle :
+       {std::string("learner-secret-state-7f3a"), std::string("learner-secret-profile-9c1e"),
+        std::string("grace.hopper"), std::string("Grace Hopper"),
+        lrs::xapi::Sha1Hex("mailto:grace.hopper@example.org"), lrs::xapi::Sha1Hex(secret_state),
+        lrs::xapi::Sha1Hex(secret_profile)}) {
+    BOOST_TEST_CONTEXT(needle) { BOOST_TEST(bytes.find(needle) == std::string::npos); }
+  }
+  // Activity Profile documents belong to no learner and are stored as sent.
+  BOOST_TEST(bytes.find("activity-profile-plain-5d2b") != std::string::npos);
+}

@@ -1,0 +1,301 @@
+#define BOOST_TEST_MODULE plugin_xapi_resources
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "plugin/credentials.h"
+#include "plugin/lrs_app.h"
+#include "xapi/agent_identifier.h"
+#include "xapi/json.h"
+
+// In-process tests of the Activities and Agents resources (Communication 2.5,
+// 2.4) and of format=canonical, through the whole request path.
+
+using namespace lrs::plugin;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string Basic(const std::string& user_pass) {
+  std::string out(4 * ((user_pass.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(user_pass.data()),
+                          static_cast<int>(user_pass.size()));
+  out.resize(n);
+  return "Basic " + out;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// The default manifest, edited: `from` replaced by `to`.
+std::string EditedManifest(const std::string& name, const std::string& from,
+                           const std::string& to) {
+  std::string text = ReadFile("manifests/default.json");
+  BOOST_REQUIRE(text.find(from) != std::string::npos);
+  text.replace(text.find(from), from.size(), to);
+  std::string path = "/tmp/lrs-resources-" + name + "-" + std::to_string(::getpid()) + ".json";
+  std::ofstream(path) << text;
+  return path;
+}
+
+std::string Statement(const std::string& actor, const std::string& object) {
+  return R"({"actor":)" + actor +
+         R"(,"verb":{"id":"http://adlnet.gov/expapi/verbs/attended",)"
+         R"("display":{"en-US":"attended"}},"object":)" +
+         object + "}";
+}
+
+constexpr char kGrace[] = R"({"mbox":"mailto:grace.hopper@example.org","name":"Grace Hopper"})";
+constexpr char kActivity[] = "http://example.org/meetings/1";
+
+struct App {
+  fs::path root = fs::temp_directory_path() / ("lrs-resources-test-" + std::to_string(::getpid()));
+  std::unique_ptr<LrsApp> app;
+  std::string lms, analyst;
+
+  explicit App(const std::string& manifest = "manifests/default.json") {
+    fs::remove_all(root);
+    fs::create_directories(root / "data");
+    auto random = lrs::anonymizer::SystemRandom();
+    {
+      auto store = lrs::storage::CredentialStore::Open((root / "data" / "lrs.db").string());
+      BOOST_REQUIRE(store.ok());
+      auto a = CreateCredential(**store, "lms", "test-lms", *random);
+      auto b = CreateCredential(**store, "analyst", "test-analyst", *random);
+      lms = Basic(a->key + ":" + a->secret);
+      analyst = Basic(b->key + ":" + b->secret);
+    }
+    AppOptions options;
+    options.data_dir = (root / "data").string();
+    options.manifest_path = manifest;
+    auto opened = LrsApp::Open(options);
+    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
+    app = std::move(*opened);
+  }
+  ~App() {
+    app.reset();
+    fs::remove_all(root);
+  }
+
+  HttpResponse Call(const std::string& method, const std::string& path, const std::string& query,
+                    const std::string& body = "", const std::string* auth = nullptr,
+                    const Headers& extra = {}, const std::string& version = "1.0.3") {
+    HttpRequest request;
+    request.method = method;
+    request.path = path;
+    request.query = ParseQueryString(query);
+    request.headers["X-Experience-API-Version"] = version;
+    request.headers["Authorization"] = auth ? *auth : lms;
+    if (!body.empty()) request.headers["Content-Type"] = "application/json";
+    for (const auto& [name, value] : extra) request.headers[name] = value;
+    request.body = body;
+    return app->Handle(request);
+  }
+
+  void Post(const std::string& body) {
+    auto posted = Call("POST", "/xapi/statements", "", body);
+    BOOST_REQUIRE_MESSAGE(posted.status == 200, posted.body);
+  }
+
+  std::shared_ptr<lrs::xapi::JsonDocument> GetJson(const std::string& path,
+                                                   const std::string& query,
+                                                   const std::string* auth = nullptr,
+                                                   const Headers& extra = {}) {
+    auto got = Call("GET", path, query, "", auth, extra);
+    BOOST_REQUIRE_MESSAGE(got.status == 200, got.body);
+    auto parsed = lrs::xapi::ParseJson(got.body);
+    BOOST_REQUIRE(parsed.ok());
+    return *parsed;
+  }
+};
+
+std::string Activity(const std::string& definition) {
+  return std::string(R"({"objectType":"Activity","id":")") + kActivity + R"(","definition":)" +
+         definition + "}";
+}
+
+std::string Canonical(const lrs::xapi::JsonValue& value) {
+  return lrs::xapi::ToCanonicalJson(value);
+}
+
+std::string Canonical(const std::string& text) {
+  return lrs::xapi::ToCanonicalJson(*lrs::xapi::ParseJson(text).value());
+}
+
+}  // namespace
+
+// ---- Activities (Communication 2.5) ----
+
+BOOST_FIXTURE_TEST_CASE(unknown_activity_is_still_an_activity_object, App) {
+  auto activity = GetJson("/xapi/activities", "activityId=" + PercentEncode(kActivity));
+  BOOST_TEST(Canonical(*activity) ==
+             Canonical(std::string(R"({"objectType":"Activity","id":")") + kActivity + "\"}"));
+}
+
+BOOST_FIXTURE_TEST_CASE(returns_the_definition_merged_from_every_statement, App) {
+  Post(Statement(kGrace,
+                 Activity(R"({"name":{"en-US":"example meeting"},"type":"http://x.org/a"})")));
+  Post(Statement(kGrace, Activity(R"({"name":{"fr-FR":"réunion"}})")));
+  auto activity = GetJson("/xapi/activities", "activityId=" + PercentEncode(kActivity));
+  BOOST_TEST(Canonical(*activity) ==
+             Canonical(Activity(R"({"name":{"en-US":"example meeting","fr-FR":"réunion"},
+                                    "type":"http://x.org/a"})")));
+}
+
+BOOST_FIXTURE_TEST_CASE(definitions_in_context_and_sub_statements_count, App) {
+  Post(R"({"actor":{"mbox":"mailto:a@example.org"},"verb":{"id":"http://x.org/v"},
+           "object":{"objectType":"SubStatement","actor":{"mbox":"mailto:b@example.org"},
+                     "verb":{"id":"http://x.org/v"},
+                     "object":{"id":"http://x.org/inner","definition":{"name":{"en":"inner"}}}},
+           "context":{"contextActivities":{"parent":{"id":"http://x.org/parent",
+                                                     "definition":{"name":{"en":"parent"}}}}}})");
+  auto inner = GetJson("/xapi/activities", "activityId=" + PercentEncode("http://x.org/inner"));
+  BOOST_TEST((*inner)["definition"]["name"]["en"].GetString() == std::string("inner"));
+  auto parent = GetJson("/xapi/activities", "activityId=" + PercentEncode("http://x.org/parent"));
+  BOOST_TEST((*parent)["definition"]["name"]["en"].GetString() == std::string("parent"));
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rejected_batch_leaves_no_definition, App) {
+  std::string batch =
+      "[" + Statement(kGrace, Activity(R"({"name":{"en":"lost"}})")) +
+      R"(,{"actor":{"mbox":"not-a-mailto"},"verb":{"id":"http://x.org/v"},)"
+      R"("object":{"id":"http://x.org/a"}}])";
+  BOOST_TEST(Call("POST", "/xapi/statements", "", batch).status == 400);
+  auto activity = GetJson("/xapi/activities", "activityId=" + PercentEncode(kActivity));
+  BOOST_TEST(!activity->HasMember("definition"));
+}
+
+BOOST_FIXTURE_TEST_CASE(activities_rejects_bad_parameters, App) {
+  BOOST_TEST(Call("GET", "/xapi/activities", "").status == 400);
+  BOOST_TEST(Call("GET", "/xapi/activities", "activityId=not%20an%20iri").status == 400);
+  BOOST_TEST(
+      Call("GET", "/xapi/activities",
+           "activityId=" + PercentEncode(kActivity) + "&activityId=" + PercentEncode(kActivity))
+          .status == 400);
+  BOOST_TEST(
+      Call("GET", "/xapi/activities", "activityId=" + PercentEncode(kActivity) + "&unknown=1")
+          .status == 400);
+  BOOST_TEST(Call("POST", "/xapi/activities", "activityId=" + PercentEncode(kActivity)).status ==
+             405);
+}
+
+BOOST_FIXTURE_TEST_CASE(activities_answers_head_and_tags_the_content, App) {
+  auto head = Call("HEAD", "/xapi/activities", "activityId=" + PercentEncode(kActivity));
+  BOOST_TEST(head.status == 200);
+  auto get = Call("GET", "/xapi/activities", "activityId=" + PercentEncode(kActivity));
+  BOOST_TEST(get.headers["ETag"] == "\"" + lrs::xapi::Sha1Hex(get.body) + "\"");
+  BOOST_TEST(get.headers["X-Experience-API-Version"] == "1.0.3");
+}
+
+BOOST_FIXTURE_TEST_CASE(activities_and_agents_need_statements_read, App) {
+  BOOST_TEST(Call("GET", "/xapi/activities", "activityId=" + PercentEncode(kActivity), "", &analyst)
+                 .status == 403);
+  BOOST_TEST(Call("GET", "/xapi/agents", "agent=" + PercentEncode(kGrace), "", &analyst).status ==
+             403);
+}
+
+// ---- format=canonical (Communication 2.1.3) ----
+
+BOOST_FIXTURE_TEST_CASE(canonical_format_shows_the_canonical_definition_in_one_language, App) {
+  Post(Statement(kGrace, Activity(R"({"name":{"en-US":"meeting"},"description":{"en-US":"d"}})")));
+  Post(Statement(kGrace, Activity(R"({"name":{"fr-FR":"réunion"}})")));
+  const Headers french = {{"Accept-Language", "fr-FR, en;q=0.5"}};
+  auto result = GetJson("/xapi/statements", "format=canonical&ascending=true", nullptr, french);
+  const auto& statements = (*result)["statements"];
+  BOOST_REQUIRE_EQUAL(statements.Size(), 2u);
+  // The first statement only had English; its canonical definition knows French.
+  const auto& definition = statements[0]["object"]["definition"];
+  BOOST_TEST(Canonical(definition["name"]) == Canonical(std::string(R"({"fr-FR":"réunion"})")));
+  BOOST_TEST(Canonical(definition["description"]) == Canonical(std::string(R"({"en-US":"d"})")));
+
+  // exact keeps what was sent.
+  auto exact = GetJson("/xapi/statements", "ascending=true", nullptr, french);
+  BOOST_TEST(Canonical((*exact)["statements"][0]["object"]["definition"]) ==
+             Canonical(std::string(R"({"name":{"en-US":"meeting"},"description":{"en-US":"d"}})")));
+}
+
+// ---- Agents (Communication 2.4) ----
+
+BOOST_FIXTURE_TEST_CASE(unknown_agent_gets_a_person_of_what_was_asked, App) {
+  auto person = GetJson("/xapi/agents", "agent=" + PercentEncode(kGrace));
+  BOOST_TEST(Canonical(*person) ==
+             Canonical(std::string(R"({"objectType":"Person","name":["Grace Hopper"],
+                                       "mbox":["mailto:grace.hopper@example.org"]})")));
+}
+
+BOOST_FIXTURE_TEST_CASE(person_combines_every_stored_form_of_the_agent, App) {
+  const std::string sha1 = lrs::xapi::Sha1Hex("mailto:grace.hopper@example.org");
+  Post(Statement(kGrace, Activity("{}")));
+  Post(Statement(R"({"mbox_sha1sum":")" + sha1 + R"(","name":"G. Hopper"})", Activity("{}")));
+  // Someone else, and an identified Group under Grace's address, stay out.
+  Post(Statement(R"({"mbox":"mailto:ada@example.org","name":"Ada"})", Activity("{}")));
+  Post(Statement(R"({"objectType":"Group","name":"Team","mbox":"mailto:grace.hopper@example.org"})",
+                 Activity("{}")));
+
+  auto person = GetJson("/xapi/agents",
+                        "agent=" + PercentEncode(R"({"mbox":"mailto:grace.hopper@example.org"})"));
+  const auto& p = *person;
+  BOOST_TEST(p["objectType"].GetString() == std::string("Person"));
+  std::set<std::string> names;
+  for (const auto& n : p["name"].GetArray()) names.insert(n.GetString());
+  BOOST_TEST((names == std::set<std::string>{"Grace Hopper", "G. Hopper"}));
+  BOOST_TEST(Canonical(p["mbox"]) ==
+             Canonical(std::string(R"(["mailto:grace.hopper@example.org"])")));
+  BOOST_TEST(Canonical(p["mbox_sha1sum"]) == Canonical("[\"" + sha1 + "\"]"));
+  BOOST_TEST(!p.HasMember("openid"));
+  BOOST_TEST(!p.HasMember("account"));
+}
+
+BOOST_FIXTURE_TEST_CASE(agents_rejects_bad_parameters, App) {
+  BOOST_TEST(Call("GET", "/xapi/agents", "").status == 400);
+  BOOST_TEST(Call("GET", "/xapi/agents", "agent=not-json").status == 400);
+  BOOST_TEST(
+      Call("GET", "/xapi/agents", "agent=" + PercentEncode(R"({"name":"no identifier"})")).status ==
+      400);
+  BOOST_TEST(
+      Call("GET", "/xapi/agents",
+           "agent=" + PercentEncode(R"({"objectType":"Group","mbox":"mailto:g@example.org"})"))
+          .status == 400);
+  BOOST_TEST(Call("GET", "/xapi/agents", "agent=" + PercentEncode(kGrace) + "&extra=1").status ==
+             400);
+  BOOST_TEST(Call("HEAD", "/xapi/agents", "agent=" + PercentEncode(kGrace)).status == 200);
+}
+
+// A role that may read statements but not identities gets no stored forms.
+struct ReaderWithoutIdentities : App {
+  ReaderWithoutIdentities()
+      : App(EditedManifest("reader", R"("analyst": ["analytics:read"])",
+                           R"("analyst": ["analytics:read", "statements:read"])")) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(person_without_identities_read_shows_only_the_asked_agent,
+                        ReaderWithoutIdentities) {
+  Post(Statement(kGrace, Activity("{}")));
+  auto person =
+      GetJson("/xapi/agents",
+              "agent=" + PercentEncode(R"({"mbox":"mailto:grace.hopper@example.org"})"), &analyst);
+  BOOST_TEST(Canonical(*person) ==
+             Canonical(std::string(
+                 R"({"objectType":"Person","mbox":["mailto:grace.hopper@example.org"]})")));
+}
+
+struct PseudonymousApp : App {
+  PseudonymousApp() : App(EditedManifest("pseudonymous", "\"sealed\"", "\"pseudonymous-only\"")) {}
+};
+
+BOOST_FIXTURE_TEST_CASE(pseudonymous_only_manifest_shows_no_stored_identity, PseudonymousApp) {
+  Post(Statement(kGrace, Activity("{}")));
+  auto person = GetJson("/xapi/agents",
+                        "agent=" + PercentEncode(R"({"mbox":"mailto:grace.hopper@example.org"})"));
+  BOOST_TEST(!person->HasMember("name"));
+}
