@@ -115,7 +115,9 @@ Result<std::string> IdentityVault::SealFor(const std::string& pseudonym,
   const Entry& e = **entry;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    if (!e.durable) keys_to_store.push_back(e.wrapped);
+    bool listed = false;
+    for (const auto& k : keys_to_store) listed |= k.pseudonym == pseudonym;
+    if (!e.durable && !listed) keys_to_store.push_back(e.wrapped);
   }
   return anonymizer::Seal(e.key, plaintext, context, *random_);
 }

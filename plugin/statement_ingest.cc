@@ -231,6 +231,26 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     for (auto& attachment : xapi::DeclaredAttachments(*statements[i])) {
       record->attachment_sha2s.push_back(std::move(attachment.sha2));
     }
+    // The actor owns the statement's attachments: they are sealed under the
+    // actor's data key (storage/schema.cc, version 4).
+    std::string owner(xapi::StringMember((*statements[i])["actor"], "$p"));
+    for (const auto& sha2 : record->attachment_sha2s) {
+      for (auto& part : attachments.parts) {
+        if (part.sha2 != sha2) continue;
+        bool listed = false;
+        for (const auto& a : batch.attachments) listed |= a.sha2 == sha2 && a.owner == owner;
+        if (listed) break;
+        std::string content_type = part.content_type;
+        for (const auto& d : declared) {
+          if (content_type.empty() && d.sha2 == sha2) content_type = d.content_type;
+        }
+        auto sealed_content =
+            vault_.SealFor(owner, part.content, "attachment\n" + sha2, batch.data_keys);
+        if (!sealed_content.ok()) return sealed_content.error();
+        batch.attachments.push_back({sha2, owner, std::move(content_type), std::move(*sealed_content)});
+        break;
+      }
+    }
     // Sealed identities travel with the statement that names them: a
     // statement the writer finds already stored is skipped whole.
     auto sealed = vault_.SealVariants(variants);
@@ -249,16 +269,6 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     batch.statements.push_back(std::move(*record));
   }
   if (batch.statements.empty()) return ids;
-  std::set<std::string> stored_parts;
-  for (auto& part : attachments.parts) {
-    if (!stored_parts.insert(part.sha2).second) continue;
-    std::string content_type = std::move(part.content_type);
-    for (const auto& d : declared) {
-      if (content_type.empty() && d.sha2 == part.sha2) content_type = d.content_type;
-    }
-    batch.attachments.push_back(
-        {std::move(part.sha2), std::move(content_type), std::move(part.content)});
-  }
 
   std::vector<storage::WrappedDataKey> carried = batch.data_keys;
   std::vector<std::string> sealed_variants;

@@ -1,6 +1,7 @@
 #include "plugin/statement_read.h"
 
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "anonymizer/identity_split.h"
@@ -118,8 +119,16 @@ Result<ReadResult> StatementRead::WithAttachments(ReadResult result, const JsonV
     }
     auto found = reader_.FindAttachments(sha2s);
     if (!found.ok()) return found.error();
+    // Every owner's copy holds the same bytes (they share the hash); the
+    // first one whose owner's key still exists is sent.
+    std::set<std::string> sent;
     for (auto& a : *found) {
-      parts.push_back({std::move(a.sha2), std::move(a.content_type), std::move(a.content)});
+      if (sent.count(a.sha2)) continue;
+      auto content = vault_.OpenFor(a.owner, a.content, "attachment\n" + a.sha2);
+      if (!content.ok()) return content.error();
+      if (!content->has_value()) continue;
+      sent.insert(a.sha2);
+      parts.push_back({std::move(a.sha2), std::move(a.content_type), std::move(**content)});
     }
   }
   xapi::BuiltMultipart built = xapi::BuildMultipart(result.body, parts);

@@ -134,16 +134,23 @@ CREATE TABLE activities (
   updated_us  INTEGER NOT NULL
 );
 )sql"},
-    // Version 4: attachment data (Communication 1.5.2), one row per distinct
-    // content, keyed by its SHA-2 as the statements reference it (lowercase
-    // hex; the length says which SHA-2). Written with INSERT OR IGNORE in the
-    // transaction of the statements that carry it (StatementWriter).
+    // Version 4: attachment data (Communication 1.5.2), keyed by its SHA-2 as
+    // the statements reference it (lowercase hex; the length says which
+    // SHA-2) and by its owner, the pseudonym of the actor of the statement
+    // that carried it. Attachments are learner content (an essay, a signed
+    // copy of the statement with the learner's identity in it), so `content`
+    // is sealed under the owner's data key: erasing the learner shreds it.
+    // The same bytes sent by two learners are two rows. Written with INSERT
+    // OR IGNORE in the transaction of the statements that carry it.
     {4, R"sql(
 CREATE TABLE attachments (
-  sha2         TEXT PRIMARY KEY,
+  sha2         TEXT NOT NULL,
+  owner        TEXT NOT NULL,
   content_type TEXT NOT NULL,
-  content      BLOB NOT NULL
-);
+  content      BLOB NOT NULL,
+  PRIMARY KEY (sha2, owner)
+) WITHOUT ROWID;
+CREATE INDEX attachments_by_owner ON attachments (owner);
 )sql"},
 };
 

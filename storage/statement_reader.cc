@@ -265,7 +265,7 @@ Result<std::vector<AttachmentPayload>> StatementReader::FindAttachments(
   Result<ReadPool::Lease> lease = pool_->Acquire();
   if (!lease.ok()) return lease.error();
   Result<Statement*> stmt =
-      lease->Prepare("SELECT content_type, content FROM attachments WHERE sha2 = ?1");
+      lease->Prepare("SELECT owner, content_type, content FROM attachments WHERE sha2 = ?1");
   if (!stmt.ok()) return stmt.error();
   Statement& lookup = **stmt;
   std::set<std::string> seen;
@@ -274,8 +274,12 @@ Result<std::vector<AttachmentPayload>> StatementReader::FindAttachments(
     lookup.Bind(1, sha2);
     Result<bool> row = lookup.Step();
     if (!row.ok()) return row.error();
-    if (*row) found.push_back({sha2, lookup.ColumnText(0), lookup.ColumnBlob(1)});
+    while (row.ok() && *row) {
+      found.push_back({sha2, lookup.ColumnText(0), lookup.ColumnText(1), lookup.ColumnBlob(2)});
+      row = lookup.Step();
+    }
     lookup.Reset();
+    if (!row.ok()) return row.error();
   }
   return found;
 }

@@ -74,8 +74,9 @@ class StatementReader {
   Result<std::map<std::string, std::string>> FindActivityDefinitions(
       const std::vector<std::string>& activity_ids);
 
-  // The attachment data stored under these SHA-2 hashes (lowercase hex), in
-  // the order given, each once; unknown hashes are skipped.
+  // Every stored copy (one per owner, still sealed) of the attachment data
+  // under these SHA-2 hashes (lowercase hex), in the order given; unknown
+  // hashes are skipped.
   Result<std::vector<AttachmentPayload>> FindAttachments(const std::vector<std::string>& sha2s);
 
   // Number of stored statements (tests, benchmarks, status).

@@ -63,12 +63,13 @@ struct StatementRecord {
   std::vector<std::string> attachment_sha2s;
 };
 
-// Raw attachment data (Communication 1.5.2), keyed by the SHA-2 the
-// statements' attachment objects name.
+// Attachment data (Communication 1.5.2), keyed by the SHA-2 the statements'
+// attachment objects name and by its owner (see schema.cc, version 4).
 struct AttachmentPayload {
   std::string sha2;          // lowercase hex
+  std::string owner;         // pseudonym of the actor of the statement that carried it
   std::string content_type;  // the part's Content-Type, else the attachment's contentType
-  std::string content;       // binary
+  std::string content;       // binary: sealed under the owner's data key
 };
 
 // A statement as read back.

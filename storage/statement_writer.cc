@@ -127,7 +127,8 @@ struct StatementWriter::Prepared {
          " ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition,"
          " updated_us = excluded.updated_us"},
         {&db,
-         "INSERT OR IGNORE INTO attachments (sha2, content_type, content) VALUES (?1, ?2, ?3)"},
+ "INSERT OR IGNORE INTO attachments (sha2, owner, content_type, content)"
+         " VALUES (?1, ?2, ?3, ?4)"},
     };
     for (const auto& [database, text] : sql) {
       Result<Statement> statement = database->Prepare(text);
@@ -449,8 +450,9 @@ Result<std::vector<WriteOutcome>> StatementWriter::StoreBatch(const WriteBatch& 
   for (const AttachmentPayload& attachment : batch.attachments) {
     if (referenced.count(attachment.sha2) == 0) continue;
     p.insert_attachment.Bind(1, attachment.sha2)
-        .Bind(2, attachment.content_type)
-        .BindBlob(3, attachment.content);
+        .Bind(2, attachment.owner)
+        .Bind(3, attachment.content_type)
+        .BindBlob(4, attachment.content);
     if (MaybeError error = p.insert_attachment.Run()) return *error;
   }
   return outcomes;

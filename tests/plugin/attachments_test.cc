@@ -428,3 +428,21 @@ BOOST_AUTO_TEST_CASE(rejects_bad_signatures) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// Attachments are learner content: an essay, or a JWS that holds the whole
+// signed statement with the learner's identity in it. Neither may reach disk
+// in the clear (DESIGN.md, privacy rules).
+BOOST_FIXTURE_TEST_CASE(keeps_attachment_data_and_signatures_sealed_on_disk, App) {
+  lrs::testing::TestSigner signer;
+  Signed s = Sign(signer, kPlainStatement);
+  PostOne(Multipart(s.json, {Part(s.jws, "application/octet-stream")}));
+  const std::string essay = "My essay on privacy, by a learner who wants it kept private.";
+  PostOne(Multipart(StatementWith(essay), {Part(essay)}));
+  app.reset();  // close every connection so the WAL is complete on disk
+  std::string bytes = AllBytesUnder(root / "data");
+  for (const std::string& needle :
+       {std::string("signer@example.org"), std::string("Signing Learner"), s.jws.substr(0, 40),
+        std::string("essay on privacy"), std::string("essay.writer")}) {
+    BOOST_TEST_CONTEXT(needle) { BOOST_TEST(bytes.find(needle) == std::string::npos); }
+  }
+}

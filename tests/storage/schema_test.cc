@@ -51,7 +51,8 @@ BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
                   "statements_by_verb", "statements_by_registration", "statements_by_stored",
                   "statements_by_ref", "statement_agents_by_pseudonym",
                   "statement_activities_by_activity", "identities_by_pseudonym",
-                  "documents_by_context_updated", "documents_by_agent"}));
+                  "documents_by_context_updated", "documents_by_agent",
+                  "attachments_by_owner"}));
 }
 
 BOOST_AUTO_TEST_CASE(migration_is_idempotent_across_reopening) {
