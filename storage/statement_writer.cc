@@ -249,6 +249,7 @@ void StatementWriter::CommitGroup(std::vector<Job>& group) {
       std::max({TruncateToMillis(clock_()), newest_in_file, last_stored_us_.load()});
 
   std::vector<WriteReceipt> receipts(group.size());
+  pending_group_definitions_.clear();
   for (size_t i = 0; i < group.size(); ++i) {
     if (failures[i]) continue;
     Result<std::vector<WriteOutcome>> outcomes = StoreInSavepoint(group[i].batch, stored_us);
@@ -264,6 +265,12 @@ void StatementWriter::CommitGroup(std::vector<Job>& group) {
   }
   if (MaybeError error = tx->Commit()) return fail_all(*error);
 
+  // Bounded: a deployment with more activities than this just re-reads some.
+  constexpr size_t kMaxAbsorbed = 100000;
+  if (absorbed_definitions_.size() > kMaxAbsorbed) absorbed_definitions_.clear();
+  for (auto& [id, definition] : pending_group_definitions_) {
+    absorbed_definitions_[id] = std::move(definition);
+  }
   last_stored_us_ = stored_us;
   for (size_t i = 0; i < group.size(); ++i) {
     if (failures[i]) {
@@ -317,7 +324,13 @@ Result<std::vector<MaybeError>> StatementWriter::StoreDataKeys(const std::vector
 Result<std::vector<WriteOutcome>> StatementWriter::StoreInSavepoint(const WriteBatch& batch,
                                                                     int64_t stored_us) {
   if (MaybeError error = prepared_->savepoint.Run()) return *error;
+  pending_batch_definitions_.clear();
   Result<std::vector<WriteOutcome>> outcomes = StoreBatch(batch, stored_us);
+  if (outcomes.ok()) {
+    pending_group_definitions_.insert(pending_group_definitions_.end(),
+                                      pending_batch_definitions_.begin(),
+                                      pending_batch_definitions_.end());
+  }
   if (!outcomes.ok()) {
     // ROLLBACK TO keeps the savepoint open; RELEASE closes it (now empty).
     if (MaybeError error = prepared_->rollback_to.Run()) return *error;
@@ -334,6 +347,9 @@ MaybeError StatementWriter::MergeActivityDefinitions(const StatementRecord& reco
                                                      int64_t stored_us) {
   Prepared& p = *prepared_;
   for (const auto& [activity_id, definition] : record.activity_definitions) {
+    auto absorbed = absorbed_definitions_.find(activity_id);
+    if (absorbed != absorbed_definitions_.end() && absorbed->second == definition) continue;
+    pending_batch_definitions_.emplace_back(activity_id, definition);
     p.find_activity.Bind(1, activity_id);
     Result<bool> found = p.find_activity.Step();
     if (!found.ok()) return found.error();

@@ -38,6 +38,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "storage/statement_record.h"
@@ -112,6 +113,15 @@ class StatementWriter {
   bool stopping_ = false;
   std::atomic<bool> busy_{false};
   std::atomic<int64_t> last_stored_us_{0};
+  // Activity definitions already merged into the committed canonical ones
+  // (id -> the definition text as received). Merging the same definition
+  // again changes nothing, and most statements repeat one, so they skip the
+  // read-merge-compare. Entries are added only after COMMIT (pending_* hold
+  // them until then) so a rolled-back batch never hides a definition.
+  // Writer thread only.
+  std::unordered_map<std::string, std::string> absorbed_definitions_;
+  std::vector<std::pair<std::string, std::string>> pending_batch_definitions_;
+  std::vector<std::pair<std::string, std::string>> pending_group_definitions_;
   std::thread thread_;
 };
 
