@@ -12,6 +12,7 @@
 
 #include "plugin/credentials.h"
 #include "plugin/lrs_app.h"
+#include "tests/plugin/test_lrs.h"
 #include "tests/xapi/test_signer.h"
 #include "xapi/json.h"
 #include "xapi/multipart.h"
@@ -26,14 +27,7 @@ using lrs::xapi::Sha2Hex;
 
 namespace {
 
-std::string Basic(const std::string& user_pass) {
-  std::string out(4 * ((user_pass.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(user_pass.data()),
-                          static_cast<int>(user_pass.size()));
-  out.resize(n);
-  return "Basic " + out;
-}
+using lrs::testing::BasicAuth;
 
 constexpr char kBoundary[] = "-------314159265358979323846";
 constexpr char kEssay[] = "an essay written by the learner, attachment-test-marker-7f3a";
@@ -93,21 +87,11 @@ constexpr char kPlainStatement[] = R"({"id":"6f2b3c1e-8a4d-4f5e-9b7c-2d1e0f3a4b5
   "object":{"id":"http://example.org/courses/signed"},
   "result":{"duration":"PT2M0.12S"}})";
 
-std::string AllBytesUnder(const fs::path& dir) {
-  std::string all;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    all += s.str();
-  }
-  return all;
-}
+using lrs::testing::AllBytesUnder;
 
 // The default manifest, with the analyst role allowed to read statements
 // (but not identities).
-std::string ManifestWithReader(const fs::path& dir) {
+std::string ManifestWithReader() {
   std::ifstream in("manifests/default.json");
   std::stringstream text;
   text << in.rdbuf();
@@ -117,40 +101,15 @@ std::string ManifestWithReader(const fs::path& dir) {
   lrs::xapi::JsonValue roles(rapidjson::kArrayType);
   roles.PushBack("statements:read", doc.GetAllocator());
   doc["roles"]["analyst"] = roles;
-  fs::path path = dir / "manifest.json";
+  fs::path path = fs::temp_directory_path() /
+                 ("lrs-attachments-manifest-" + std::to_string(::getpid()) + ".json");
   std::ofstream(path) << lrs::xapi::ToJson(doc);
   return path.string();
 }
 
-struct App {
-  fs::path root =
-      fs::temp_directory_path() / ("lrs-attachments-test-" + std::to_string(::getpid()));
-  std::unique_ptr<LrsApp> app;
-  std::string lms, reader;
-
-  App() {
-    fs::remove_all(root);
-    fs::create_directories(root / "data");
-    auto random = lrs::anonymizer::SystemRandom();
-    {
-      auto store = lrs::storage::CredentialStore::Open((root / "data" / "lrs.db").string());
-      BOOST_REQUIRE(store.ok());
-      auto a = CreateCredential(**store, "lms", "test-lms", *random);
-      auto b = CreateCredential(**store, "analyst", "test-reader", *random);
-      lms = Basic(a->key + ":" + a->secret);
-      reader = Basic(b->key + ":" + b->secret);
-    }
-    AppOptions options;
-    options.data_dir = (root / "data").string();
-    options.manifest_path = ManifestWithReader(root);
-    auto opened = LrsApp::Open(options);
-    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
-    app = std::move(*opened);
-  }
-  ~App() {
-    app.reset();
-    fs::remove_all(root);
-  }
+struct App : lrs::testing::TestLrs {
+  App() : TestLrs("attachments", ManifestWithReader()) {}
+  const std::string& reader = analyst;  // may read statements, not identities
 
   HttpResponse Call(const std::string& method, const std::string& query, const std::string& body,
                     const std::string& content_type, const std::string* auth = nullptr,

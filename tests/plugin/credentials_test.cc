@@ -6,19 +6,13 @@
 #include <filesystem>
 
 #include "plugin/credentials.h"
+#include "tests/plugin/test_lrs.h"
 
 using namespace lrs::plugin;
 
 namespace {
 
-std::string Basic(const std::string& user_pass) {
-  std::string out(4 * ((user_pass.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(user_pass.data()),
-                          static_cast<int>(user_pass.size()));
-  out.resize(n);
-  return "Basic " + out;
-}
+using lrs::testing::BasicAuth;
 
 struct Fixture {
   std::string dir = "/tmp/lrs-credentials-test-" + std::to_string(::getpid());
@@ -37,12 +31,12 @@ BOOST_FIXTURE_TEST_CASE(authenticates_the_secret_it_issued, Fixture) {
   auto created = CreateCredential(*store, "lms", "moodle", *random);
   BOOST_REQUIRE(created.ok());
   Authenticator auth(*store, *random);
-  auto who = auth.Authenticate(Basic(created->key + ":" + created->secret));
+  auto who = auth.Authenticate(BasicAuth(created->key + ":" + created->secret));
   BOOST_REQUIRE(who.ok());
   BOOST_TEST(who->role == "lms");
   BOOST_TEST(who->name == "moodle");
   // The second time is answered from the cache, with the same result.
-  BOOST_TEST(auth.Authenticate(Basic(created->key + ":" + created->secret)).ok());
+  BOOST_TEST(auth.Authenticate(BasicAuth(created->key + ":" + created->secret)).ok());
 }
 
 BOOST_FIXTURE_TEST_CASE(stores_no_secret_in_the_clear, Fixture) {
@@ -59,8 +53,8 @@ BOOST_FIXTURE_TEST_CASE(rejects_wrong_unknown_and_malformed_credentials_with_401
   BOOST_REQUIRE(created.ok());
   Authenticator auth(*store, *random);
   for (const std::string& header :
-       {std::string(""), Basic(created->key + ":wrong"), Basic("nobody:" + created->secret),
-        std::string("Basic !!!"), std::string("Bearer abc"), Basic("no-colon")}) {
+       {std::string(""), BasicAuth(created->key + ":wrong"), BasicAuth("nobody:" + created->secret),
+        std::string("Basic !!!"), std::string("Bearer abc"), BasicAuth("no-colon")}) {
     BOOST_TEST_CONTEXT(header) {
       auto who = auth.Authenticate(header);
       BOOST_REQUIRE(!who.ok());

@@ -11,6 +11,7 @@
 
 #include "plugin/credentials.h"
 #include "plugin/lrs_app.h"
+#include "tests/plugin/test_lrs.h"
 #include "xapi/agent_identifier.h"
 #include "xapi/json.h"
 #include "xapi/timestamp.h"
@@ -24,14 +25,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Basic(const std::string& user_pass) {
-  std::string out(4 * ((user_pass.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(user_pass.data()),
-                          static_cast<int>(user_pass.size()));
-  out.resize(n);
-  return "Basic " + out;
-}
+using lrs::testing::BasicAuth;
 
 constexpr char kStatePath[] = "/xapi/activities/state";
 constexpr char kAgentProfilePath[] = "/xapi/agents/profile";
@@ -69,34 +63,8 @@ struct Request {
   std::string version = "1.0.3";
 };
 
-struct App {
-  fs::path root = fs::temp_directory_path() / ("lrs-docs-test-" + std::to_string(::getpid()));
-  std::unique_ptr<LrsApp> app;
-  std::string lms, analyst;
-
-  App() {
-    fs::remove_all(root);
-    fs::create_directories(root / "data");
-    auto random = lrs::anonymizer::SystemRandom();
-    {
-      auto store = lrs::storage::CredentialStore::Open((root / "data" / "lrs.db").string());
-      BOOST_REQUIRE(store.ok());
-      auto a = CreateCredential(**store, "lms", "test-lms", *random);
-      auto b = CreateCredential(**store, "analyst", "test-analyst", *random);
-      lms = Basic(a->key + ":" + a->secret);
-      analyst = Basic(b->key + ":" + b->secret);
-    }
-    AppOptions options;
-    options.data_dir = (root / "data").string();
-    options.manifest_path = "manifests/default.json";
-    auto opened = LrsApp::Open(options);
-    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
-    app = std::move(*opened);
-  }
-  ~App() {
-    app.reset();
-    fs::remove_all(root);
-  }
+struct App : lrs::testing::TestLrs {
+  App() : TestLrs("docs") {}
 
   HttpResponse Send(const Request& r, const std::string* auth = nullptr) {
     HttpRequest request;

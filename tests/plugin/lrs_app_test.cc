@@ -11,6 +11,7 @@
 
 #include "plugin/credentials.h"
 #include "plugin/lrs_app.h"
+#include "tests/plugin/test_lrs.h"
 #include "xapi/agent_identifier.h"
 #include "xapi/json.h"
 
@@ -22,14 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Basic(const std::string& user_pass) {
-  std::string out(4 * ((user_pass.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(user_pass.data()),
-                          static_cast<int>(user_pass.size()));
-  out.resize(n);
-  return "Basic " + out;
-}
+using lrs::testing::BasicAuth;
 
 constexpr char kStatement[] = R"({
   "actor": {"mbox": "mailto:grace.hopper@example.org", "name": "Grace Hopper"},
@@ -39,34 +33,9 @@ constexpr char kStatement[] = R"({
                              "name": "Ada Lovelace"}}
 })";
 
-struct App {
-  fs::path root = fs::temp_directory_path() / ("lrs-app-test-" + std::to_string(::getpid()));
-  std::unique_ptr<LrsApp> app;
-  std::string lms, analyst;
-
-  explicit App(const std::string& manifest = "manifests/default.json") {
-    fs::remove_all(root);
-    fs::create_directories(root / "data");
-    auto random = lrs::anonymizer::SystemRandom();
-    {
-      auto store = lrs::storage::CredentialStore::Open((root / "data" / "lrs.db").string());
-      BOOST_REQUIRE(store.ok());
-      auto a = CreateCredential(**store, "lms", "test-lms", *random);
-      auto b = CreateCredential(**store, "analyst", "test-analyst", *random);
-      lms = Basic(a->key + ":" + a->secret);
-      analyst = Basic(b->key + ":" + b->secret);
-    }
-    AppOptions options;
-    options.data_dir = (root / "data").string();
-    options.manifest_path = manifest;
-    auto opened = LrsApp::Open(options);
-    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
-    app = std::move(*opened);
-  }
-  ~App() {
-    app.reset();
-    fs::remove_all(root);
-  }
+struct App : lrs::testing::TestLrs {
+  explicit App(const std::string& manifest = "manifests/default.json")
+      : TestLrs("app", manifest) {}
 
   HttpResponse Call(const std::string& method, const std::string& path, const std::string& query,
                     const std::string& body = "", const std::string* auth = nullptr) {
@@ -82,17 +51,7 @@ struct App {
   }
 };
 
-std::string AllBytesUnder(const fs::path& dir) {
-  std::string all;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (!entry.is_regular_file()) continue;
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream s;
-    s << in.rdbuf();
-    all += s.str();
-  }
-  return all;
-}
+using lrs::testing::AllBytesUnder;
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 
 #include "plugin/credentials.h"
 #include "plugin/lrs_app.h"
+#include "tests/plugin/test_lrs.h"
 #include "xapi/agent_identifier.h"
 #include "xapi/json.h"
 
@@ -21,26 +22,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Basic(const std::string& user_pass) {
-  std::string out(4 * ((user_pass.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(user_pass.data()),
-                          static_cast<int>(user_pass.size()));
-  out.resize(n);
-  return "Basic " + out;
-}
+using lrs::testing::BasicAuth;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using lrs::testing::ReadTextFile;
 
 // The default manifest, edited: `from` replaced by `to`.
 std::string EditedManifest(const std::string& name, const std::string& from,
                            const std::string& to) {
-  std::string text = ReadFile("manifests/default.json");
+  std::string text = ReadTextFile("manifests/default.json");
   BOOST_REQUIRE(text.find(from) != std::string::npos);
   text.replace(text.find(from), from.size(), to);
   std::string path = "/tmp/lrs-resources-" + name + "-" + std::to_string(::getpid()) + ".json";
@@ -58,34 +47,9 @@ std::string Statement(const std::string& actor, const std::string& object) {
 constexpr char kGrace[] = R"({"mbox":"mailto:grace.hopper@example.org","name":"Grace Hopper"})";
 constexpr char kActivity[] = "http://example.org/meetings/1";
 
-struct App {
-  fs::path root = fs::temp_directory_path() / ("lrs-resources-test-" + std::to_string(::getpid()));
-  std::unique_ptr<LrsApp> app;
-  std::string lms, analyst;
-
-  explicit App(const std::string& manifest = "manifests/default.json") {
-    fs::remove_all(root);
-    fs::create_directories(root / "data");
-    auto random = lrs::anonymizer::SystemRandom();
-    {
-      auto store = lrs::storage::CredentialStore::Open((root / "data" / "lrs.db").string());
-      BOOST_REQUIRE(store.ok());
-      auto a = CreateCredential(**store, "lms", "test-lms", *random);
-      auto b = CreateCredential(**store, "analyst", "test-analyst", *random);
-      lms = Basic(a->key + ":" + a->secret);
-      analyst = Basic(b->key + ":" + b->secret);
-    }
-    AppOptions options;
-    options.data_dir = (root / "data").string();
-    options.manifest_path = manifest;
-    auto opened = LrsApp::Open(options);
-    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
-    app = std::move(*opened);
-  }
-  ~App() {
-    app.reset();
-    fs::remove_all(root);
-  }
+struct App : lrs::testing::TestLrs {
+  explicit App(const std::string& manifest = "manifests/default.json")
+      : TestLrs("resources", manifest) {}
 
   HttpResponse Call(const std::string& method, const std::string& path, const std::string& query,
                     const std::string& body = "", const std::string* auth = nullptr,

@@ -1,0 +1,87 @@
+#pragma once
+// A whole LRS in-process (LrsApp: routes, ingest, storage, read path) on a
+// fresh data directory, for the plugin tests. No socket: requests go straight
+// to LrsApp::Handle. The end-to-end tests in tests/e2e drive the real binary.
+
+#include <openssl/evp.h>
+#include <unistd.h>
+
+#include <boost/test/unit_test.hpp>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+
+#include "plugin/credentials.h"
+#include "plugin/lrs_app.h"
+
+namespace lrs::testing {
+
+// "Basic base64(user_pass)".
+inline std::string BasicAuth(const std::string& user_pass) {
+  std::string out(4 * ((user_pass.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(user_pass.data()),
+                          static_cast<int>(user_pass.size()));
+  out.resize(n);
+  return "Basic " + out;
+}
+
+inline std::string ReadTextFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Every byte of every file below `dir`, concatenated: what a privacy test
+// searches for identities that must never reach disk.
+inline std::string AllBytesUnder(const std::filesystem::path& dir) {
+  std::string all;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) all += ReadTextFile(entry.path());
+  }
+  return all;
+}
+
+class TestLrs {
+ public:
+  // `name` keeps concurrently running test programs apart.
+  explicit TestLrs(const std::string& name,
+                   const std::string& manifest = "manifests/default.json")
+      : root(std::filesystem::temp_directory_path() /
+             ("lrs-" + name + "-test-" + std::to_string(::getpid()))) {
+    std::filesystem::remove_all(root);
+    std::filesystem::create_directories(root / "data");
+    auto random = anonymizer::SystemRandom();
+    {
+      auto store = storage::CredentialStore::Open((root / "data" / "lrs.db").string());
+      BOOST_REQUIRE(store.ok());
+      auto a = plugin::CreateCredential(**store, "lms", "test-lms", *random);
+      auto b = plugin::CreateCredential(**store, "analyst", "test-analyst", *random);
+      BOOST_REQUIRE(a.ok() && b.ok());
+      lms = BasicAuth(a->key + ":" + a->secret);
+      analyst = BasicAuth(b->key + ":" + b->secret);
+    }
+    plugin::AppOptions options;
+    options.data_dir = (root / "data").string();
+    options.manifest_path = manifest;
+    auto opened = plugin::LrsApp::Open(options);
+    BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
+    app = std::move(*opened);
+  }
+  ~TestLrs() {
+    app.reset();
+    std::filesystem::remove_all(root);
+  }
+  TestLrs(const TestLrs&) = delete;
+  TestLrs& operator=(const TestLrs&) = delete;
+
+  std::filesystem::path root;
+  std::unique_ptr<plugin::LrsApp> app;
+  std::string lms;      // Authorization header of an lms credential
+  std::string analyst;  // Authorization header of an analyst credential
+};
+
+}  // namespace lrs::testing
