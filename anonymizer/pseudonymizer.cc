@@ -1,5 +1,7 @@
 #include "anonymizer/pseudonymizer.h"
 
+#include "xapi/hex.h"
+
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
@@ -51,14 +53,7 @@ std::string HmacSha256HexOfParts(std::string_view key,
   EVP_MAC_CTX_free(ctx);
   if (!ok) DieOnHmacFailure();
 
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(2 * kSha256Bytes);
-  for (unsigned char byte : mac) {
-    hex.push_back(kHex[byte >> 4]);
-    hex.push_back(kHex[byte & 0xf]);
-  }
-  return hex;
+  return xapi::HexEncode(std::string_view(reinterpret_cast<const char*>(mac), kSha256Bytes));
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <chrono>
 
 #include "anonymizer/pseudonymizer.h"
-#include "plugin/key_file.h"
+#include "xapi/hex.h"
 
 namespace lrs::plugin {
 namespace {
@@ -55,7 +55,7 @@ Result<NewCredential> CreateCredential(storage::CredentialStore& store, const st
     return MakeError(400, "credentials", "--role", "role must be lms, analyst or admin");
   }
   if (name.empty()) return MakeError(400, "credentials", "--name", "name must not be empty");
-  NewCredential created{HexEncode(random.Bytes(10)), HexEncode(random.Bytes(24))};
+  NewCredential created{xapi::HexEncode(random.Bytes(10)), xapi::HexEncode(random.Bytes(24))};
   storage::CredentialRecord record;
   record.key = created.key;
   record.name = name;

@@ -34,8 +34,4 @@ Result<KeyMaterial> LoadKeyFile(const std::string& path);
 // Creates a key file with fresh random keys if none exists, then loads it.
 Result<KeyMaterial> LoadOrCreateKeyFile(const std::string& path, anonymizer::RandomSource& random);
 
-std::string HexEncode(std::string_view bytes);
-// Returns false on odd length or a non-hex character.
-bool HexDecode(std::string_view hex, std::string& out);
-
 }  // namespace lrs::plugin

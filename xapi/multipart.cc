@@ -1,5 +1,7 @@
 #include "xapi/multipart.h"
 
+#include "xapi/hex.h"
+
 #include <openssl/evp.h>
 
 #include <algorithm>
@@ -266,14 +268,7 @@ std::string Sha2Hex(std::string_view data, size_t hex_length) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   if (EVP_Digest(data.data(), data.size(), digest, &n, md, nullptr) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * n);
-  for (unsigned int i = 0; i < n; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0x0f];
-  }
-  return out;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), n));
 }
 
 }  // namespace lrs::xapi
