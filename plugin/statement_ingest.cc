@@ -276,7 +276,13 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     for (const auto& identity : statement.identities) sealed_variants.push_back(identity.variant_id);
   }
   auto receipt = writer_.Submit(std::move(batch)).get();
-  if (!receipt.ok()) return receipt.error();
+  if (!receipt.ok()) {
+    // The writer names statements by batch index; a single statement was
+    // sent as an object, so its paths start at "$" like validation's do.
+    Error error = receipt.error();
+    if (!is_batch && error.path.rfind("$[0]", 0) == 0) error.path = "$" + error.path.substr(4);
+    return error;
+  }
   vault_.MarkDurable(carried);
   vault_.MarkStored(sealed_variants);
   return ids;

@@ -114,7 +114,12 @@ Result<ReadResult> StatementRead::WithAttachments(ReadResult result, const JsonV
   std::vector<xapi::AttachmentPart> parts;
   if (may_see_identities) {
     std::vector<std::string> sha2s;
+    // Communication 1.5.2: a part's Content-Type is the attachment object's
+    // contentType. The stored row may have come with another statement that
+    // declared the same bytes under another type.
+    std::map<std::string, std::string> declared_types;
     for (auto& declared : xapi::DeclaredAttachments(statements)) {
+      declared_types.emplace(declared.sha2, declared.content_type);
       sha2s.push_back(std::move(declared.sha2));
     }
     auto found = reader_.FindAttachments(sha2s);
@@ -128,7 +133,9 @@ Result<ReadResult> StatementRead::WithAttachments(ReadResult result, const JsonV
       if (!content.ok()) return content.error();
       if (!content->has_value()) continue;
       sent.insert(a.sha2);
-      parts.push_back({std::move(a.sha2), std::move(a.content_type), std::move(**content)});
+      std::string content_type = declared_types[a.sha2];
+      if (content_type.empty()) content_type = std::move(a.content_type);
+      parts.push_back({std::move(a.sha2), std::move(content_type), std::move(**content)});
     }
   }
   xapi::BuiltMultipart built = xapi::BuildMultipart(result.body, parts);

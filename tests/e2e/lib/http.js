@@ -32,7 +32,11 @@ export async function request(lrs, pathAndQuery, opts = {}) {
   return { status: res.status, headers: res.headers, text, json };
 }
 
-/** The project's error body: {"status":N,"rule":"...","path":"$..." or "","message":"..."}. */
+/**
+ * The project's error body: {"status":N,"rule":"...","path":P,"message":"..."},
+ * P a JSON path into the body ("$..."), "?name" for a query parameter,
+ * "part[N]" for a part of a multipart body, or "".
+ */
 export function isErrorBody(json, status) {
   return (
     json !== null &&
@@ -40,7 +44,7 @@ export function isErrorBody(json, status) {
     json.status === status &&
     typeof json.rule === "string" &&
     typeof json.path === "string" &&
-    (json.path === "" || json.path.startsWith("$")) && // "" where no JSON is at fault
+    (json.path === "" || json.path.startsWith("$") || /^(\?[A-Za-z_]|part\[\d+\])/.test(json.path)) && // "" where nothing is at fault
     typeof json.message === "string"
   );
 }
