@@ -160,7 +160,7 @@ std::string FormatTimestamp(int64_t micros) {
   int64_t year;
   int month, day;
   CivilFromDays(days, &year, &month, &day);
-  char buffer[40];
+  char buffer[96];  // roomy enough for any int64 year the compiler can imagine
   std::snprintf(buffer, sizeof buffer, "%04lld-%02d-%02dT%02d:%02d:%02d.%03dZ",
                 static_cast<long long>(year), month, day, static_cast<int>(second_of_day / 3600),
                 static_cast<int>(second_of_day / 60 % 60), static_cast<int>(second_of_day % 60),
