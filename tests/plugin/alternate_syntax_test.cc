@@ -17,6 +17,9 @@ HttpRequest FormPost(const std::string& query, const std::string& form) {
 }
 }  // namespace
 
+// Test names carry the xAPI section they check: <suite>/<behaviour>.
+BOOST_AUTO_TEST_SUITE(communication_1_3_alternate_request_syntax)
+
 // Communication 1.3: header-named form fields become headers, "content" the
 // body, every other field a query parameter.
 BOOST_AUTO_TEST_CASE(rewrites_a_form_put_into_the_request_it_stands_for) {
@@ -50,3 +53,5 @@ BOOST_AUTO_TEST_CASE(refuses_what_communication_1_3_forbids) {
   json_body.headers["Content-Type"] = "application/json";
   BOOST_TEST(RewriteAlternateSyntax(json_body).has_value());
 }
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -163,6 +163,9 @@ size_t Count(const std::string& haystack, const std::string& needle) {
 
 BOOST_FIXTURE_TEST_SUITE(attachments, App)
 
+// Test names carry the xAPI section they check: <suite>/<behaviour>.
+BOOST_AUTO_TEST_SUITE(communication_1_5_2_attachments_and_data_2_6_signatures)
+
 BOOST_AUTO_TEST_CASE(stores_attachment_data_and_returns_it_with_attachments_true) {
   std::string id = PostOne(Multipart(StatementWith(kEssay), {Part(kEssay)}));
 
@@ -405,3 +408,5 @@ BOOST_FIXTURE_TEST_CASE(keeps_attachment_data_and_signatures_sealed_on_disk, App
     BOOST_TEST_CONTEXT(needle) { BOOST_TEST(bytes.find(needle) == std::string::npos); }
   }
 }
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -112,6 +112,9 @@ const Headers kCreateOnly{{"If-None-Match", "*"}};
 
 }  // namespace
 
+// Test names carry the xAPI section they check: <suite>/<behaviour>.
+BOOST_AUTO_TEST_SUITE(communication_2_2_to_2_7_documents_and_3_1_concurrency)
+
 BOOST_FIXTURE_TEST_CASE(state_put_get_delete_round_trip, App) {
   BOOST_TEST(Call("PUT", kStatePath, StateQuery("bookmark"), R"({"page":4})").status == 204);
   HttpResponse got = Call("GET", kStatePath, StateQuery("bookmark"));
@@ -439,3 +442,5 @@ BOOST_FIXTURE_TEST_CASE(learner_documents_never_reach_disk_in_plain_bytes, App) 
   // Activity Profile documents belong to no learner and are stored as sent.
   BOOST_TEST(bytes.find("activity-profile-plain-5d2b") != std::string::npos);
 }
+
+BOOST_AUTO_TEST_SUITE_END()

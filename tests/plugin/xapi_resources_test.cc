@@ -100,6 +100,9 @@ std::string Canonical(const std::string& text) {
 
 // ---- Activities (Communication 2.5) ----
 
+// Test names carry the xAPI section they check: <suite>/<behaviour>.
+BOOST_AUTO_TEST_SUITE(communication_2_4_agents_2_5_activities_and_2_1_3_canonical)
+
 BOOST_FIXTURE_TEST_CASE(unknown_activity_is_still_an_activity_object, App) {
   auto activity = GetJson("/xapi/activities", "activityId=" + PercentEncode(kActivity));
   BOOST_TEST(Canonical(*activity) ==
@@ -263,3 +266,5 @@ BOOST_FIXTURE_TEST_CASE(pseudonymous_only_manifest_shows_no_stored_identity, Pse
                         "agent=" + PercentEncode(R"({"mbox":"mailto:grace.hopper@example.org"})"));
   BOOST_TEST(!person->HasMember("name"));
 }
+
+BOOST_AUTO_TEST_SUITE_END()

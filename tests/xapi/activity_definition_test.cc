@@ -28,6 +28,9 @@ struct MergeCase {
   const char* merged;
 };
 
+// Test names carry the xAPI section they check: <suite>/<behaviour>.
+BOOST_AUTO_TEST_SUITE(communication_2_5_canonical_activity_definitions)
+
 BOOST_AUTO_TEST_CASE(merges_by_the_documented_rules) {
   const MergeCase cases[] = {
       {"other languages are kept, the newer entry of a language wins",
@@ -155,3 +158,5 @@ BOOST_AUTO_TEST_CASE(canonical_definitions_replace_or_add_and_leave_unknown_ones
 
 }  // namespace
 }  // namespace lrs::xapi
+
+BOOST_AUTO_TEST_SUITE_END()

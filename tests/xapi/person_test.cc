@@ -19,6 +19,9 @@ void ExpectJson(const std::string& actual, const std::string& expected) {
   BOOST_TEST(ToCanonicalJson(*Parse(actual)) == ToCanonicalJson(*Parse(expected)));
 }
 
+// Test names carry the xAPI section they check: <suite>/<behaviour>.
+BOOST_AUTO_TEST_SUITE(communication_2_4_person_object)
+
 BOOST_AUTO_TEST_CASE(person_lists_every_name_and_identifier_once) {
   PersonBuilder person;
   person.Add(*Parse(R"({"objectType":"Agent","name":"Ada","mbox":"mailto:ada@example.org"})"));
@@ -43,3 +46,5 @@ BOOST_AUTO_TEST_CASE(person_leaves_out_empty_lists) {
 
 }  // namespace
 }  // namespace lrs::xapi
+
+BOOST_AUTO_TEST_SUITE_END()

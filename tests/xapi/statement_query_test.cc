@@ -7,6 +7,9 @@ using lrs::xapi::ParseStatementQuery;
 using lrs::xapi::Version;
 using Params = std::vector<std::pair<std::string, std::string>>;
 
+// Test names carry the xAPI section they check: <suite>/<behaviour>.
+BOOST_AUTO_TEST_SUITE(communication_2_1_3_get_statements_parameters)
+
 BOOST_AUTO_TEST_CASE(parses_every_filter) {
   auto q = ParseStatementQuery(
       {{"agent", R"({"mbox":"mailto:a@example.org"})"},
@@ -70,3 +73,5 @@ BOOST_AUTO_TEST_CASE(allows_format_and_attachments_with_statement_id) {
   BOOST_REQUIRE(q.ok());
   BOOST_TEST(q->attachments);
 }
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -25,6 +25,9 @@ constexpr char kStatement[] = R"({
 })";
 }  // namespace
 
+// Test names carry the xAPI section they check: <suite>/<behaviour>.
+BOOST_AUTO_TEST_SUITE(data_2_3_1_comparison_2_4_6_2_context_and_2_1_3_formats)
+
 // Data 2.3.1: these differences are not part of the statement.
 BOOST_AUTO_TEST_CASE(comparison_ignores_immutability_exceptions) {
   auto a = Parse(kStatement);
@@ -84,3 +87,5 @@ BOOST_AUTO_TEST_CASE(accept_language_orders_by_quality) {
   BOOST_TEST(tags[2] == "de");
   BOOST_TEST(tags[3] == "*");
 }
+
+BOOST_AUTO_TEST_SUITE_END()
