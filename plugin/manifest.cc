@@ -22,6 +22,10 @@ bool Manifest::RoleMay(const std::string& role, const std::string& permission) c
   return it != role_permissions.end() && it->second.count(permission) > 0;
 }
 
+bool Manifest::RoleMaySeeIdentities(const std::string& role) const {
+  return identity == IdentityMode::kSealed && RoleMay(role, "identities:read");
+}
+
 Result<Manifest> LoadManifest(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return MakeError(400, "manifest", "", "manifest " + path + ": cannot be read");

@@ -32,6 +32,9 @@ struct Manifest {
   std::map<std::string, std::set<std::string>> role_permissions;  // role -> permissions
 
   bool RoleMay(const std::string& role, const std::string& permission) const;
+  // The one rule for who gets sealed identities back instead of pseudonyms:
+  // a role with "identities:read", and nobody under pseudonymous-only.
+  bool RoleMaySeeIdentities(const std::string& role) const;
 };
 
 // Errors: 400 with path = the offending field, e.g. "$.k".

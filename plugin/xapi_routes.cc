@@ -138,11 +138,7 @@ HttpResponse XapiRoutes::ActivitiesOrAgents(const std::string& resource,
   }
   Result<std::string> body = [&]() -> Result<std::string> {
     if (activities) return activities_.Get(request.query);
-    // The same rule as for statements: sealed identities only for a role
-    // that may read them, and never under a pseudonymous-only manifest.
-    bool may_see_identities = manifest_.identity == IdentityMode::kSealed &&
-                              manifest_.RoleMay(who.role, "identities:read");
-    return agents_.Get(request.query, version, may_see_identities);
+    return agents_.Get(request.query, version, manifest_.RoleMaySeeIdentities(who.role));
   }();
   if (!body.ok()) return ErrorResponse(body.error());
   HttpResponse response = HttpResponse::Json(200, std::move(*body));
@@ -208,9 +204,7 @@ HttpResponse XapiRoutes::Statements(HttpRequest& request, const Principal& who,
       if (!query.ok()) {
         response = ErrorResponse(query.error());
       } else {
-        bool may_see_identities = manifest_.identity == IdentityMode::kSealed &&
-                                  manifest_.RoleMay(who.role, "identities:read");
-        auto read = read_.Read(*query, who, may_see_identities,
+        auto read = read_.Read(*query, who, manifest_.RoleMaySeeIdentities(who.role),
                                std::string(request.Header("Accept-Language")));
         if (!read.ok()) {
           response = ErrorResponse(read.error());
