@@ -3,6 +3,7 @@
 .PHONY: all setup build run test bench clean
 
 BUILD_TYPE ?= Release
+MAKEFLAGS += --no-print-directory
 JOBS ?= $(shell nproc)
 
 all: build
