@@ -17,14 +17,16 @@ IdentityVault::IdentityVault(NamedKey master_key, storage::KeyStore& key_store,
                              std::shared_ptr<anonymizer::RandomSource> random)
     : master_key_(std::move(master_key)), key_store_(key_store), random_(std::move(random)) {}
 
-Result<const IdentityVault::Entry*> IdentityVault::Find(const std::string& pseudonym,
+Result<std::shared_ptr<const IdentityVault::Entry>> IdentityVault::Find(const std::string& pseudonym,
                                                         bool create) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (auto it = cache_.find(pseudonym); it != cache_.end()) return it->second.get();
+  if (auto it = cache_.find(pseudonym); it != cache_.end()) {
+    return std::shared_ptr<const Entry>(it->second);
+  }
 
   auto stored = key_store_.Find(pseudonym);
   if (!stored.ok()) return stored.error();
-  auto entry = std::make_unique<Entry>();
+  auto entry = std::make_shared<Entry>();
   if (stored->has_value()) {
     const storage::WrappedDataKey& wrapped = **stored;
     if (wrapped.master_key_id != master_key_.id) {
@@ -41,11 +43,10 @@ Result<const IdentityVault::Entry*> IdentityVault::Find(const std::string& pseud
         pseudonym, master_key_.id,
         anonymizer::Seal(master_key_.secret, entry->key, KeyAad(pseudonym), *random_)};
   } else {
-    return static_cast<const Entry*>(nullptr);
+    return std::shared_ptr<const Entry>();
   }
-  const Entry* result = entry.get();
-  cache_.emplace(pseudonym, std::move(entry));
-  return result;
+  cache_.emplace(pseudonym, entry);
+  return std::shared_ptr<const Entry>(std::move(entry));
 }
 
 Result<IdentityVault::Sealed> IdentityVault::SealVariants(
@@ -81,6 +82,14 @@ void IdentityVault::MarkDurable(const std::vector<storage::WrappedDataKey>& keys
   std::lock_guard<std::mutex> lock(mutex_);
   for (const auto& key : keys) {
     if (auto it = cache_.find(key.pseudonym); it != cache_.end()) it->second->durable = true;
+  }
+}
+
+void IdentityVault::DropUndurable(const std::vector<storage::WrappedDataKey>& keys) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& key : keys) {
+    auto it = cache_.find(key.pseudonym);
+    if (it != cache_.end() && !it->second->durable) cache_.erase(it);
   }
 }
 

@@ -50,6 +50,10 @@ class IdentityVault {
 
   // After a write carrying these keys committed.
   void MarkDurable(const std::vector<storage::WrappedDataKey>& keys);
+  // After a write carrying these keys was refused because another process
+  // stored a different key for the learner first (storage answers 503): the
+  // cached keys are dropped so the client's retry uses the stored ones.
+  void DropUndurable(const std::vector<storage::WrappedDataKey>& keys);
   // After a write carrying these identities committed (invariant 4).
   void MarkStored(const std::vector<std::string>& variant_ids);
   // After identities were deleted: forget every remembered variant.
@@ -76,13 +80,14 @@ class IdentityVault {
     bool durable = false;
   };
   // Looks up (cache, then key store) or, if `create`, makes the key.
-  Result<const Entry*> Find(const std::string& pseudonym, bool create);
+  // Shared so that DropUndurable cannot free an entry another thread uses.
+  Result<std::shared_ptr<const Entry>> Find(const std::string& pseudonym, bool create);
 
   NamedKey master_key_;
   storage::KeyStore& key_store_;
   std::shared_ptr<anonymizer::RandomSource> random_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::unique_ptr<Entry>> cache_;
+  std::unordered_map<std::string, std::shared_ptr<Entry>> cache_;
   std::unordered_set<std::string> stored_variants_;
 };
 

@@ -280,6 +280,7 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     // The writer names statements by batch index; a single statement was
     // sent as an object, so its paths start at "$" like validation's do.
     Error error = receipt.error();
+    if (error.status == 503) vault_.DropUndurable(carried);
     if (!is_batch && error.path.rfind("$[0]", 0) == 0) error.path = "$" + error.path.substr(4);
     return error;
   }

@@ -20,8 +20,9 @@
 //  6. A learner has one data key: when a batch brings a key for a pseudonym
 //     that already has a different one (two requests sealed a new learner at
 //     once), the batch fails with 503 and stores nothing, so that no identity
-//     is ever sealed under a key that was not kept. The caller retries (and
-//     then finds the stored key).
+//     is ever sealed under a key that was not kept. Only two processes
+//     sharing a data directory can get here; the plugin drops its cached key
+//     and the client's retry finds the stored one.
 //  7. A statement's Activity definitions are merged into the canonical ones
 //     (table activities) in the same savepoint as the statement, and only
 //     when the statement is inserted: an already-stored duplicate or a
