@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include "xapi/multipart.h"
+
 namespace lrs::plugin {
 namespace {
 
@@ -30,9 +32,10 @@ MaybeError RewriteAlternateSyntax(HttpRequest& request) {
       method != "DELETE") {
     return MakeError(400, kRule, "?method", "method must be GET, HEAD, PUT, POST or DELETE");
   }
-  std::string_view type = request.Header("Content-Type");
+  // An absent header is an empty view whose data() may be null: compared as
+  // a view, never through the C string functions.
   if (!request.body.empty() &&
-      strncasecmp(type.data(), "application/x-www-form-urlencoded", 33) != 0) {
+      !xapi::IsMediaType(request.Header("Content-Type"), "application/x-www-form-urlencoded")) {
     return MakeError(400, kRule, "",
                      "the alternate syntax sends its content as application/x-www-form-urlencoded");
   }

@@ -196,7 +196,9 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
       return MakeError(400, "xAPI Communication 2.1.1: the id must match statementId", "$.id",
                        "the statement's id differs from the statementId parameter");
     }
-    if (given.empty()) SetString(body, "id", *put_id, alloc);
+    // Only an absent id is filled in: any other value, a number or "" too,
+    // is the client's and is validated like the rest of the statement.
+    if (xapi::Member(body, "id") == nullptr) SetString(body, "id", *put_id, alloc);
   }
 
   // Attachment data (Communication 1.5.2) is matched before anything else:

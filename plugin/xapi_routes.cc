@@ -3,6 +3,7 @@
 #include "plugin/alternate_syntax.h"
 #include "plugin/error_response.h"
 #include "xapi/agent_identifier.h"
+#include "xapi/json.h"
 #include "xapi/multipart.h"
 #include "xapi/statement_query.h"
 #include "xapi/timestamp.h"
@@ -27,6 +28,18 @@ Result<std::shared_ptr<xapi::JsonDocument>> ParseStatementsBody(const HttpReques
   attachments.multipart = true;
   attachments.parts = std::move(multipart->attachments);
   return xapi::ParseJson(multipart->json);
+}
+
+// Communication 1.4: every string is UTF-8, parameters included. Checked
+// once here, so no resource echoes other bytes into a JSON answer.
+MaybeError CheckParameterEncoding(const QueryParams& query) {
+  for (const auto& [name, value] : query) {
+    if (!xapi::IsValidUtf8(name) || !xapi::IsValidUtf8(value)) {
+      return MakeError(400, "xAPI Communication 1.4: strings are UTF-8", "",
+                       "a query parameter is not UTF-8");
+    }
+  }
+  return std::nullopt;
 }
 
 Error Forbidden(const std::string& what) {
@@ -101,6 +114,8 @@ HttpResponse XapiRoutes::Handle(HttpRequest& request) {
     auto who = authenticator_.Authenticate(request.Header("Authorization"));
     if (!who.ok()) {
       response = ErrorResponse(who.error());
+    } else if (MaybeError encoding = CheckParameterEncoding(request.query)) {
+      response = ErrorResponse(*encoding);
     } else if (resource == "/statements") {
       response = Statements(request, *who, *version);
     } else if (resource == "/activities" || resource == "/agents") {

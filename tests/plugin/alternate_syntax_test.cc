@@ -54,4 +54,22 @@ BOOST_AUTO_TEST_CASE(refuses_what_communication_1_3_forbids) {
   BOOST_TEST(RewriteAlternateSyntax(json_body).has_value());
 }
 
+// Regression: with a body and no Content-Type header the check compared a
+// null pointer (the absent header's view) with strncasecmp and crashed.
+BOOST_AUTO_TEST_CASE(refuses_a_form_body_without_a_content_type) {
+  HttpRequest request = FormPost("method=GET", "X-Experience-API-Version=1.0.3");
+  request.headers.erase("Content-Type");
+  auto error = RewriteAlternateSyntax(request);
+  BOOST_REQUIRE(error.has_value());
+  BOOST_TEST(error->status == 400);
+}
+
+// The media type is compared, not a prefix: parameters are allowed.
+BOOST_AUTO_TEST_CASE(accepts_a_form_content_type_with_parameters) {
+  HttpRequest request = FormPost("method=GET", "X-Experience-API-Version=1.0.3");
+  request.headers["Content-Type"] = "Application/X-WWW-Form-Urlencoded; charset=UTF-8";
+  BOOST_TEST(!RewriteAlternateSyntax(request).has_value());
+  BOOST_TEST(request.method == "GET");
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -195,3 +195,52 @@ BOOST_FIXTURE_TEST_CASE(requires_the_version_header, App) {
   BOOST_TEST(about.status == 200);
   BOOST_TEST(about.body.find("2.0.0") != std::string::npos);
 }
+
+// Regression: error messages quote the path, and a path that is not UTF-8
+// made the 404's body invalid JSON.
+BOOST_FIXTURE_TEST_CASE(error_body_is_json_even_for_a_path_that_is_not_utf8, App) {
+  for (const std::string path : {"/\xff", "/xapi/\xc3\x28"}) {
+    BOOST_TEST_CONTEXT(path.size()) {
+      HttpRequest request;
+      request.method = "GET";
+      request.path = path;
+      request.headers["X-Experience-API-Version"] = "1.0.3";
+      request.headers["Authorization"] = lms;
+      auto response = app->Handle(request);
+      BOOST_TEST(response.status == 404);
+      auto body = lrs::xapi::ParseJson(response.body);
+      BOOST_REQUIRE(body.ok());
+      BOOST_TEST(lrs::xapi::StringMember(**body, "message").find("\xEF\xBF\xBD") !=
+                 std::string_view::npos);
+    }
+  }
+}
+
+// Regression: "\udc00" (a lone low surrogate) passed RapidJSON's encoding
+// check as the bytes ED B0 80; the statement was stored and every GET that
+// returned it answered with invalid JSON.
+BOOST_FIXTURE_TEST_CASE(rejects_a_statement_with_a_lone_surrogate_escape, App) {
+  std::string statement = kStatement;
+  statement.replace(statement.find("Grace Hopper"), 12, "Grace \\udc00");
+  BOOST_TEST(Call("POST", "/xapi/statements", "", statement).status == 400);
+  auto all = Call("GET", "/xapi/statements", "");
+  BOOST_REQUIRE_EQUAL(all.status, 200);
+  BOOST_TEST(lrs::xapi::ParseJson(all.body).ok());
+}
+
+// Regression: PUT replaced an "id" that was not a string (or was empty) by
+// the statementId parameter, so an invalid statement was stored; it is
+// validated like any other.
+BOOST_FIXTURE_TEST_CASE(put_rejects_a_statement_whose_id_is_not_a_uuid_string, App) {
+  const std::string id = "0b4f2f6a-4c55-4f0e-9d0b-6a8b1c2d3e4f";
+  for (const std::string given : {"123", "\"\"", "[]", "{}", "true"}) {
+    BOOST_TEST_CONTEXT(given) {
+      std::string statement = kStatement;
+      statement.insert(statement.find('{') + 1, "\"id\":" + given + ",");
+      BOOST_TEST(Call("PUT", "/xapi/statements", "statementId=" + id, statement).status == 400);
+    }
+  }
+  BOOST_TEST(Call("GET", "/xapi/statements", "statementId=" + id).status == 404);
+  // Without an id, or with the same one, the parameter names the statement.
+  BOOST_TEST(Call("PUT", "/xapi/statements", "statementId=" + id, kStatement).status == 204);
+}

@@ -156,6 +156,24 @@ BOOST_FIXTURE_TEST_CASE(activities_rejects_bad_parameters, App) {
              405);
 }
 
+// Regression: an activityId with a byte that is not UTF-8 (%FF) passed the
+// IRI check, which leaves non-ASCII bytes to the JSON parser, and was echoed
+// into a 200 body that was no longer JSON.
+BOOST_FIXTURE_TEST_CASE(rejects_parameters_that_are_not_utf8, App) {
+  for (const char* path : {"/xapi/activities", "/xapi/statements", "/xapi/activities/state"}) {
+    BOOST_TEST_CONTEXT(path) {
+      auto response = Call("GET", path, "activityId=http%3A%2F%2Fexample.org%2F%FF");
+      BOOST_TEST(response.status == 400);
+      BOOST_TEST(lrs::xapi::ParseJson(response.body).ok());
+    }
+  }
+  BOOST_TEST(Call("GET", "/xapi/activities", "activityId=" + PercentEncode(kActivity) + "&%C3=1")
+                 .status == 400);
+  // Well-formed UTF-8 is fine.
+  BOOST_TEST(Call("GET", "/xapi/activities", "activityId=http%3A%2F%2Fexample.org%2F%C3%A9")
+                 .status == 200);
+}
+
 BOOST_FIXTURE_TEST_CASE(activities_answers_head_and_tags_the_content, App) {
   auto head = Call("HEAD", "/xapi/activities", "activityId=" + PercentEncode(kActivity));
   BOOST_TEST(head.status == 200);
