@@ -13,9 +13,8 @@ CredentialStore::~CredentialStore() = default;
 
 Result<std::unique_ptr<CredentialStore>> CredentialStore::Open(
     const std::string& statement_db_path) {
-  Result<std::unique_ptr<Database>> db = Database::Open(statement_db_path);
+  Result<std::unique_ptr<Database>> db = OpenStatementDatabase(statement_db_path);
   if (!db.ok()) return db.error();
-  if (MaybeError error = MigrateStatementDatabase(**db)) return *error;
   return std::unique_ptr<CredentialStore>(new CredentialStore(std::move(*db)));
 }
 

@@ -115,12 +115,10 @@ Result<std::unique_ptr<DocumentStore>> DocumentStore::Open(const std::string& st
                                                            const std::string& key_store_path,
                                                            Clock clock) {
   std::unique_ptr<DocumentStore> store(new DocumentStore());
-  Result<std::unique_ptr<Database>> db = Database::Open(statement_db_path);
+  Result<std::unique_ptr<Database>> db = OpenStatementDatabase(statement_db_path);
   if (!db.ok()) return db.error();
-  if (MaybeError error = MigrateStatementDatabase(**db)) return *error;
-  Result<std::unique_ptr<Database>> keys = Database::Open(key_store_path);
+  Result<std::unique_ptr<Database>> keys = OpenKeyStore(key_store_path);
   if (!keys.ok()) return keys.error();
-  if (MaybeError error = MigrateKeyStore(**keys)) return *error;
   store->db_ = std::move(*db);
   store->keys_ = std::move(*keys);
   Result<std::unique_ptr<Prepared>> prepared = Prepared::Create(*store->db_, *store->keys_);

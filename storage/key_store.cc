@@ -12,9 +12,8 @@ KeyStore::KeyStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
 KeyStore::~KeyStore() = default;
 
 Result<std::unique_ptr<KeyStore>> KeyStore::Open(const std::string& path) {
-  Result<std::unique_ptr<Database>> db = Database::Open(path);
+  Result<std::unique_ptr<Database>> db = OpenKeyStore(path);
   if (!db.ok()) return db.error();
-  if (MaybeError error = MigrateKeyStore(**db)) return *error;
   return std::unique_ptr<KeyStore>(new KeyStore(std::move(*db)));
 }
 

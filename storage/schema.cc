@@ -229,6 +229,20 @@ MaybeError MigrateStatementDatabase(Database& db) {
   return Migrate(db, kStatementDatabaseId, kStatementMigrations, "statement database");
 }
 
+Result<std::unique_ptr<Database>> OpenStatementDatabase(const std::string& path) {
+  Result<std::unique_ptr<Database>> db = Database::Open(path);
+  if (!db.ok()) return db.error();
+  if (MaybeError error = MigrateStatementDatabase(**db)) return *error;
+  return db;
+}
+
+Result<std::unique_ptr<Database>> OpenKeyStore(const std::string& path) {
+  Result<std::unique_ptr<Database>> db = Database::Open(path);
+  if (!db.ok()) return db.error();
+  if (MaybeError error = MigrateKeyStore(**db)) return *error;
+  return db;
+}
+
 MaybeError MigrateKeyStore(Database& db) {
   return Migrate(db, kKeyStoreId, kKeyStoreMigrations, "key store");
 }

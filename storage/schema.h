@@ -5,11 +5,19 @@
 // in its own transaction together with the bump of PRAGMA user_version, so a
 // crash leaves the schema at a version that exists.
 
+#include <memory>
+#include <string>
+
 #include "storage/database.h"
 
 namespace lrs::storage {
 
 MaybeError MigrateStatementDatabase(Database& db);
 MaybeError MigrateKeyStore(Database& db);
+
+// Database::Open followed by the matching migration: how every store opens
+// its own connection to either file.
+Result<std::unique_ptr<Database>> OpenStatementDatabase(const std::string& path);
+Result<std::unique_ptr<Database>> OpenKeyStore(const std::string& path);
 
 }  // namespace lrs::storage

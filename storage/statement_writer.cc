@@ -147,12 +147,10 @@ Result<std::unique_ptr<StatementWriter>> StatementWriter::Open(const std::string
                                                                const std::string& key_store_path,
                                                                Clock clock) {
   std::unique_ptr<StatementWriter> writer(new StatementWriter());
-  Result<std::unique_ptr<Database>> db = Database::Open(statement_db_path);
+  Result<std::unique_ptr<Database>> db = OpenStatementDatabase(statement_db_path);
   if (!db.ok()) return db.error();
-  if (MaybeError error = MigrateStatementDatabase(**db)) return *error;
-  Result<std::unique_ptr<Database>> keys = Database::Open(key_store_path);
+  Result<std::unique_ptr<Database>> keys = OpenKeyStore(key_store_path);
   if (!keys.ok()) return keys.error();
-  if (MaybeError error = MigrateKeyStore(**keys)) return *error;
   writer->db_ = std::move(*db);
   writer->keys_ = std::move(*keys);
   Result<std::unique_ptr<Prepared>> prepared = Prepared::Create(*writer->db_, *writer->keys_);
