@@ -3,6 +3,7 @@
 // any file under the data dir (nor in the keys dir beside it, nor in what the
 // server printed), while the LMS still reads every agent back as sent.
 
+import { filesUnder } from "./lib/disk.js";
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -22,16 +23,6 @@ after(async () => {
   await lrs?.stop();
 });
 
-function filesUnder(dir) {
-  const out = [];
-  if (!fs.existsSync(dir)) return out;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(p));
-    else if (entry.isFile()) out.push(p);
-  }
-  return out;
-}
 
 /** [needle, file] pairs for every needle found in any file under dirs. */
 function findOnDisk(dirs, needles) {
