@@ -49,31 +49,32 @@ Result<std::shared_ptr<const IdentityVault::Entry>> IdentityVault::Find(const st
   return std::shared_ptr<const Entry>(std::move(entry));
 }
 
-Result<IdentityVault::Sealed> IdentityVault::SealVariants(
-    const std::vector<anonymizer::IdentityVariant>& variants) {
-  Sealed sealed;
+Result<std::shared_ptr<const IdentityVault::Entry>> IdentityVault::KeyToSealWith(
+    const std::string& pseudonym, std::vector<storage::WrappedDataKey>& keys_to_store) {
+  auto entry = Find(pseudonym, /*create=*/true);
+  if (!entry.ok()) return entry.error();
+  std::lock_guard<std::mutex> lock(mutex_);
+  bool listed = false;
+  for (const auto& k : keys_to_store) listed |= k.pseudonym == pseudonym;
+  if (!(*entry)->durable && !listed) keys_to_store.push_back((*entry)->wrapped);
+  return entry;
+}
+
+Result<std::vector<storage::SealedIdentity>> IdentityVault::SealVariants(
+    const std::vector<anonymizer::IdentityVariant>& variants,
+    std::vector<storage::WrappedDataKey>& keys_to_store) {
+  std::vector<storage::SealedIdentity> sealed;
   for (const auto& variant : variants) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       if (stored_variants_.count(variant.variant_id)) continue;
     }
-    auto entry = Find(variant.pseudonym, /*create=*/true);
+    auto entry = KeyToSealWith(variant.pseudonym, keys_to_store);
     if (!entry.ok()) return entry.error();
-    const Entry& e = **entry;
-    sealed.identities.push_back(storage::SealedIdentity{
+    sealed.push_back(storage::SealedIdentity{
         variant.variant_id, variant.pseudonym,
-        anonymizer::Seal(e.key, variant.plaintext,
+        anonymizer::Seal((*entry)->key, variant.plaintext,
                          IdentityAad(variant.variant_id, variant.pseudonym), *random_)});
-    bool durable;
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      durable = e.durable;
-    }
-    if (!durable) {
-      bool listed = false;
-      for (const auto& k : sealed.keys_to_store) listed |= k.pseudonym == variant.pseudonym;
-      if (!listed) sealed.keys_to_store.push_back(e.wrapped);
-    }
   }
   return sealed;
 }
@@ -119,16 +120,9 @@ Result<std::optional<std::string>> IdentityVault::Open(const storage::SealedIden
 Result<std::string> IdentityVault::SealFor(const std::string& pseudonym,
                                            std::string_view plaintext, std::string_view context,
                                            std::vector<storage::WrappedDataKey>& keys_to_store) {
-  auto entry = Find(pseudonym, /*create=*/true);
+  auto entry = KeyToSealWith(pseudonym, keys_to_store);
   if (!entry.ok()) return entry.error();
-  const Entry& e = **entry;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    bool listed = false;
-    for (const auto& k : keys_to_store) listed |= k.pseudonym == pseudonym;
-    if (!e.durable && !listed) keys_to_store.push_back(e.wrapped);
-  }
-  return anonymizer::Seal(e.key, plaintext, context, *random_);
+  return anonymizer::Seal((*entry)->key, plaintext, context, *random_);
 }
 
 Result<std::optional<std::string>> IdentityVault::OpenFor(const std::string& pseudonym,

@@ -41,12 +41,11 @@ class IdentityVault {
                 std::shared_ptr<anonymizer::RandomSource> random);
 
   // Seals each variant under its learner's data key (creating keys as needed)
-  // and lists the wrapped keys the write must carry (invariant 2).
-  struct Sealed {
-    std::vector<storage::SealedIdentity> identities;
-    std::vector<storage::WrappedDataKey> keys_to_store;
-  };
-  Result<Sealed> SealVariants(const std::vector<anonymizer::IdentityVariant>& variants);
+  // and adds to `keys_to_store` the wrapped keys the write must carry
+  // (invariant 2), each once.
+  Result<std::vector<storage::SealedIdentity>> SealVariants(
+      const std::vector<anonymizer::IdentityVariant>& variants,
+      std::vector<storage::WrappedDataKey>& keys_to_store);
 
   // After a write carrying these keys committed.
   void MarkDurable(const std::vector<storage::WrappedDataKey>& keys);
@@ -82,6 +81,9 @@ class IdentityVault {
   // Looks up (cache, then key store) or, if `create`, makes the key.
   // Shared so that DropUndurable cannot free an entry another thread uses.
   Result<std::shared_ptr<const Entry>> Find(const std::string& pseudonym, bool create);
+  // Find(create) plus invariant 2: a key not yet durable joins `keys_to_store`.
+  Result<std::shared_ptr<const Entry>> KeyToSealWith(
+      const std::string& pseudonym, std::vector<storage::WrappedDataKey>& keys_to_store);
 
   NamedKey master_key_;
   storage::KeyStore& key_store_;

@@ -255,14 +255,9 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     }
     // Sealed identities travel with the statement that names them: a
     // statement the writer finds already stored is skipped whole.
-    auto sealed = vault_.SealVariants(variants);
+    auto sealed = vault_.SealVariants(variants, batch.data_keys);
     if (!sealed.ok()) return sealed.error();
-    record->identities = std::move(sealed->identities);
-    for (auto& key : sealed->keys_to_store) {
-      bool listed = false;
-      for (const auto& k : batch.data_keys) listed |= k.pseudonym == key.pseudonym;
-      if (!listed) batch.data_keys.push_back(std::move(key));
-    }
+    record->identities = std::move(*sealed);
     if (!seen.insert(record->id).second) {
       return MakeError(400, "xAPI Communication 2.1.2: one id per batch", path + ".id",
                        "the batch uses this statement id twice");

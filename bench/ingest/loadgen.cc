@@ -34,6 +34,8 @@
 
 #include "statement_gen.h"
 
+using bench::Percentile;
+
 namespace {
 
 struct Options {
@@ -273,13 +275,6 @@ bool LooksLikeIds(const std::string& body, uint64_t n) {
   if (first == std::string::npos || body[first] != '[') return false;
   uint64_t quotes = static_cast<uint64_t>(std::count(body.begin(), body.end(), '"'));
   return quotes == 2 * n;
-}
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
 }
 
 }  // namespace

@@ -28,6 +28,8 @@
 
 #include "statement_gen.h"
 
+using bench::Percentile;
+
 namespace {
 
 [[noreturn]] void Die(const char* what, sqlite3* db) {
@@ -94,13 +96,6 @@ uint64_t ParseCount(const char* name, const char* text) {
     std::exit(2);
   }
   return v;
-}
-
-double Percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return 0;
-  size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
-  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
-  return v[k];
 }
 
 }  // namespace

@@ -11,9 +11,11 @@
 #ifndef LRS_BENCH_INGEST_STATEMENT_GEN_H_
 #define LRS_BENCH_INGEST_STATEMENT_GEN_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <string>
+#include <vector>
 
 namespace bench {
 
@@ -131,6 +133,15 @@ inline GeneratedStatement MakeStatement(uint64_t i, uint64_t learners, bool with
        "\"definition\":{\"type\":\"http://id.tincanapi.com/activitytype/lms\"}}]}}";
   s += ",\"timestamp\":\"" + g.timestamp + "\"}";
   return g;
+}
+
+// The p-quantile (0..1) of `v` by nearest rank; reorders `v`. Both programs
+// report latencies with it, so their p50/p99 columns compare.
+inline double Percentile(std::vector<double>& v, double p) {
+  if (v.empty()) return 0;
+  size_t k = static_cast<size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  std::nth_element(v.begin(), v.begin() + static_cast<long>(k), v.end());
+  return v[k];
 }
 
 }  // namespace bench
