@@ -2,6 +2,7 @@
 //
 //   lrs serve [--listen 127.0.0.1:8080] [--data DIR] [--manifest FILE]
 //   lrs credentials add --role lms|analyst|admin --name NAME [--data DIR] [--json]
+//   lrs purge | keys rotate | audit verify [--data DIR]   (plugin/commands.h)
 //
 // Exit status: 0 on success, 2 on a usage or configuration error (with one
 // line on stderr naming it), 1 on any other failure.
@@ -16,7 +17,9 @@
 
 #include "anonymizer/random_source.h"
 #include "plugin/cli_args.h"
+#include "plugin/commands.h"
 #include "plugin/credentials.h"
+#include "plugin/data_dir_lock.h"
 #include "plugin/http_server.h"
 #include "plugin/key_file.h"
 #include "plugin/lrs_app.h"
@@ -34,6 +37,9 @@ constexpr char kUsage[] =
     "commands:\n"
     "  serve              serve the LRS over HTTP\n"
     "  credentials add    create an API credential (key and secret)\n"
+    "  purge              delete individual-level data past its retention\n"
+    "  keys rotate        new pseudonym and master keys; re-keys stored data\n"
+    "  audit verify       check the audit trail's hash chain\n"
     "\n"
     "Run 'lrs COMMAND --help' for a command's options.\n";
 
@@ -119,6 +125,10 @@ int Serve(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
+  std::error_code ec;
+  std::filesystem::create_directories(app.data_dir, ec);
+  auto lock = DataDirLock::Acquire(app.data_dir);
+  if (!lock.ok()) return ConfigError(lock.error());
   auto lrs = LrsApp::Open(app);
   if (!lrs.ok()) return ConfigError(lrs.error());
   LrsApp* handler = lrs->get();
@@ -195,6 +205,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "serve") return lrs::plugin::Serve(rest);
   if (command == "credentials") return lrs::plugin::Credentials(rest);
+  if (command == "purge") return lrs::plugin::RunPurgeCommand(rest);
+  if (command == "keys") return lrs::plugin::RunKeysCommand(rest);
+  if (command == "audit") return lrs::plugin::RunAuditCommand(rest);
   std::cerr << "lrs: unknown command " << command << " (see 'lrs --help')\n";
   return 2;
 }

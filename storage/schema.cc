@@ -152,6 +152,69 @@ CREATE TABLE attachments (
 ) WITHOUT ROWID;
 CREATE INDEX attachments_by_owner ON attachments (owner);
 )sql"},
+    // Version 5: the privacy core (issue 4). Every column that names a
+    // learner holds their pseudonym, never an identifier; erasure deletes by
+    // it and key rotation re-keys it (storage/erasure.h, storage/rekey.h).
+    //  - consent_events: one row per change, per learner; the newest row per
+    //    purpose wins. purposes is a JSON array of manifest purpose ids.
+    //    actor is the credential key that made the change, or "learner" for a
+    //    learner token.
+    //  - learner_facts: what analytics and recommendations read, one row per
+    //    (learner, activity, verb), updated in the transaction of the
+    //    statements that produce them; last_us drives their retention.
+    //  - audit_log: append-only, each entry's hash covers the previous hash,
+    //    its own fields and its subjects (plugin/audit_trail.h). Never holds
+    //    an identity or a pseudonym in the clear.
+    //  - audit_subjects: the learners an entry concerns: tag =
+    //    HMAC(learner data key, "audit-subject") finds a learner's entries
+    //    while their key exists; sealed = their reference sealed under it.
+    //    Erasing the key leaves the chain intact and unlinkable.
+    {5, R"sql(
+CREATE TABLE consent_events (
+  seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+  pseudonym TEXT    NOT NULL,
+  state     TEXT    NOT NULL CHECK (state IN ('granted', 'withdrawn')),
+  purposes  TEXT    NOT NULL,
+  actor     TEXT    NOT NULL,
+  at_us     INTEGER NOT NULL
+);
+CREATE INDEX consent_events_by_pseudonym ON consent_events (pseudonym, seq);
+
+CREATE TABLE learner_facts (
+  pseudonym    TEXT    NOT NULL,
+  activity_id  TEXT    NOT NULL,
+  verb_id      TEXT    NOT NULL,
+  first_us     INTEGER NOT NULL,
+  last_us      INTEGER NOT NULL,
+  statements   INTEGER NOT NULL,
+  completion   INTEGER,
+  success      INTEGER,
+  score_scaled REAL,
+  PRIMARY KEY (pseudonym, activity_id, verb_id)
+) WITHOUT ROWID;
+CREATE INDEX learner_facts_by_last ON learner_facts (last_us);
+
+CREATE TABLE audit_log (
+  seq       INTEGER PRIMARY KEY,
+  at_us     INTEGER NOT NULL,
+  actor     TEXT    NOT NULL,
+  role      TEXT    NOT NULL,
+  action    TEXT    NOT NULL,
+  purpose   TEXT    NOT NULL,
+  detail    TEXT    NOT NULL,
+  prev_hash TEXT    NOT NULL,
+  hash      TEXT    NOT NULL
+);
+CREATE INDEX audit_log_by_time ON audit_log (at_us);
+
+CREATE TABLE audit_subjects (
+  seq    INTEGER NOT NULL REFERENCES audit_log (seq),
+  tag    TEXT    NOT NULL,
+  sealed BLOB    NOT NULL,
+  PRIMARY KEY (seq, tag)
+) WITHOUT ROWID;
+CREATE INDEX audit_subjects_by_tag ON audit_subjects (tag, seq);
+)sql"},
 };
 
 const std::vector<Migration> kKeyStoreMigrations = {

@@ -74,6 +74,8 @@ int64_t SystemClockMicros() {
 struct StatementWriter::Job {
   WriteBatch batch;
   std::promise<Result<WriteReceipt>> promise;
+  // Set for RunExclusive jobs, which run alone, never inside a group.
+  std::function<void(Database&, Database&)> task;
 };
 
 // Every statement the writer runs, prepared once (no SQL text per request).
@@ -192,6 +194,21 @@ std::future<Result<WriteReceipt>> StatementWriter::Submit(WriteBatch batch) {
   return future;
 }
 
+void StatementWriter::EnqueueTask(std::function<void(Database&, Database&)> task,
+                                  std::function<void()> on_shutdown) {
+  Job job;
+  job.task = std::move(task);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back(std::move(job));
+      wake_.notify_one();
+      return;
+    }
+  }
+  on_shutdown();
+}
+
 int64_t StatementWriter::ConsistentThroughMicros() const {
   std::lock_guard<std::mutex> lock(mutex_);
   const int64_t last = last_stored_us_.load();
@@ -209,8 +226,18 @@ void StatementWriter::Run() {
       std::unique_lock<std::mutex> lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and the queue is drained
+      if (queue_.front().task) {
+        Job job = std::move(queue_.front());
+        queue_.pop_front();
+        busy_ = true;
+        lock.unlock();
+        job.task(*db_, *keys_);
+        lock.lock();
+        busy_ = false;
+        continue;
+      }
       size_t statements = 0;
-      while (!queue_.empty() && group.size() < kMaxGroupJobs) {
+      while (!queue_.empty() && !queue_.front().task && group.size() < kMaxGroupJobs) {
         const size_t size = queue_.front().batch.statements.size();
         if (!group.empty() && statements + size > kMaxGroupStatements) break;
         statements += size;

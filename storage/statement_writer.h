@@ -93,7 +93,21 @@ class StatementWriter {
   // its millisecond).
   int64_t ConsistentThroughMicros() const;
 
+  // Runs `task` on the writer thread, between groups, with the writer's own
+  // connections (statement database, key store), and resolves to its result.
+  // For whatever must not interleave with ingest: erasure, retention batches
+  // (keep each short: ingest waits while it runs), key rotation. The task owns
+  // its transactions. Errors: 500 when the writer is shutting down.
+  template <typename T>
+  std::future<Result<T>> RunExclusive(std::function<Result<T>(Database& db, Database& keys)> task);
+
+  // Writer thread only: forget cached Activity definitions (after something
+  // deleted or rewrote the activities table outside a batch).
+  void ForgetAbsorbedDefinitions() { absorbed_definitions_.clear(); }
+
  private:
+  void EnqueueTask(std::function<void(Database&, Database&)> task,
+                   std::function<void()> on_shutdown);
   struct Job;
   struct Prepared;
   StatementWriter() = default;
@@ -125,5 +139,21 @@ class StatementWriter {
   std::vector<std::pair<std::string, std::string>> pending_group_definitions_;
   std::thread thread_;
 };
+
+template <typename T>
+std::future<Result<T>> StatementWriter::RunExclusive(
+    std::function<Result<T>(Database& db, Database& keys)> task) {
+  auto promise = std::make_shared<std::promise<Result<T>>>();
+  std::future<Result<T>> future = promise->get_future();
+  EnqueueTask(
+      [promise, task = std::move(task)](Database& db, Database& keys) {
+        promise->set_value(task(db, keys));
+      },
+      [promise] {
+        promise->set_value(
+            MakeError(500, "storage", "", "the statement writer is shutting down"));
+      });
+  return future;
+}
 
 }  // namespace lrs::storage
