@@ -169,6 +169,9 @@ CREATE INDEX attachments_by_owner ON attachments (owner);
     //    HMAC(learner data key, "audit-subject") finds a learner's entries
     //    while their key exists; sealed = their reference sealed under it.
     //    Erasing the key leaves the chain intact and unlinkable.
+    //  - documents_by_updated: retention of documents.
+    //  - meta: small named values, e.g. which pseudonym key the file is keyed
+    //    with, so an interrupted key rotation can be finished.
     {5, R"sql(
 CREATE TABLE consent_events (
   seq       INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -214,6 +217,13 @@ CREATE TABLE audit_subjects (
   PRIMARY KEY (seq, tag)
 ) WITHOUT ROWID;
 CREATE INDEX audit_subjects_by_tag ON audit_subjects (tag, seq);
+
+CREATE INDEX documents_by_updated ON documents (updated_us);
+
+CREATE TABLE meta (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 )sql"},
 };
 
@@ -223,6 +233,13 @@ CREATE TABLE data_keys (
   pseudonym     TEXT PRIMARY KEY,
   master_key_id TEXT NOT NULL,
   wrapped       BLOB NOT NULL
+) WITHOUT ROWID;
+)sql"},
+    // Version 2: small named values, like the statement database's meta.
+    {2, R"sql(
+CREATE TABLE meta (
+  name  TEXT PRIMARY KEY,
+  value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
 };
