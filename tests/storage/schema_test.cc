@@ -35,7 +35,7 @@ std::set<std::string> Names(Database& db, const std::string& type) {
 }
 
 // 1 statements, 2 documents, 3 activities, 4 attachments (storage/schema.cc).
-constexpr int64_t kLatestStatementVersion = 4;
+constexpr int64_t kLatestStatementVersion = 5;
 
 BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
   TempDir dir;
@@ -45,14 +45,17 @@ BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
   BOOST_TEST((Names(*db, "table") ==
               std::set<std::string>{"statements", "statement_agents", "statement_activities",
                                     "identities", "credentials", "documents", "activities",
-                                    "attachments"}));
+                                    "attachments", "consent_events", "learner_facts",
+                                    "audit_log", "audit_subjects", "meta"}));
   BOOST_TEST((Names(*db, "index") ==
               std::set<std::string>{
                   "statements_by_verb", "statements_by_registration", "statements_by_stored",
                   "statements_by_ref", "statement_agents_by_pseudonym",
                   "statement_activities_by_activity", "identities_by_pseudonym",
                   "documents_by_context_updated", "documents_by_agent",
-                  "attachments_by_owner"}));
+                  "attachments_by_owner", "consent_events_by_pseudonym",
+                  "learner_facts_by_last", "audit_log_by_time", "audit_subjects_by_tag",
+                  "documents_by_updated"}));
 }
 
 BOOST_AUTO_TEST_CASE(migration_is_idempotent_across_reopening) {
@@ -76,7 +79,7 @@ BOOST_AUTO_TEST_CASE(key_store_is_a_file_of_its_own_kind) {
   TempDir dir;
   std::unique_ptr<Database> keys = OpenDb(dir.KeyStore());
   BOOST_REQUIRE(!MigrateKeyStore(*keys));
-  BOOST_TEST((Names(*keys, "table") == std::set<std::string>{"data_keys"}));
+  BOOST_TEST((Names(*keys, "table") == std::set<std::string>{"data_keys", "meta"}));
   // Opening either file as the other kind is refused: learner keys must
   // never end up in the statement database.
   BOOST_TEST(MigrateStatementDatabase(*keys).has_value());
