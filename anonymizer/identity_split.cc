@@ -32,7 +32,6 @@ constexpr char kVariantKey[] = "$v";
 constexpr char kAnonymousKey[] = "$anon";
 constexpr char kDefaultType[] = "Agent";
 constexpr char kVariantDomain[] = "variant";
-constexpr char kAnonymousGroupDomain[] = "anonymous-group";
 
 // Moves `object[name]` out and erases it (keeping the order of the others);
 // null when absent.
@@ -100,14 +99,7 @@ class Splitter {
 
  private:
   std::string AnonymousGroupPseudonym(std::vector<std::string> member_pseudonyms) const {
-    // Sorted so that the same members in another order are the same group.
-    std::sort(member_pseudonyms.begin(), member_pseudonyms.end());
-    std::string joined;
-    for (const std::string& p : member_pseudonyms) {
-      if (!joined.empty()) joined += ',';
-      joined += p;
-    }
-    return pseudonymizer_.KeyedDigest(kAnonymousGroupDomain, joined);
+    return pseudonymizer_.AnonymousGroupPseudonym(std::move(member_pseudonyms));
   }
 
   // A handful of agents per statement: a linear scan beats hashing.

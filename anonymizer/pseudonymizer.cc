@@ -1,20 +1,42 @@
+// Design note (pseudonym cache).
+//   1. A cache entry maps HMAC(cache key, canonical IFI) (32 raw bytes) to the
+//      pseudonym. The cache key is drawn from the CSPRNG once per
+//      Pseudonymizer and never leaves this process, so the cache holds no IFI
+//      and nothing that could be matched against a guessed one.
+//   2. Bounded: each shard has two generations. Lookups try the current one,
+//      then the previous one (promoting the hit); when the current one is
+//      full it becomes the previous one and the old previous one is dropped.
+//      Recently used learners survive a turnover, and memory never exceeds
+//      two generations.
+//   3. A miss computes outside the lock: two threads may both compute the
+//      same pseudonym, which is deterministic, so either insert is right.
 #include "anonymizer/pseudonymizer.h"
 
+#include "anonymizer/curve_pseudonym.h"
+#include "anonymizer/random_source.h"
 #include "xapi/hex.h"
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <initializer_list>
+#include <mutex>
+#include <unordered_map>
 #include <utility>
 
 namespace lrs::anonymizer {
 namespace {
 
 constexpr size_t kSha256Bytes = 32;
+constexpr size_t kCacheShards = 16;
+constexpr char kKeyedDigestKeyLabel[] = "lrs keyed-digest key v2";
+constexpr char kAnonymousGroupDomain[] = "anonymous-group";
+constexpr char kStatementDomain[] = "statement";
 
 [[noreturn]] void DieOnHmacFailure() {
   // Only a broken OpenSSL installation or exhausted memory gets here; an
@@ -31,10 +53,10 @@ EVP_MAC* HmacAlgorithm() {
   return mac;
 }
 
-// Lowercase hex HMAC-SHA256 over the concatenation of `parts`, without
-// building the concatenation.
-std::string HmacSha256HexOfParts(std::string_view key,
-                                 std::initializer_list<std::string_view> parts) {
+// Raw HMAC-SHA256 over the concatenation of `parts`, without building the
+// concatenation.
+std::string HmacSha256OfParts(std::string_view key,
+                              std::initializer_list<std::string_view> parts) {
   EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(HmacAlgorithm());
   if (ctx == nullptr) DieOnHmacFailure();
   char digest_name[] = "SHA256";
@@ -52,25 +74,117 @@ std::string HmacSha256HexOfParts(std::string_view key,
   ok = ok && EVP_MAC_final(ctx, mac, &mac_size, sizeof mac) == 1 && mac_size == kSha256Bytes;
   EVP_MAC_CTX_free(ctx);
   if (!ok) DieOnHmacFailure();
+  return std::string(reinterpret_cast<const char*>(mac), kSha256Bytes);
+}
 
-  return xapi::HexEncode(std::string_view(reinterpret_cast<const char*>(mac), kSha256Bytes));
+std::string HmacSha256HexOfParts(std::string_view key,
+                                 std::initializer_list<std::string_view> parts) {
+  return xapi::HexEncode(HmacSha256OfParts(key, parts));
 }
 
 }  // namespace
 
-Pseudonymizer::Pseudonymizer(std::string key_id, std::string key)
-    : key_id_(std::move(key_id)), key_(std::move(key)) {}
+class Pseudonymizer::Cache {
+ public:
+  explicit Cache(size_t capacity)
+      : key_(SystemRandom()->Bytes(kSha256Bytes)),
+        shard_capacity_(std::max<size_t>(1, capacity / kCacheShards)) {}
+
+  std::string LookupKey(std::string_view canonical_ifi) const {
+    return HmacSha256OfParts(key_, {canonical_ifi});
+  }
+
+  bool Find(const std::string& lookup_key, std::string& pseudonym) {
+    Shard& shard = ShardOf(lookup_key);
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    if (auto it = shard.current.find(lookup_key); it != shard.current.end()) {
+      pseudonym = it->second;
+      return true;
+    }
+    auto it = shard.previous.find(lookup_key);
+    if (it == shard.previous.end()) return false;
+    pseudonym = it->second;
+    InsertLocked(shard, lookup_key, std::move(it->second));
+    return true;
+  }
+
+  void Insert(const std::string& lookup_key, const std::string& pseudonym) {
+    Shard& shard = ShardOf(lookup_key);
+    std::lock_guard<std::mutex> lock(shard.mutex);
+    InsertLocked(shard, lookup_key, pseudonym);
+  }
+
+ private:
+  struct Shard {
+    std::mutex mutex;
+    std::unordered_map<std::string, std::string> current;
+    std::unordered_map<std::string, std::string> previous;
+  };
+
+  Shard& ShardOf(const std::string& lookup_key) {
+    return shards_[static_cast<unsigned char>(lookup_key[0]) % kCacheShards];
+  }
+
+  void InsertLocked(Shard& shard, const std::string& lookup_key, std::string pseudonym) {
+    if (shard.current.size() >= shard_capacity_) {
+      shard.previous = std::move(shard.current);
+      shard.current = {};
+    }
+    shard.current.emplace(lookup_key, std::move(pseudonym));
+  }
+
+  const std::string key_;
+  const size_t shard_capacity_;
+  std::array<Shard, kCacheShards> shards_;
+};
+
+Pseudonymizer::Pseudonymizer(std::string key_id, std::string pseudonym_key,
+                             std::string digest_key, size_t cache_capacity)
+    : key_id_(std::move(key_id)),
+      pseudonym_key_(std::move(pseudonym_key)),
+      keyed_digest_key_(HmacSha256OfParts(pseudonym_key_, {kKeyedDigestKeyLabel})),
+      digest_key_(std::move(digest_key)),
+      cache_(cache_capacity > 0 ? std::make_unique<Cache>(cache_capacity) : nullptr) {
+  if (!IsValidPseudonymKey(pseudonym_key_)) {
+    std::fputs("lrs: Pseudonymizer given an invalid pseudonym key\n", stderr);
+    std::abort();
+  }
+}
+
+Pseudonymizer::~Pseudonymizer() = default;
 
 std::string Pseudonymizer::Pseudonym(std::string_view canonical_ifi) const {
-  return HmacSha256HexOfParts(key_, {canonical_ifi});
+  if (!cache_) return CurvePseudonym(pseudonym_key_, canonical_ifi);
+  const std::string lookup_key = cache_->LookupKey(canonical_ifi);
+  std::string pseudonym;
+  if (cache_->Find(lookup_key, pseudonym)) return pseudonym;
+  pseudonym = CurvePseudonym(pseudonym_key_, canonical_ifi);
+  cache_->Insert(lookup_key, pseudonym);
+  return pseudonym;
 }
 
 std::string Pseudonymizer::KeyedDigest(std::string_view domain, std::string_view data) const {
-  // The NUL after the label keeps ("ab", "c") apart from ("a", "bc"). Labels
-  // are fixed words without ':', so no digest input can equal a canonical IFI
-  // ("kind:...") and a keyed digest never collides with a pseudonym.
+  // The NUL after the label keeps ("ab", "c") apart from ("a", "bc").
   static constexpr char kSeparator = '\0';
-  return HmacSha256HexOfParts(key_, {domain, std::string_view(&kSeparator, 1), data});
+  return HmacSha256HexOfParts(keyed_digest_key_, {domain, std::string_view(&kSeparator, 1), data});
+}
+
+std::string Pseudonymizer::AnonymousGroupPseudonym(
+    std::vector<std::string> member_pseudonyms) const {
+  // Sorted so that the same members in another order are the same group.
+  std::sort(member_pseudonyms.begin(), member_pseudonyms.end());
+  std::string joined;
+  for (const std::string& p : member_pseudonyms) {
+    if (!joined.empty()) joined += ',';
+    joined += p;
+  }
+  return KeyedDigest(kAnonymousGroupDomain, joined);
+}
+
+std::string Pseudonymizer::ContentDigest(std::string_view data) const {
+  static constexpr char kSeparator = '\0';
+  return HmacSha256HexOfParts(digest_key_,
+                              {kStatementDomain, std::string_view(&kSeparator, 1), data});
 }
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {

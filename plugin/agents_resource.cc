@@ -21,7 +21,7 @@ AgentsResource::AgentsResource(const anonymizer::Pseudonymizer& pseudonymizer, I
     : pseudonymizer_(pseudonymizer), vault_(vault), reader_(reader) {}
 
 Result<std::string> AgentsResource::Get(const QueryParams& params, xapi::Version version,
-                                        bool may_see_identities) {
+                                        bool may_see_identities, std::string* subject) {
   const std::string* text = nullptr;
   for (const auto& [name, value] : params) {
     if (name != "agent") {
@@ -45,10 +45,12 @@ Result<std::string> AgentsResource::Get(const QueryParams& params, xapi::Version
   auto ifi = xapi::CanonicalIfi(**agent);
   if (!ifi) return ParamError("?agent", "agent must have an identifier");
 
+  const std::string pseudonym = pseudonymizer_.Pseudonym(*ifi);
+  if (subject != nullptr) *subject = pseudonym;
   xapi::PersonBuilder person;
   person.Add(**agent);
   if (may_see_identities) {
-    auto sealed = reader_.FindIdentitiesByPseudonym(pseudonymizer_.Pseudonym(*ifi));
+    auto sealed = reader_.FindIdentitiesByPseudonym(pseudonym);
     if (!sealed.ok()) return sealed.error();
     for (const auto& identity : *sealed) {
       auto plaintext = vault_.Open(identity);

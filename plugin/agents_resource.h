@@ -31,9 +31,10 @@ class AgentsResource {
   // `params` must be exactly agent=<Agent JSON>. Returns the Person object as
   // JSON. Errors: 400 for a missing, repeated or invalid agent (a Group
   // included: "It is not a Person Object, nor is it a Group") or any other
-  // parameter; 500.
+  // parameter; 500. `subject`, when given, receives the pseudonym of the
+  // agent asked about (whom the read concerns, for the audit trail).
   Result<std::string> Get(const QueryParams& params, xapi::Version version,
-                          bool may_see_identities);
+                          bool may_see_identities, std::string* subject = nullptr);
 
  private:
   const anonymizer::Pseudonymizer& pseudonymizer_;

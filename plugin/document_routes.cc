@@ -147,10 +147,7 @@ MaybeError CheckPreconditions(const HttpRequest& request,
 // AEAD associated data: binds a sealed document to its row. No field but the
 // last can hold a newline (IRIs, UUIDs and pseudonyms cannot), so distinct
 // keys give distinct contexts.
-std::string SealContext(const DocumentKey& key) {
-  return "doc\n" + std::to_string(static_cast<int>(key.kind)) + "\n" + key.activity_id + "\n" +
-         key.agent_pseudonym + "\n" + key.registration + "\n" + key.document_id;
-}
+std::string SealContext(const DocumentKey& key) { return DocumentSealContext(key); }
 
 std::string IdArray(const std::vector<storage::DocumentListEntry>& entries) {
   rapidjson::StringBuffer buffer;
@@ -184,6 +181,9 @@ class DocumentExchange {
         pseudonymizer_(pseudonymizer),
         vault_(vault),
         store_(store) {}
+
+  // The learner the request concerns ("" for Activity Profile documents).
+  const std::string& agent_pseudonym() const { return params_.key.agent_pseudonym; }
 
   Result<HttpResponse> Run() {
     const std::string& method = request_.method;
@@ -471,10 +471,22 @@ class DocumentExchange {
 
 }  // namespace
 
+std::string DocumentSealContext(const storage::DocumentKey& key) {
+  // Not the agent's pseudonym: the learner's own data key binds the bytes to
+  // the learner, and `lrs keys rotate` re-keys pseudonyms without opening
+  // documents.
+  return "doc\n" + std::to_string(static_cast<int>(key.kind)) + "\n" + key.activity_id + "\n" +
+         key.registration + "\n" + key.document_id;
+}
+
 DocumentRoutes::DocumentRoutes(const Manifest& manifest,
                                const anonymizer::Pseudonymizer& pseudonymizer, IdentityVault& vault,
-                               storage::DocumentStore& store)
-    : manifest_(manifest), pseudonymizer_(pseudonymizer), vault_(vault), store_(store) {}
+                               storage::DocumentStore& store, AuditTrail& audit)
+    : manifest_(manifest),
+      pseudonymizer_(pseudonymizer),
+      vault_(vault),
+      store_(store),
+      audit_(audit) {}
 
 bool DocumentRoutes::Handles(std::string_view resource) { return FindSpec(resource) != nullptr; }
 
@@ -499,6 +511,15 @@ HttpResponse DocumentRoutes::Handle(const HttpRequest& request, std::string_view
   }
   DocumentExchange exchange(*spec, request, version, pseudonymizer_, vault_, store_);
   Result<HttpResponse> response = exchange.Run();
+  if (response.ok() && method == "GET" && spec->sealed) {
+    const bool state = spec->kind == DocumentKind::kState;
+    AuditDetail detail;
+    detail.Name("resource", state ? "state" : "agent-profile")
+        .Names("params", ParameterNames(request.query));
+    auto recorded = audit_.Record(who, state ? kActionStateRead : kActionAgentProfileRead,
+                                  kPurposeRecordKeeping, detail, {exchange.agent_pseudonym()});
+    if (!recorded.ok()) response = recorded.error();
+  }
   if (!response.ok()) {
     HttpResponse error = ErrorResponse(response.error());
     if (method == "HEAD") error.body.clear();

@@ -1,5 +1,8 @@
 #include "plugin/identity_vault.h"
 
+#include <algorithm>
+
+#include "anonymizer/pseudonymizer.h"
 #include "anonymizer/sealer.h"
 
 namespace lrs::plugin {
@@ -7,11 +10,28 @@ namespace {
 
 std::string KeyAad(const std::string& pseudonym) { return "data-key\n" + pseudonym; }
 
-std::string IdentityAad(const std::string& variant_id, const std::string& pseudonym) {
-  return "identity\n" + variant_id + "\n" + pseudonym;
-}
+// Not the pseudonym: the learner's own data key already binds the blob to the
+// learner, and `lrs keys rotate` re-keys pseudonyms without opening identities.
+std::string IdentityAad(const std::string& variant_id) { return "identity\n" + variant_id; }
 
 }  // namespace
+
+Result<storage::WrappedDataKey> IdentityVault::Rewrap(const storage::WrappedDataKey& wrapped,
+                                                      const NamedKey& from_master,
+                                                      const NamedKey& to_master,
+                                                      const std::string& to_pseudonym,
+                                                      anonymizer::RandomSource& random) {
+  if (wrapped.master_key_id != from_master.id) {
+    return MakeError(500, "key store", "", "a data key is wrapped by an unknown master key");
+  }
+  auto key = anonymizer::Open(from_master.secret, wrapped.wrapped, KeyAad(wrapped.pseudonym));
+  if (!key.ok()) return key.error();
+  storage::WrappedDataKey rewrapped{
+      to_pseudonym, to_master.id,
+      anonymizer::Seal(to_master.secret, *key, KeyAad(to_pseudonym), random)};
+  std::fill(key->begin(), key->end(), '\0');
+  return rewrapped;
+}
 
 IdentityVault::IdentityVault(NamedKey master_key, storage::KeyStore& key_store,
                              std::shared_ptr<anonymizer::RandomSource> random)
@@ -74,7 +94,7 @@ Result<std::vector<storage::SealedIdentity>> IdentityVault::SealVariants(
     sealed.push_back(storage::SealedIdentity{
         variant.variant_id, variant.pseudonym,
         anonymizer::Seal((*entry)->key, variant.plaintext,
-                         IdentityAad(variant.variant_id, variant.pseudonym), *random_)});
+                         IdentityAad(variant.variant_id), *random_)});
   }
   return sealed;
 }
@@ -107,12 +127,18 @@ void IdentityVault::ForgetStored() {
   stored_variants_.clear();
 }
 
+void IdentityVault::ForgetLearner(const std::string& pseudonym) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  cache_.erase(pseudonym);
+  stored_variants_.clear();
+}
+
 Result<std::optional<std::string>> IdentityVault::Open(const storage::SealedIdentity& identity) {
   auto entry = Find(identity.pseudonym, /*create=*/false);
   if (!entry.ok()) return entry.error();
   if (*entry == nullptr) return std::optional<std::string>();
   auto plaintext = anonymizer::Open((*entry)->key, identity.sealed,
-                                    IdentityAad(identity.variant_id, identity.pseudonym));
+                                    IdentityAad(identity.variant_id));
   if (!plaintext.ok()) return plaintext.error();
   return std::optional<std::string>(std::move(*plaintext));
 }
@@ -134,6 +160,13 @@ Result<std::optional<std::string>> IdentityVault::OpenFor(const std::string& pse
   auto plaintext = anonymizer::Open((*entry)->key, sealed, context);
   if (!plaintext.ok()) return plaintext.error();
   return std::optional<std::string>(std::move(*plaintext));
+}
+
+Result<std::optional<std::string>> IdentityVault::SubjectTag(const std::string& pseudonym) {
+  auto entry = Find(pseudonym, /*create=*/false);
+  if (!entry.ok()) return entry.error();
+  if (*entry == nullptr) return std::optional<std::string>();
+  return std::optional<std::string>(anonymizer::HmacSha256Hex((*entry)->key, "audit-subject"));
 }
 
 }  // namespace lrs::plugin

@@ -57,9 +57,24 @@ class IdentityVault {
   void MarkStored(const std::vector<std::string>& variant_ids);
   // After identities were deleted: forget every remembered variant.
   void ForgetStored();
+  // After a learner was erased (their data key destroyed): drop their cached
+  // key too, so nothing is sealed under it again, and every remembered variant.
+  void ForgetLearner(const std::string& pseudonym);
 
   // Opens a sealed identity; nullopt when its key is gone (erased learner).
   Result<std::optional<std::string>> Open(const storage::SealedIdentity& identity);
+
+  // For `lrs keys rotate`: the data key in `wrapped` (under `from_master`,
+  // bound to its pseudonym) wrapped again under `to_master` for the learner's
+  // new pseudonym. Opens a key, never an identity: sealed identities and
+  // documents are bound to their row by associated data that does not name
+  // the pseudonym, so they stay as they are. Errors: 500 when the key does
+  // not open (wrong master key, tampered row).
+  static Result<storage::WrappedDataKey> Rewrap(const storage::WrappedDataKey& wrapped,
+                                                const NamedKey& from_master,
+                                                const NamedKey& to_master,
+                                                const std::string& to_pseudonym,
+                                                anonymizer::RandomSource& random);
 
   // Seals any learner-owned bytes (e.g. a State or Agent Profile document)
   // under that learner's data key, so erasing the key shreds them too.
@@ -71,6 +86,12 @@ class IdentityVault {
   // nullopt when the learner's key is gone.
   Result<std::optional<std::string>> OpenFor(const std::string& pseudonym, std::string_view sealed,
                                              std::string_view context);
+
+  // The audit trail's tag for a learner (plugin/audit_trail.h): lowercase hex
+  // HMAC-SHA256(their data key, "audit-subject"), the same in every entry
+  // about them. nullopt when they have no data key (never seen, or erased):
+  // nothing about them can be tagged or found. Never creates a key.
+  Result<std::optional<std::string>> SubjectTag(const std::string& pseudonym);
 
  private:
   struct Entry {

@@ -1,12 +1,17 @@
 #include "plugin/key_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "anonymizer/curve_pseudonym.h"
 #include "anonymizer/pseudonymizer.h"
 #include "anonymizer/sealer.h"
 #include "xapi/hex.h"
@@ -15,13 +20,21 @@
 namespace lrs::plugin {
 namespace {
 
+namespace fs = std::filesystem;
 using xapi::HexDecode;
 using xapi::HexEncode;
 
-constexpr char kFormat[] = "lrs-keys-v1";
+constexpr char kFormat[] = "lrs-keys-v2";
+constexpr char kOldFormat[] = "lrs-keys-v1";
+constexpr size_t kSecretBytes = 32;
 
 Error KeyFileError(const std::string& path, const std::string& what) {
   return MakeError(400, "key file", path, "key file " + path + ": " + what);
+}
+
+Error KeyFileIoError(const std::string& path, const std::string& what) {
+  return MakeError(500, "key file", path,
+                   "key file " + path + ": " + what + ": " + std::strerror(errno));
 }
 
 Result<NamedKey> ReadNamedKey(const xapi::JsonValue& root, const char* name,
@@ -32,7 +45,7 @@ Result<NamedKey> ReadNamedKey(const xapi::JsonValue& root, const char* name,
   key.id = std::string(xapi::StringMember(*entry, "id"));
   if (key.id.empty()) return KeyFileError(path, std::string(name) + ".id is missing");
   if (!HexDecode(xapi::StringMember(*entry, "secret"), key.secret) ||
-      key.secret.size() != anonymizer::kSealKeyBytes) {
+      key.secret.size() != kSecretBytes) {
     return KeyFileError(path, std::string(name) + ".secret must be 64 hex digits");
   }
   return key;
@@ -45,6 +58,47 @@ std::string NewKeyId(const char* prefix, anonymizer::RandomSource& random) {
   return std::string(prefix) + "-" + std::to_string(seconds) + "-" + HexEncode(random.Bytes(4));
 }
 
+NamedKey NewSecret(const char* prefix, anonymizer::RandomSource& random) {
+  return NamedKey{NewKeyId(prefix, random), random.Bytes(kSecretBytes)};
+}
+
+void DeriveCursorKey(KeyMaterial& keys) {
+  HexDecode(anonymizer::HmacSha256Hex(keys.master_key.secret, "more-cursor-v1"), keys.cursor_key);
+}
+
+std::string KeyFileText(const KeyMaterial& keys) {
+  auto entry = [](const char* name, const NamedKey& key, bool last) {
+    return std::string(" \"") + name + "\":{\"id\":\"" + key.id + "\",\"secret\":\"" +
+           HexEncode(key.secret) + "\"}" + (last ? "}\n" : ",\n");
+  };
+  return std::string("{\"format\":\"") + kFormat + "\",\n" +
+         entry("pseudonym_key", keys.pseudonym_key, false) +
+         entry("master_key", keys.master_key, false) +
+         entry("digest_key", keys.digest_key, false) + entry("token_key", keys.token_key, true);
+}
+
+// fsync of the folder holding `path`, so a rename in it is durable.
+bool SyncFolderOf(const std::string& path) {
+  fs::path parent = fs::path(path).parent_path();
+  if (parent.empty()) parent = ".";
+  int fd = ::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+bool WriteAll(int fd, const char* data, size_t size) {
+  while (size > 0) {
+    ssize_t written = ::write(fd, data, size);
+    if (written < 0 && errno == EINTR) continue;
+    if (written <= 0) return false;
+    data += written;
+    size -= static_cast<size_t>(written);
+  }
+  return true;
+}
+
 }  // namespace
 
 Result<KeyMaterial> LoadKeyFile(const std::string& path) {
@@ -54,22 +108,37 @@ Result<KeyMaterial> LoadKeyFile(const std::string& path) {
   text << in.rdbuf();
   auto doc = xapi::ParseJson(text.str());
   if (!doc.ok() || !(*doc)->IsObject()) return KeyFileError(path, "is not a JSON object");
-  if (xapi::StringMember(**doc, "format") != kFormat) {
+  const std::string_view format = xapi::StringMember(**doc, "format");
+  if (format == kOldFormat) {
+    return KeyFileError(path, std::string(kOldFormat) +
+                                  " (HMAC pseudonyms) cannot be rotated and is no longer read; "
+                                  "start a fresh data directory and key file");
+  }
+  if (format != kFormat) {
     return KeyFileError(path, std::string("format must be \"") + kFormat + "\"");
   }
-  auto pseudonym = ReadNamedKey(**doc, "pseudonym_key", path);
-  if (!pseudonym.ok()) return pseudonym.error();
-  auto master = ReadNamedKey(**doc, "master_key", path);
-  if (!master.ok()) return master.error();
-  KeyMaterial keys{*pseudonym, *master, ""};
-  std::string cursor_hex = anonymizer::HmacSha256Hex(keys.master_key.secret, "more-cursor-v1");
-  HexDecode(cursor_hex, keys.cursor_key);
+  KeyMaterial keys;
+  for (auto [name, key] : {std::pair{"pseudonym_key", &keys.pseudonym_key},
+                           std::pair{"master_key", &keys.master_key},
+                           std::pair{"digest_key", &keys.digest_key},
+                           std::pair{"token_key", &keys.token_key}}) {
+    auto read = ReadNamedKey(**doc, name, path);
+    if (!read.ok()) return read.error();
+    *key = std::move(*read);
+  }
+  if (!anonymizer::IsValidPseudonymKey(keys.pseudonym_key.secret)) {
+    return KeyFileError(path, "pseudonym_key.secret is not a P-256 scalar (1 <= k < n)");
+  }
+  DeriveCursorKey(keys);
   return keys;
 }
 
 Result<KeyMaterial> LoadOrCreateKeyFile(const std::string& path, anonymizer::RandomSource& random) {
-  namespace fs = std::filesystem;
   std::error_code ec;
+  if (fs::exists(PendingKeyFilePath(path), ec)) {
+    return KeyFileError(path, "a key rotation is unfinished (" + PendingKeyFilePath(path) +
+                                  " exists); run 'lrs keys rotate' to finish it");
+  }
   if (!fs::exists(path, ec)) {
     fs::path parent = fs::path(path).parent_path();
     if (!parent.empty()) {
@@ -77,26 +146,60 @@ Result<KeyMaterial> LoadOrCreateKeyFile(const std::string& path, anonymizer::Ran
       if (ec) return KeyFileError(path, "cannot create its folder: " + ec.message());
       ::chmod(parent.c_str(), 0700);
     }
-    std::string text = std::string("{\"format\":\"") + kFormat +
-                       "\",\n \"pseudonym_key\":{\"id\":\"" + NewKeyId("pk", random) +
-                       "\",\"secret\":\"" + HexEncode(random.Bytes(32)) +
-                       "\"},\n \"master_key\":{\"id\":\"" + NewKeyId("mk", random) +
-                       "\",\"secret\":\"" + HexEncode(random.Bytes(32)) + "\"}}\n";
-    // Write to a private temporary file, then rename: a crash never leaves a
-    // half-written key file that would lock everyone out of their data.
-    std::string temporary = path + ".tmp";
-    {
-      std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-      if (!out) return KeyFileError(path, "cannot be created");
-      ::chmod(temporary.c_str(), 0600);
-      out << text;
-      out.flush();
-      if (!out) return KeyFileError(path, "cannot be written");
-    }
-    fs::rename(temporary, path, ec);
-    if (ec) return KeyFileError(path, "cannot be created: " + ec.message());
+    if (MaybeError error = WriteKeyFile(path, NewKeyMaterial(random))) return *error;
   }
   return LoadKeyFile(path);
+}
+
+std::string PendingKeyFilePath(const std::string& path) { return path + ".next"; }
+
+KeyMaterial NewKeyMaterial(anonymizer::RandomSource& random) {
+  KeyMaterial keys;
+  keys.pseudonym_key = NamedKey{NewKeyId("pk", random), anonymizer::NewPseudonymKey(random)};
+  keys.master_key = NewSecret("mk", random);
+  keys.digest_key = NewSecret("dk", random);
+  keys.token_key = NewSecret("tk", random);
+  DeriveCursorKey(keys);
+  return keys;
+}
+
+KeyMaterial RotatedKeyMaterial(const KeyMaterial& current, anonymizer::RandomSource& random) {
+  KeyMaterial keys = NewKeyMaterial(random);
+  keys.digest_key = current.digest_key;
+  return keys;
+}
+
+MaybeError WriteKeyFile(const std::string& path, const KeyMaterial& keys) {
+  const std::string text = KeyFileText(keys);
+  const std::string temporary = path + ".tmp";
+  int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return KeyFileIoError(path, "cannot be created");
+  // An older temporary file may have had looser permissions.
+  bool ok = ::fchmod(fd, 0600) == 0 && WriteAll(fd, text.data(), text.size()) && ::fsync(fd) == 0;
+  if (::close(fd) != 0) ok = false;
+  if (!ok) return KeyFileIoError(path, "cannot be written");
+  if (::rename(temporary.c_str(), path.c_str()) != 0) return KeyFileIoError(path, "cannot be created");
+  if (!SyncFolderOf(path)) return KeyFileIoError(path, "cannot sync its folder");
+  return std::nullopt;
+}
+
+MaybeError ReplaceKeyFile(const std::string& path, const std::string& replacement) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    struct stat info {};
+    bool ok = ::fstat(fd, &info) == 0;
+    const std::string zeros(ok ? static_cast<size_t>(info.st_size) : 0, '\0');
+    ok = ok && WriteAll(fd, zeros.data(), zeros.size()) && ::fsync(fd) == 0;
+    if (::close(fd) != 0) ok = false;
+    if (!ok) return KeyFileIoError(path, "cannot be overwritten");
+  } else if (errno != ENOENT) {
+    return KeyFileIoError(path, "cannot be opened to overwrite it");
+  }
+  if (::rename(replacement.c_str(), path.c_str()) != 0) {
+    return KeyFileIoError(path, "cannot be replaced by " + replacement);
+  }
+  if (!SyncFolderOf(path)) return KeyFileIoError(path, "cannot sync its folder");
+  return std::nullopt;
 }
 
 }  // namespace lrs::plugin

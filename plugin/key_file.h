@@ -2,12 +2,26 @@
 // The key file: the secrets that protect everything else, kept outside the
 // data directory (DESIGN.md, Identity).
 //
-//   {"format": "lrs-keys-v1",
-//    "pseudonym_key": {"id": "...", "secret": "<64 hex>"},   HMAC key for pseudonyms
-//    "master_key":    {"id": "...", "secret": "<64 hex>"}}   wraps learner data keys
+//   {"format": "lrs-keys-v2",
+//    "pseudonym_key": {"id": "...", "secret": "<64 hex>"},  P-256 scalar, 1 <= k < n
+//    "master_key":    {"id": "...", "secret": "<64 hex>"},  wraps learner data keys
+//    "digest_key":    {"id": "...", "secret": "<64 hex>"},  statement content hashes
+//    "token_key":     {"id": "...", "secret": "<64 hex>"}}  signs learner tokens
 //
-// Created once with mode 0600; ids let later rotation tell keys apart. The
-// `more` cursor signing key is derived from the master key, not stored.
+// Invariants:
+//  1. Written whole or not at all: a private temporary file (0600), fsync,
+//     rename, fsync of the folder. A crash never leaves a half-written key
+//     file that would lock everyone out of their data.
+//  2. `lrs keys rotate` (plugin/key_rotation.h) writes the next keys to
+//     PendingKeyFilePath(path) first and replaces the key file with them only
+//     once every database is re-keyed. While that file exists a rotation is
+//     unfinished: LoadOrCreateKeyFile refuses, so no server starts (and no
+//     fresh key file is ever made) until `lrs keys rotate` has finished.
+//  3. Rotation renews the pseudonym, master and token keys and keeps the
+//     digest key (anonymizer/pseudonymizer.h says why).
+//  4. The `more` cursor signing key is derived from the master key, not stored.
+//  5. "lrs-keys-v1" (HMAC pseudonyms, which cannot be re-keyed) is refused:
+//     nothing was deployed with it, so a fresh data directory is the way on.
 
 #include <string>
 
@@ -22,16 +36,39 @@ struct NamedKey {
 };
 
 struct KeyMaterial {
-  NamedKey pseudonym_key;
+  NamedKey pseudonym_key;  // P-256 scalar (anonymizer/curve_pseudonym.h)
   NamedKey master_key;
+  NamedKey digest_key;  // statement content hashes; survives rotation
+  NamedKey token_key;   // HMAC key that signs learner tokens
   std::string cursor_key;  // derived: HMAC(master, "more-cursor-v1")
 };
 
 // Reads the key file. Errors (400-class, for a one-line CLI message): missing,
-// unreadable, malformed, or a secret of the wrong length.
+// unreadable, malformed, an old format, a secret of the wrong length or a
+// pseudonym key that is not a valid scalar.
 Result<KeyMaterial> LoadKeyFile(const std::string& path);
 
 // Creates a key file with fresh random keys if none exists, then loads it.
+// Errors as LoadKeyFile, and 400 while a rotation is unfinished (invariant 2).
 Result<KeyMaterial> LoadOrCreateKeyFile(const std::string& path, anonymizer::RandomSource& random);
+
+// Where a rotation keeps the next keys until it has finished: <path>.next.
+std::string PendingKeyFilePath(const std::string& path);
+
+// Fresh keys, all four.
+KeyMaterial NewKeyMaterial(anonymizer::RandomSource& random);
+// The keys a rotation moves to (invariant 3).
+KeyMaterial RotatedKeyMaterial(const KeyMaterial& current, anonymizer::RandomSource& random);
+
+// Writes `keys` to `path` as invariant 1 says, replacing any file there.
+// Errors: 500 on I/O.
+MaybeError WriteKeyFile(const std::string& path, const KeyMaterial& keys);
+
+// Finishes a rotation: overwrites the bytes of the key file at `path` with
+// zeros (fsync), then renames `replacement` over it (fsync of the folder).
+// Overwriting is best effort against recovery from the disk itself (a
+// journaling or copy-on-write file system, or an SSD, may keep old blocks).
+// Errors: 500 on I/O.
+MaybeError ReplaceKeyFile(const std::string& path, const std::string& replacement);
 
 }  // namespace lrs::plugin

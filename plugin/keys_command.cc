@@ -1,13 +1,82 @@
-// Placeholder until the keys command lands (issue 4).
+// lrs keys rotate: the command line around plugin/key_rotation.h.
 #include <iostream>
 
+#include "anonymizer/random_source.h"
+#include "plugin/cli_args.h"
 #include "plugin/commands.h"
+#include "plugin/data_dir_lock.h"
+#include "plugin/key_rotation.h"
+#include "plugin/lrs_app.h"
+#include "plugin/manifest.h"
 
 namespace lrs::plugin {
+namespace {
 
-int RunKeysCommand(const std::vector<std::string>&) {
-  std::cerr << "lrs: keys is not available yet\n";
-  return 1;
+constexpr char kKeysUsage[] =
+    "usage: lrs keys rotate [--data DIR] [--manifest FILE]\n"
+    "\n"
+    "Replaces the pseudonym, master and token keys with new ones: every stored\n"
+    "pseudonym is re-keyed and every learner data key wrapped anew, without\n"
+    "opening any identity; then the old keys are destroyed. Learner tokens and\n"
+    "'more' links issued before stop working. Stop the server first (rotation\n"
+    "takes the data directory's lock). If a rotation is interrupted, the server\n"
+    "refuses to start until 'lrs keys rotate' is run again to finish it.\n"
+    "\n"
+    "  --data DIR       data directory (default var/data)\n"
+    "  --manifest FILE  data manifest (default manifests/default.json), for its key file\n";
+
+int UsageError(const std::string& message) {
+  std::cerr << "lrs: " << message << " (see 'lrs keys --help')\n";
+  return 2;
+}
+
+int Failure(const Error& error) {
+  std::cerr << "lrs: keys rotate: " << error.message << "\n";
+  return error.status >= 500 ? 1 : 2;
+}
+
+int Rotate(const std::vector<std::string>& args) {
+  auto parsed = ParseCliArgs(args, {"--data", "--manifest"}, {"--help"});
+  if (!parsed.ok()) return UsageError(parsed.error().message);
+  if (parsed->Has("--help")) {
+    std::cout << kKeysUsage;
+    return 0;
+  }
+  auto manifest = LoadManifest(parsed->Value("--manifest").value_or("manifests/default.json"));
+  if (!manifest.ok()) return Failure(manifest.error());
+  DataPaths paths =
+      ResolveDataPaths(parsed->Value("--data").value_or("var/data"), manifest->key_file);
+
+  auto lock = DataDirLock::Acquire(paths.data_dir);
+  if (!lock.ok()) {
+    Error error = lock.error();
+    error.message = "cannot take " + paths.data_dir + "/lrs.lock: " + error.message;
+    return Failure(error);
+  }
+  auto report = RotateKeys(paths, *anonymizer::SystemRandom());
+  if (!report.ok()) return Failure(report.error());
+
+  std::cout << "lrs: keys rotated" << (report->resumed ? " (an unfinished rotation finished)" : "")
+            << ": pseudonym key " << report->to_pseudonym_key_id << ", master key "
+            << report->to_master_key_id << "\n"
+            << "  statements re-keyed: " << report->statement_db.statements
+            << ", pseudonyms: " << report->statement_db.pseudonyms
+            << ", data keys re-wrapped: " << report->key_store.data_keys
+            << ", left as they were: "
+            << report->statement_db.left_as_is + report->key_store.left_as_is << "\n"
+            << "  the old keys are destroyed" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int RunKeysCommand(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+    std::cout << kKeysUsage;
+    return args.empty() ? 2 : 0;
+  }
+  if (args[0] != "rotate") return UsageError("unknown keys command " + args[0]);
+  return Rotate({args.begin() + 1, args.end()});
 }
 
 }  // namespace lrs::plugin

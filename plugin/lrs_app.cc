@@ -6,18 +6,30 @@
 #include "anonymizer/random_source.h"
 #include "plugin/activities_resource.h"
 #include "plugin/agents_resource.h"
+#include "plugin/audit_routes.h"
+#include "plugin/audit_trail.h"
+#include "plugin/consent_registry.h"
 #include "plugin/credentials.h"
 #include "plugin/document_routes.h"
 #include "plugin/error_response.h"
 #include "plugin/identity_vault.h"
 #include "plugin/key_file.h"
+#include "plugin/key_rotation.h"
+#include "plugin/learner_export.h"
+#include "plugin/learner_token.h"
 #include "plugin/manifest.h"
+#include "plugin/privacy_pages.h"
+#include "plugin/privacy_routes.h"
+#include "plugin/retention_timer.h"
 #include "plugin/statement_ingest.h"
 #include "plugin/statement_read.h"
 #include "plugin/xapi_routes.h"
+#include "storage/audit_log.h"
+#include "storage/consent_store.h"
 #include "storage/credential_store.h"
 #include "storage/document_store.h"
 #include "storage/key_store.h"
+#include "storage/learner_data.h"
 #include "storage/statement_reader.h"
 #include "storage/statement_writer.h"
 
@@ -55,6 +67,18 @@ struct LrsApp::Parts {
   std::unique_ptr<AgentsResource> agents;
   std::unique_ptr<DocumentRoutes> documents;
   std::unique_ptr<XapiRoutes> xapi;
+  // Privacy (issue 4).
+  std::unique_ptr<storage::ConsentStore> consent_store;
+  std::unique_ptr<ConsentRegistry> consent;
+  std::unique_ptr<storage::LearnerData> learner_data;
+  std::unique_ptr<LearnerExport> learner_export;
+  std::unique_ptr<LearnerTokens> tokens;
+  std::unique_ptr<PrivacyRoutes> privacy;
+  std::unique_ptr<storage::AuditLog> audit_log;
+  std::unique_ptr<AuditTrail> audit;
+  std::unique_ptr<AuditRoutes> audit_routes;
+  // Last, so it stops first: it runs on the writer and the vault.
+  std::unique_ptr<RetentionTimer> retention;
 };
 
 LrsApp::LrsApp(std::unique_ptr<Parts> parts) : parts_(std::move(parts)) {}
@@ -75,7 +99,10 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   if (!keys.ok()) return keys.error();
   parts->keys = std::move(*keys);
   parts->pseudonymizer = std::make_unique<anonymizer::Pseudonymizer>(
-      parts->keys.pseudonym_key.id, parts->keys.pseudonym_key.secret);
+      parts->keys.pseudonym_key.id, parts->keys.pseudonym_key.secret,
+      parts->keys.digest_key.secret);
+  // Both files must be keyed with this pseudonym key (a fresh one is bound to it).
+  if (MaybeError error = CheckDataKeyedWith(paths, parts->keys)) return *error;
 
   auto credentials = storage::CredentialStore::Open(paths.statement_db);
   if (!credentials.ok()) return credentials.error();
@@ -93,11 +120,35 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   if (!document_store.ok()) return document_store.error();
   parts->document_store = std::move(*document_store);
 
+  auto consent_store = storage::ConsentStore::Open(paths.statement_db);
+  if (!consent_store.ok()) return consent_store.error();
+  parts->consent_store = std::move(*consent_store);
+  parts->consent = std::make_unique<ConsentRegistry>(
+      ConsentPolicy{parts->manifest.consent_mode == "opt-in", parts->manifest.consent_purposes},
+      *parts->consent_store);
+  if (auto error = parts->consent->Load()) return *error;
+  auto learner_data = storage::LearnerData::Open(paths.statement_db);
+  if (!learner_data.ok()) return learner_data.error();
+  parts->learner_data = std::move(*learner_data);
+
   parts->authenticator = std::make_unique<Authenticator>(*parts->credentials, *parts->random);
   parts->vault =
       std::make_unique<IdentityVault>(parts->keys.master_key, *parts->key_store, parts->random);
+  auto audit_log = storage::AuditLog::Open(paths.statement_db, paths.key_store);
+  if (!audit_log.ok()) return audit_log.error();
+  parts->audit_log = std::move(*audit_log);
+  parts->audit = std::make_unique<AuditTrail>(*parts->audit_log, *parts->vault);
+  parts->audit_routes = std::make_unique<AuditRoutes>(parts->manifest, *parts->audit);
+  IngestOptions ingest_options;
+  ingest_options.max_batch = options.max_batch;
+  ingest_options.authority_home_page = options.public_base_url;
+  ingest_options.keep = parts->manifest.keep;
+  ConsentRegistry* consent = parts->consent.get();
+  ingest_options.may_store = [consent](const std::string& actor) {
+    return consent->MayStore(actor);
+  };
   parts->ingest = std::make_unique<StatementIngest>(
-      IngestOptions{options.max_batch, options.public_base_url}, *parts->pseudonymizer,
+      std::move(ingest_options), *parts->pseudonymizer,
       *parts->vault, *parts->writer, parts->random);
   ReadOptions read_options;
   read_options.pseudonym_home_page = parts->manifest.pseudonym_home_page;
@@ -108,12 +159,42 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   parts->agents =
       std::make_unique<AgentsResource>(*parts->pseudonymizer, *parts->vault, *parts->reader);
   parts->documents = std::make_unique<DocumentRoutes>(parts->manifest, *parts->pseudonymizer,
-                                                      *parts->vault, *parts->document_store);
+                                                      *parts->vault, *parts->document_store,
+                                                      *parts->audit);
+  parts->learner_export = std::make_unique<LearnerExport>(
+      parts->manifest.pseudonym_home_page, *parts->vault, *parts->reader, *parts->learner_data,
+      *parts->consent);
+  parts->tokens =
+      std::make_unique<LearnerTokens>(parts->keys.token_key.id, parts->keys.token_key.secret);
+  AuditHooks audit;
+  AuditTrail* trail = parts->audit.get();
+  audit.record = [trail](const Principal& who, const std::string& action,
+                         const std::string& purpose, const std::string& detail_json,
+                         const std::vector<std::string>& subjects) -> MaybeError {
+    auto recorded = trail->Record(who, action, purpose, std::string_view(detail_json), subjects);
+    if (!recorded.ok()) return recorded.error();
+    return std::nullopt;
+  };
+  audit.about = [trail](const std::string& pseudonym, xapi::JsonValue& out,
+                        xapi::JsonAllocator& alloc) -> MaybeError {
+    auto entries = trail->About(pseudonym);
+    if (!entries.ok()) return entries.error();
+    for (const auto& entry : *entries) out.PushBack(AuditEntryJson(entry, alloc), alloc);
+    return std::nullopt;
+  };
+  parts->privacy = std::make_unique<PrivacyRoutes>(PrivacyParts{
+      parts->manifest, *parts->authenticator, *parts->tokens, *parts->pseudonymizer,
+      *parts->consent, *parts->learner_export, *parts->vault, *parts->writer, *parts->random,
+      std::move(audit)});
   storage::StatementWriter* writer_ptr = parts->writer.get();
   parts->xapi = std::make_unique<XapiRoutes>(
       parts->manifest, *parts->authenticator, *parts->ingest, *parts->read, *parts->activities,
-      *parts->agents, *parts->documents,
+      *parts->agents, *parts->documents, *parts->audit,
       [writer_ptr] { return writer_ptr->ConsistentThroughMicros(); });
+  RetentionTimer::Options retention;
+  retention.statement_retention_days = parts->manifest.statement_retention_days;
+  retention.fact_retention_days = parts->manifest.fact_retention_days;
+  parts->retention = std::make_unique<RetentionTimer>(retention, *parts->writer, *parts->vault);
   return std::unique_ptr<LrsApp>(new LrsApp(std::move(parts)));
 }
 
@@ -121,6 +202,19 @@ HttpResponse LrsApp::Handle(HttpRequest& request) {
   if (request.path == "/xapi" || request.path.rfind("/xapi/", 0) == 0) {
     return parts_->xapi->Handle(request);
   }
+  // Privacy (issue 4): the public pages, then the API under /privacy/.
+  const bool read = request.method == "GET" || request.method == "HEAD";
+  if (request.path == "/privacy" && read) return PrivacyPage(parts_->manifest.json);
+  if (request.path == "/privacy.json" && read) return PrivacyJson(parts_->manifest.json);
+  if (request.path == "/me" && read) return LearnerPage();
+  if (AuditRoutes::Handles(request.path)) {
+    auto caller = AuthenticateCaller(request, *parts_->authenticator, *parts_->tokens);
+    HttpResponse response = caller.ok() ? parts_->audit_routes->Get(request, caller->principal)
+                                        : ErrorResponse(caller.error());
+    response.headers["Cache-Control"] = "no-store";
+    return response;
+  }
+  if (request.path.rfind("/privacy/", 0) == 0) return parts_->privacy->Handle(request);
   HttpResponse response;
   if (request.path == "/") {
     response = HttpResponse::Json(

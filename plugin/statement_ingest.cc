@@ -3,6 +3,7 @@
 #include <set>
 
 #include "anonymizer/identity_split.h"
+#include "anonymizer/scrubber.h"
 #include "xapi/activity_definition.h"
 #include "xapi/attachments.h"
 #include "xapi/statement_comparison.h"
@@ -80,6 +81,9 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
   if (auto error = xapi::ValidateStatement(statement, xapi::ValidationOptions{version})) {
     return WithPath(*error, path);
   }
+  // Minimization (DESIGN.md, step 3): what the manifest does not keep goes
+  // before anything is hashed, sealed or stored; the rest stays valid xAPI.
+  anonymizer::ScrubStatement(statement, options_.keep);
   storage::StatementRecord record;
 
   // id (Data 2.4.1): the LRS assigns one when the client did not.
@@ -95,8 +99,7 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
 
   // Compared before the LRS changes anything, so a retry of the same
   // statement matches and a different one under the same id is a conflict.
-  record.content_hash =
-      pseudonymizer_.KeyedDigest("statement", xapi::ComparableForm(statement, version));
+  record.content_hash = pseudonymizer_.ContentDigest(xapi::ComparableForm(statement, version));
 
   // stored is the LRS's alone (Data 2.4.8), set at commit; authority is the
   // credential that sent it (Data 2.4.9); version defaults (Data 2.4.10).
@@ -163,6 +166,26 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
                                  : storage::AgentRole::kRelated});
   }
   for (auto& variant : split.variants) variants.push_back(std::move(variant));
+
+  // What the statement adds to its learner's facts (storage::LearnerFactUpdate),
+  // read from the statement as it will be stored, pseudonym included.
+  if (const JsonValue &actor = statement["actor"], &fact_object = statement["object"];
+      IsActivity(fact_object) && xapi::StringMember(actor, "objectType") == "Agent" &&
+      !xapi::StringMember(actor, "$p").empty()) {
+    storage::LearnerFactUpdate fact;
+    fact.pseudonym = std::string(xapi::StringMember(actor, "$p"));
+    fact.activity_id = std::string(xapi::StringMember(fact_object, "id"));
+    if (const JsonValue* result = xapi::Member(statement, "result")) {
+      const JsonValue* completion = xapi::Member(*result, "completion");
+      if (completion && completion->IsBool()) fact.completion = completion->GetBool();
+      const JsonValue* success = xapi::Member(*result, "success");
+      if (success && success->IsBool()) fact.success = success->GetBool();
+      const JsonValue* score = xapi::Member(*result, "score");
+      const JsonValue* scaled = score ? xapi::Member(*score, "scaled") : nullptr;
+      if (scaled && scaled->IsNumber()) fact.score_scaled = scaled->GetDouble();
+    }
+    record.fact = std::move(fact);
+  }
   record.json = xapi::ToJson(statement);
   return record;
 }
@@ -230,6 +253,19 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     std::vector<anonymizer::IdentityVariant> variants;
     auto record = Prepare(*statements[i], alloc, who, version, path, variants);
     if (!record.ok()) return record.error();
+    if (!seen.insert(record->id).second) {
+      return MakeError(400, "xAPI Communication 2.1.2: one id per batch", path + ".id",
+                       "the batch uses this statement id twice");
+    }
+    ids.push_back(record->id);
+    // Consent (DESIGN.md, the path of one statement, step 4): a statement
+    // about a learner who has not consented is acknowledged with its id and
+    // never stored. Voiding statements carry no learning data and only ever
+    // void what was stored with consent, so they pass.
+    if (options_.may_store && !record->is_voiding &&
+        !options_.may_store(std::string(xapi::StringMember((*statements[i])["actor"], "$p")))) {
+      continue;
+    }
     for (auto& attachment : xapi::DeclaredAttachments(*statements[i])) {
       record->attachment_sha2s.push_back(std::move(attachment.sha2));
     }
@@ -258,19 +294,15 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     auto sealed = vault_.SealVariants(variants, batch.data_keys);
     if (!sealed.ok()) return sealed.error();
     record->identities = std::move(*sealed);
-    if (!seen.insert(record->id).second) {
-      return MakeError(400, "xAPI Communication 2.1.2: one id per batch", path + ".id",
-                       "the batch uses this statement id twice");
-    }
-    ids.push_back(record->id);
     batch.statements.push_back(std::move(*record));
   }
   if (batch.statements.empty()) return ids;
 
   std::vector<storage::WrappedDataKey> carried = batch.data_keys;
-  std::vector<std::string> sealed_variants;
+  std::vector<std::vector<std::string>> sealed_variants;  // per statement
   for (const auto& statement : batch.statements) {
-    for (const auto& identity : statement.identities) sealed_variants.push_back(identity.variant_id);
+    auto& variants = sealed_variants.emplace_back();
+    for (const auto& identity : statement.identities) variants.push_back(identity.variant_id);
   }
   auto receipt = writer_.Submit(std::move(batch)).get();
   if (!receipt.ok()) {
@@ -282,7 +314,16 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     return error;
   }
   vault_.MarkDurable(carried);
-  vault_.MarkStored(sealed_variants);
+  // A statement found already stored is skipped whole, identities included:
+  // only inserted ones stored theirs. (A re-send after `lrs keys rotate`
+  // derives variant ids the stored statement does not have.)
+  std::vector<std::string> stored_variants;
+  for (size_t i = 0; i < sealed_variants.size() && i < receipt->outcomes.size(); ++i) {
+    if (receipt->outcomes[i] != storage::WriteOutcome::kStored) continue;
+    stored_variants.insert(stored_variants.end(), sealed_variants[i].begin(),
+                           sealed_variants[i].end());
+  }
+  vault_.MarkStored(stored_variants);
   return ids;
 }
 

@@ -9,11 +9,13 @@
 //
 // Thread safety: Store may be called concurrently.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "anonymizer/keep_policy.h"
 #include "anonymizer/pseudonymizer.h"
 #include "anonymizer/random_source.h"
 #include "plugin/credentials.h"
@@ -28,6 +30,12 @@ namespace lrs::plugin {
 struct IngestOptions {
   size_t max_batch = 1000;          // statements per request; more is a 413
   std::string authority_home_page;  // account.homePage of the authority the LRS sets
+  // Minimization: what of each statement is stored (the manifest's "keep";
+  // anonymizer/scrubber.h). Default: everything.
+  anonymizer::KeepPolicy keep;
+  // Consent: whether statements whose actor has this pseudonym may be stored
+  // (plugin/consent_registry.h); unset stores everything.
+  std::function<bool(const std::string& actor_pseudonym)> may_store;
 };
 
 // The attachment data a PUT/POST carried (Communication 1.5.2).

@@ -1,5 +1,6 @@
 #include "plugin/statement_read.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -24,6 +25,20 @@ Error NotFound() {
   return MakeError(404, "xAPI Communication 2.1.3", "", "no such statement");
 }
 
+// The pseudonyms a stored statement's agent references carry, but the
+// authority's (the credential that stored it, not a learner it is about).
+void AddMentionedLearners(JsonValue& statement, std::vector<std::string>& out) {
+  // The authority is set aside in place (swapped, not erased), so member
+  // order and the rendering are untouched.
+  JsonValue authority;
+  auto it = statement.FindMember("authority");
+  if (it != statement.MemberEnd()) authority.Swap(it->value);
+  for (auto& [variant, pseudonym] : anonymizer::ReferencedVariants(statement)) {
+    out.push_back(std::move(pseudonym));
+  }
+  if (it != statement.MemberEnd()) it->value.Swap(authority);
+}
+
 }  // namespace
 
 StatementRead::StatementRead(ReadOptions options, const anonymizer::Pseudonymizer& pseudonymizer,
@@ -35,7 +50,8 @@ StatementRead::StatementRead(ReadOptions options, const anonymizer::Pseudonymize
 
 MaybeError StatementRead::Render(const std::vector<storage::StoredStatement>& statements,
                                  xapi::StatementFormat format, bool may_see_identities,
-                                 const std::vector<std::string>& languages, JsonDocument& out) {
+                                 const std::vector<std::string>& languages, JsonDocument& out,
+                                 std::vector<std::string>& subjects) {
   JsonAllocator& alloc = out.GetAllocator();
   out.SetArray();
   for (const auto& stored : statements) {
@@ -46,6 +62,9 @@ MaybeError StatementRead::Render(const std::vector<storage::StoredStatement>& st
     }
     out.PushBack(parsed.Move(), alloc);  // same allocator: no copy
   }
+  for (auto& statement : out.GetArray()) AddMentionedLearners(statement, subjects);
+  std::sort(subjects.begin(), subjects.end());
+  subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
 
   // Open every sealed identity the page needs in one round trip.
   std::unordered_map<std::string, std::string> opened;  // variant id -> original JSON
@@ -156,10 +175,13 @@ Result<ReadResult> StatementRead::ReadOne(const xapi::StatementQuery& query,
   if (!found->has_value() || (*found)->voided != want_voided) return NotFound();
 
   JsonDocument rendered;
-  if (auto error = Render({**found}, query.format, may_see_identities, languages, rendered)) {
+  std::vector<std::string> subjects;
+  if (auto error =
+          Render({**found}, query.format, may_see_identities, languages, rendered, subjects)) {
     return *error;
   }
   ReadResult result{xapi::ToJson(rendered[0]), (*found)->stored_us};
+  result.subjects = std::move(subjects);
   if (query.attachments) return WithAttachments(std::move(result), rendered, may_see_identities);
   return result;
 }
@@ -200,8 +222,9 @@ Result<ReadResult> StatementRead::ReadPage(const xapi::StatementQuery& query,
 
   JsonDocument result(rapidjson::kObjectType);
   JsonDocument statements(&result.GetAllocator());
+  std::vector<std::string> subjects;
   if (auto error = Render(page->statements, state.format, may_see_identities, languages,
-                          statements)) {
+                          statements, subjects)) {
     return *error;
   }
   std::string more;
@@ -215,6 +238,7 @@ Result<ReadResult> StatementRead::ReadPage(const xapi::StatementQuery& query,
   result.AddMember("statements", statements.Move(), alloc);
   result.AddMember("more", JsonValue(more.c_str(), alloc), alloc);
   ReadResult out{xapi::ToJson(result), 0};
+  out.subjects = std::move(subjects);
   if (state.attachments) {
     return WithAttachments(std::move(out), result["statements"], may_see_identities);
   }

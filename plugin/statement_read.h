@@ -35,6 +35,9 @@ struct ReadResult {
   // "application/json", or with attachments=true "multipart/mixed; boundary=..."
   // and `body` the JSON part followed by the attachment parts (Communication 2.1.3).
   std::string content_type = "application/json";
+  // The learners the returned statements mention (the "$p" of every agent
+  // reference but the authority): whom the read concerns, for the audit trail.
+  std::vector<std::string> subjects = {};
 };
 
 class StatementRead {
@@ -61,10 +64,12 @@ class StatementRead {
   // the multipart form with the statements part alone.
   Result<ReadResult> WithAttachments(ReadResult result, const xapi::JsonValue& statements,
                                      bool may_see_identities);
-  // Renders statements (as stored) into `out` as a JSON array of statements.
+  // Renders statements (as stored) into `out` as a JSON array of statements,
+  // and adds to `subjects` the learners they mention (ReadResult::subjects).
   MaybeError Render(const std::vector<storage::StoredStatement>& statements,
                     xapi::StatementFormat format, bool may_see_identities,
-                    const std::vector<std::string>& languages, xapi::JsonDocument& out);
+                    const std::vector<std::string>& languages, xapi::JsonDocument& out,
+                    std::vector<std::string>& subjects);
 
   ReadOptions options_;
   const anonymizer::Pseudonymizer& pseudonymizer_;

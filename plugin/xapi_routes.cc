@@ -58,7 +58,7 @@ void AddCorsHeaders(HttpResponse& response) {
 XapiRoutes::XapiRoutes(const Manifest& manifest, Authenticator& authenticator,
                        StatementIngest& ingest, StatementRead& read,
                        ActivitiesResource& activities, AgentsResource& agents,
-                       DocumentRoutes& documents,
+                       DocumentRoutes& documents, AuditTrail& audit,
                        std::function<int64_t()> consistent_through_us)
     : manifest_(manifest),
       authenticator_(authenticator),
@@ -67,6 +67,7 @@ XapiRoutes::XapiRoutes(const Manifest& manifest, Authenticator& authenticator,
       activities_(activities),
       agents_(agents),
       documents_(documents),
+      audit_(audit),
       consistent_through_us_(std::move(consistent_through_us)) {}
 
 HttpResponse XapiRoutes::About(const HttpRequest& request) {
@@ -151,11 +152,18 @@ HttpResponse XapiRoutes::ActivitiesOrAgents(const std::string& resource,
   if (!manifest_.RoleMay(who.role, "statements:read")) {
     return ErrorResponse(Forbidden(activities ? "read activities" : "read agents"));
   }
+  std::string subject;
   Result<std::string> body = [&]() -> Result<std::string> {
     if (activities) return activities_.Get(request.query);
-    return agents_.Get(request.query, version, manifest_.RoleMaySeeIdentities(who.role));
+    return agents_.Get(request.query, version, manifest_.RoleMaySeeIdentities(who.role),
+                       &subject);
   }();
   if (!body.ok()) return ErrorResponse(body.error());
+  if (!activities && request.method == "GET") {
+    auto recorded = audit_.Record(who, kActionAgentsRead, kPurposeRecordKeeping,
+                                  AuditDetail().Name("resource", "agents"), {subject});
+    if (!recorded.ok()) return ErrorResponse(recorded.error());
+  }
   HttpResponse response = HttpResponse::Json(200, std::move(*body));
   // Communication 3.1: a GET carries an ETag, the quoted SHA-1 of the content.
   response.headers["ETag"] = "\"" + xapi::Sha1Hex(response.body) + "\"";
@@ -221,8 +229,20 @@ HttpResponse XapiRoutes::Statements(HttpRequest& request, const Principal& who,
       } else {
         auto read = read_.Read(*query, who, manifest_.RoleMaySeeIdentities(who.role),
                                std::string(request.Header("Accept-Language")));
+        MaybeError audit_error;
+        if (read.ok() && method == "GET") {
+          AuditDetail detail;
+          detail.Name("resource", "statements")
+              .Names("params", ParameterNames(request.query))
+              .Count("learners", static_cast<int64_t>(read->subjects.size()));
+          auto recorded = audit_.Record(who, kActionStatementsRead, kPurposeRecordKeeping,
+                                        detail, read->subjects);
+          if (!recorded.ok()) audit_error = recorded.error();
+        }
         if (!read.ok()) {
           response = ErrorResponse(read.error());
+        } else if (audit_error) {
+          response = ErrorResponse(*audit_error);
         } else {
           response = HttpResponse::Json(200, std::move(read->body));
           // multipart/mixed with attachments=true (Communication 2.1.3).

@@ -7,6 +7,11 @@
 // "statements:read" for the Statements resource, "identities:read" to get
 // sealed identities back instead of pseudonyms.
 //
+// Audit: every GET of statements and of the Agents resource is recorded in
+// the audit trail (plugin/audit_trail.h) before it is answered, with the
+// learners it concerns as subjects; a read whose entry cannot be written is
+// answered 500 instead (fail closed).
+//
 // Thread safety: Handle may be called concurrently.
 
 #include <functional>
@@ -14,6 +19,7 @@
 
 #include "plugin/activities_resource.h"
 #include "plugin/agents_resource.h"
+#include "plugin/audit_trail.h"
 #include "plugin/credentials.h"
 #include "plugin/document_routes.h"
 #include "plugin/http_message.h"
@@ -27,7 +33,8 @@ class XapiRoutes {
  public:
   XapiRoutes(const Manifest& manifest, Authenticator& authenticator, StatementIngest& ingest,
              StatementRead& read, ActivitiesResource& activities, AgentsResource& agents,
-             DocumentRoutes& documents, std::function<int64_t()> consistent_through_us);
+             DocumentRoutes& documents, AuditTrail& audit,
+             std::function<int64_t()> consistent_through_us);
 
   HttpResponse Handle(HttpRequest& request);
 
@@ -45,6 +52,7 @@ class XapiRoutes {
   ActivitiesResource& activities_;
   AgentsResource& agents_;
   DocumentRoutes& documents_;  // State, Agent Profile, Activity Profile
+  AuditTrail& audit_;
   std::function<int64_t()> consistent_through_us_;
 };
 

@@ -30,5 +30,11 @@ cat <<INFO
               "object":{"id":"http://example.org/courses/privacy-101"}}'
     curl -u $KEY:$SECRET -H 'X-Experience-API-Version: 1.0.3' http://$LISTEN/xapi/statements
 
+  pages:
+    privacy notice  http://$LISTEN/privacy   (the manifest as data: /privacy.json)
+    learner page    http://$LISTEN/me#token=TOKEN, with a token the LMS gets from
+    curl -u $KEY:$SECRET http://$LISTEN/privacy/tokens \
+         -d '{"agent":{"mbox":"mailto:ada@example.org"}}'
+
 INFO
 exec build/lrs serve --listen "$LISTEN" --data "$DATA"

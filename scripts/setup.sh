@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and testing need, only when missing (Debian 12).
 #   scripts/setup.sh          build dependencies
-#   scripts/setup.sh --test   also what the tests need (Node.js and npm)
+#   scripts/setup.sh --test   also what the tests need (Node.js, npm, and Chromium
+#                             for the browser tests of /privacy and /me)
 set -euo pipefail
 
 packages=(cmake g++ make pkg-config libcpprest-dev rapidjson-dev libsqlite3-dev
@@ -14,6 +15,8 @@ done
 if [[ "${1:-}" == "--test" ]]; then
   command -v node >/dev/null 2>&1 || missing+=(nodejs)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
+  # tests/e2e/pages.test.js drives Debian's Chromium (/usr/bin/chromium) headless.
+  dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed" || missing+=(chromium)
 fi
 
 if ((${#missing[@]})); then

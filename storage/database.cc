@@ -188,6 +188,12 @@ std::string Statement::ColumnBlob(int column) const {
   return std::string(static_cast<const char*>(blob), sqlite3_column_bytes(stmt_, column));
 }
 
+Statement& Statement::BindDouble(int index, double value) {
+  return Check(sqlite3_bind_double(stmt_, index, value));
+}
+
+double Statement::ColumnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
+
 bool Statement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }

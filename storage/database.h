@@ -54,6 +54,7 @@ class Statement {
   ~Statement();
 
   Statement& Bind(int index, int64_t value);
+  Statement& BindDouble(int index, double value);
   Statement& Bind(int index, std::string_view text);
   // Exact overloads: without them a std::string or a literal would convert
   // equally well to string_view and to optional<string> (ambiguous call).
@@ -79,6 +80,7 @@ class Statement {
   int64_t ColumnInt(int column) const;
   std::string ColumnText(int column) const;
   std::string ColumnBlob(int column) const;
+  double ColumnDouble(int column) const;
   bool ColumnIsNull(int column) const;
 
  private:

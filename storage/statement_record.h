@@ -40,6 +40,21 @@ struct WrappedDataKey {
   std::string wrapped;  // binary: Seal(master key, data key, aad = pseudonym)
 };
 
+// What one statement adds to its learner's facts (table learner_facts,
+// schema version 5: one row per (pseudonym, activity, verb)). Set only when
+// the actor is an Agent (a Group is not a learner; an anonymous one has no
+// pseudonym to erase by) and the object an Activity. The writer upserts it
+// in the statement's savepoint, and only when the statement is inserted, so
+// an already-stored duplicate never counts twice; first_us and last_us are the
+// statement's `stored`. Voiding changes no fact: facts record what was sent.
+struct LearnerFactUpdate {
+  std::string pseudonym;               // the actor's
+  std::string activity_id;             // the object's
+  std::optional<bool> completion;      // result.completion, if the statement said
+  std::optional<bool> success;         // result.success, if the statement said
+  std::optional<double> score_scaled;  // result.score.scaled, if the statement said
+};
+
 struct StatementRecord {
   std::string id;            // lowercase UUID
   std::string json;          // pseudonymized statement, without "stored"
@@ -61,6 +76,7 @@ struct StatementRecord {
   // The sha2 (lowercase) of every attachment object the statement (or its
   // sub-statement) declares; WriteBatch::attachments are stored for these.
   std::vector<std::string> attachment_sha2s;
+  std::optional<LearnerFactUpdate> fact;  // with verb_id, what the statement adds to facts
 };
 
 // Attachment data (Communication 1.5.2), keyed by the SHA-2 the statements'

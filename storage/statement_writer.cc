@@ -98,6 +98,7 @@ struct StatementWriter::Prepared {
   Statement find_activity;
   Statement upsert_activity;
   Statement insert_attachment;
+  Statement upsert_fact;
 
   static Result<std::unique_ptr<Prepared>> Create(Database& db, Database& keys) {
     std::vector<Statement> s;
@@ -131,6 +132,19 @@ struct StatementWriter::Prepared {
         {&db,
  "INSERT OR IGNORE INTO attachments (sha2, owner, content_type, content)"
          " VALUES (?1, ?2, ?3, ?4)"},
+        // Learner facts (StatementRecord::fact): completion and success keep
+        // the newest value a statement gave, the score the best one; max()
+        // of SQLite is NULL when an argument is, hence the coalesces.
+        {&db,
+         "INSERT INTO learner_facts (pseudonym, activity_id, verb_id, first_us, last_us,"
+         " statements, completion, success, score_scaled)"
+         " VALUES (?1, ?2, ?3, ?4, ?4, 1, ?5, ?6, ?7)"
+         " ON CONFLICT (pseudonym, activity_id, verb_id) DO UPDATE SET"
+         " last_us = max(last_us, excluded.last_us), statements = statements + 1,"
+         " completion = coalesce(excluded.completion, completion),"
+         " success = coalesce(excluded.success, success),"
+         " score_scaled = max(coalesce(score_scaled, excluded.score_scaled),"
+         " coalesce(excluded.score_scaled, score_scaled))"},
     };
     for (const auto& [database, text] : sql) {
       Result<Statement> statement = database->Prepare(text);
@@ -141,7 +155,7 @@ struct StatementWriter::Prepared {
         std::move(s[0]), std::move(s[1]), std::move(s[2]), std::move(s[3]), std::move(s[4]),
         std::move(s[5]), std::move(s[6]), std::move(s[7]), std::move(s[8]), std::move(s[9]),
         std::move(s[10]), std::move(s[11]), std::move(s[12]), std::move(s[13]),
-        std::move(s[14]), std::move(s[15])});
+        std::move(s[14]), std::move(s[15]), std::move(s[16])});
   }
 };
 
@@ -480,6 +494,18 @@ Result<std::vector<WriteOutcome>> StatementWriter::StoreBatch(const WriteBatch& 
       if (MaybeError error = p.mark_voided.Run()) return *error;
     }
     if (MaybeError error = MergeActivityDefinitions(record, stored_us)) return *error;
+    // Facts count inserted statements only: a duplicate returned above never
+    // gets here, and a rolled-back batch takes its facts with it.
+    if (record.fact) {
+      const LearnerFactUpdate& fact = *record.fact;
+      Statement& upsert = p.upsert_fact;
+      upsert.Bind(1, fact.pseudonym).Bind(2, fact.activity_id).Bind(3, record.verb_id);
+      upsert.Bind(4, stored_us);
+      if (fact.completion) upsert.Bind(5, int64_t{*fact.completion}); else upsert.BindNull(5);
+      if (fact.success) upsert.Bind(6, int64_t{*fact.success}); else upsert.BindNull(6);
+      if (fact.score_scaled) upsert.BindDouble(7, *fact.score_scaled); else upsert.BindNull(7);
+      if (MaybeError error = upsert.Run()) return *error;
+    }
     outcomes.push_back(WriteOutcome::kStored);
   }
   std::set<std::string> referenced;

@@ -24,7 +24,7 @@ std::ostream& operator<<(std::ostream& os, const AgentMention& m) {
 namespace {
 
 constexpr char kHomePage[] = "https://lrs.example.org/pseudonyms";
-const Pseudonymizer kPseudonymizer("k1", std::string(32, 'k'));
+const Pseudonymizer kPseudonymizer("k1", std::string(32, 'k'), std::string(32, 'd'));
 
 std::shared_ptr<xapi::JsonDocument> Parse(const std::string& text) {
   auto doc = xapi::ParseJson(text);

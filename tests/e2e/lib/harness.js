@@ -157,6 +157,7 @@ export async function startLrs(options = {}) {
   const keysDir = path.join(root, "keys");
   const lmsCred = addCredential(dataDir, "lms", "e2e-lms");
   const analystCred = addCredential(dataDir, "analyst", "e2e-analyst");
+  const adminCred = addCredential(dataDir, "admin", "e2e-admin");
 
   let server = null;
   let port = 0;
@@ -198,6 +199,7 @@ export async function startLrs(options = {}) {
     keysDir,
     lmsCred,
     analystCred,
+    adminCred,
     get port() {
       return port;
     },
@@ -213,6 +215,7 @@ export async function startLrs(options = {}) {
     },
     auth: basicAuth(lmsCred),
     analystAuth: basicAuth(analystCred),
+    adminAuth: basicAuth(adminCred),
     /** Everything the server printed so far (all runs), stdout then stderr. */
     output() {
       return logs.map((l) => l.out + l.err).join("\n");

@@ -1,0 +1,70 @@
+#pragma once
+// Consent, as the manifest defines it ("consent": {"mode", "purposes"}), per
+// learner pseudonym (DESIGN.md, the path of one statement, step 4).
+//
+// Rules:
+//  1. Each manifest consent purpose is granted or withdrawn per learner. With
+//     no event yet, opt-out grants every purpose and opt-in none.
+//  2. Statements about a learner are stored only while at least one consent
+//     purpose is granted; otherwise they are acknowledged (200 with their
+//     ids) and never stored. With no consent purposes, storing is not gated.
+//     "About a learner" means the statement's actor.
+//  3. Every change is appended (storage/consent_store.h) before it takes
+//     effect; the current state of each learner with any event is kept in
+//     memory, so the check at ingest is one hash lookup.
+//
+// Thread safety: all methods may be called concurrently.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <shared_mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "storage/consent_store.h"
+#include "xapi/result.h"
+
+namespace lrs::plugin {
+
+struct ConsentPolicy {
+  bool opt_in = false;
+  std::vector<std::string> purposes;  // the manifest's consent purposes
+};
+
+class ConsentRegistry {
+ public:
+  ConsentRegistry(ConsentPolicy policy, storage::ConsentStore& store);
+
+  // Reads every stored event. Errors: 500.
+  MaybeError Load();
+
+  // Rule 2.
+  bool MayStore(const std::string& pseudonym) const;
+  // Purpose id -> "granted" | "withdrawn", for every consent purpose.
+  std::map<std::string, std::string> States(const std::string& pseudonym) const;
+
+  // Records a change of `purposes` (empty: all consent purposes) to `state`
+  // ("granted" | "withdrawn"). Errors: 400 unknown purpose or state, 500.
+  MaybeError Change(const std::string& pseudonym, const std::string& state,
+                    std::vector<std::string> purposes, const std::string& actor, int64_t now_us);
+
+  Result<std::vector<storage::ConsentEvent>> History(const std::string& pseudonym) const;
+
+  // After erasure: the learner is back to the manifest's default.
+  void Forget(const std::string& pseudonym);
+
+  const ConsentPolicy& policy() const { return policy_; }
+
+ private:
+  void Apply(const storage::ConsentEvent& event);  // caller holds the lock exclusively
+
+  ConsentPolicy policy_;
+  storage::ConsentStore& store_;
+  mutable std::shared_mutex mutex_;
+  // Only learners with events; purpose -> granted.
+  std::unordered_map<std::string, std::map<std::string, bool>> granted_;
+};
+
+}  // namespace lrs::plugin

@@ -1,0 +1,100 @@
+#pragma once
+// The privacy API outside /xapi (issue 4): consent, learner tokens,
+// self-access and erasure.
+//
+//   PUT    /privacy/consent        consent:manage, or a learner token (own)
+//   GET    /privacy/consent?agent= consent:manage, or a learner token (own)
+//   POST   /privacy/tokens         tokens:issue
+//   GET    /privacy/me[?format=download]   learner token
+//   DELETE /privacy/me             learner token
+//   DELETE /privacy/learners?agent=        learners:erase
+//
+// Callers authenticate with HTTP Basic (a credential; permissions from the
+// manifest's roles) or `Authorization: Bearer <learner token>`, which reaches
+// only that learner's data: a token can never name another learner (403).
+// Every privacy action and every read of learner data is audited.
+//
+// Thread safety: Handle may be called concurrently.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "anonymizer/pseudonymizer.h"
+#include "anonymizer/random_source.h"
+#include "plugin/consent_registry.h"
+#include "plugin/credentials.h"
+#include "plugin/http_message.h"
+#include "plugin/identity_vault.h"
+#include "plugin/learner_export.h"
+#include "plugin/learner_token.h"
+#include "plugin/manifest.h"
+#include "storage/statement_writer.h"
+#include "xapi/json.h"
+
+namespace lrs::plugin {
+
+// What the routes need from the audit trail (plugin/audit_trail.h).
+struct AuditHooks {
+  // Appends an entry; `subjects` are the learners it concerns (pseudonyms).
+  std::function<MaybeError(const Principal& who, const std::string& action,
+                           const std::string& purpose, const std::string& detail_json,
+                           const std::vector<std::string>& subjects)>
+      record;
+  // Writes the entries about one learner into `out` (an array).
+  std::function<MaybeError(const std::string& pseudonym, xapi::JsonValue& out,
+                           xapi::JsonAllocator& alloc)>
+      about;
+};
+
+struct PrivacyParts {
+  const Manifest& manifest;
+  Authenticator& authenticator;
+  const LearnerTokens& tokens;
+  const anonymizer::Pseudonymizer& pseudonymizer;
+  ConsentRegistry& consent;
+  LearnerExport& learner_export;
+  IdentityVault& vault;
+  storage::StatementWriter& writer;
+  anonymizer::RandomSource& random;
+  AuditHooks audit;
+};
+
+// The authenticated caller: a credential, or a learner through a token.
+struct Caller {
+  Principal principal;                  // role "learner" for a token
+  std::optional<std::string> learner;   // the token's pseudonym
+};
+
+// Authenticates either kind of caller. Errors: 401.
+Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& authenticator,
+                                  const LearnerTokens& tokens);
+
+class PrivacyRoutes {
+ public:
+  explicit PrivacyRoutes(PrivacyParts parts);
+
+  // Any path under /privacy/ but /privacy/audit.
+  HttpResponse Handle(const HttpRequest& request);
+
+ private:
+  Result<HttpResponse> Route(const HttpRequest& request, const Caller& caller);
+  Result<HttpResponse> PutConsent(const HttpRequest& request, const Caller& caller);
+  Result<HttpResponse> GetConsent(const HttpRequest& request, const Caller& caller);
+  Result<HttpResponse> IssueToken(const HttpRequest& request, const Caller& caller);
+  Result<HttpResponse> GetMe(const HttpRequest& request, const Caller& caller);
+  Result<HttpResponse> Erase(const std::string& pseudonym, const Caller& caller);
+
+  // The learner a request is about: the token's, or the agent given (as a
+  // JSON value or query text) by a credential with `permission`. Errors: 400
+  // bad agent, 403 wrong role or another learner than the token's.
+  Result<std::string> LearnerOf(const Caller& caller, const xapi::JsonValue* agent,
+                                const std::string& permission);
+  Result<std::string> PseudonymOf(const xapi::JsonValue& agent, const std::string& path) const;
+
+  PrivacyParts parts_;
+};
+
+}  // namespace lrs::plugin

@@ -1,0 +1,408 @@
+// Retention batches (storage/retention.h).
+//
+// Design note. A batch reads first and deletes last, in one transaction:
+//   1. select the expiring statements, documents and facts through their time
+//      indexes, with each statement's agent and activity rows;
+//   2. derive what goes with them: attachment data and identities no longer
+//      referenced by anything that stays;
+//   3. hand all of it to the observer;
+//   4. delete.
+// Step 2 must tell "referenced by something that stays" from "referenced only
+// by what this batch deletes". The seqs of the batch's statements go into a
+// temporary table (in memory: temp_store=MEMORY) so that each check is one
+// indexed probe that stops at the first row outside the batch. For one
+// pseudonym the index statement_agents_by_pseudonym lists the oldest
+// statements, the batch's, first, so a probe skips at most the batch's own
+// rows even for the LRS's authority, which every statement mentions.
+//
+// Attachments are owned by the actor of the statement that carried them
+// (schema.cc, version 4). A remaining statement "names" a sha2 when the hex
+// digits occur in its JSON, which can only over-report (keep data longer),
+// never delete data a statement still names.
+
+#include "storage/retention.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <string_view>
+#include <utility>
+
+#include "storage/database.h"
+#include "storage/transaction.h"
+#include "xapi/attachments.h"
+#include "xapi/json.h"
+
+namespace lrs::storage {
+namespace {
+
+constexpr int64_t kMicrosPerDay = int64_t{86400} * 1000 * 1000;
+
+// Every statement of a batch, prepared per batch (a batch is rare and large:
+// preparing a dozen statements is noise beside its deletes).
+// The scratch table is made once per connection, outside any transaction,
+// so that batches do not change the (temp) schema, which would make SQLite
+// re-prepare the writer's statements.
+constexpr char kCreateScratch[] =
+    "CREATE TEMP TABLE IF NOT EXISTS retention_batch_seqs (seq INTEGER PRIMARY KEY)";
+constexpr char kClearScratch[] = "DELETE FROM temp.retention_batch_seqs";
+
+constexpr char kSelectStatements[] =
+    "SELECT seq, id, json, verb_id, registration, stored_us, timestamp_us, voided, is_voiding"
+    " FROM statements WHERE stored_us < ?1 ORDER BY stored_us, seq LIMIT ?2";
+constexpr char kSelectAgents[] = "SELECT pseudonym, role FROM statement_agents WHERE seq = ?1";
+constexpr char kSelectActivities[] =
+    "SELECT activity_id, role FROM statement_activities WHERE seq = ?1";
+constexpr char kRememberSeq[] = "INSERT INTO temp.retention_batch_seqs (seq) VALUES (?1)";
+// INDEXED BY: without statistics SQLite would rather scan the primary key
+// for `kind IN (1, 2)` (every learner document) and sort.
+constexpr char kSelectDocuments[] =
+    "SELECT kind, activity_id, agent_pseudonym, registration, document_id, content_type,"
+    " updated_us FROM documents INDEXED BY documents_by_updated"
+    " WHERE updated_us < ?1 AND kind IN (1, 2)"
+    " ORDER BY updated_us LIMIT ?2";
+constexpr char kSelectFacts[] =
+    "SELECT pseudonym, activity_id, verb_id, first_us, last_us, statements, completion,"
+    " success, score_scaled FROM learner_facts WHERE last_us < ?1 ORDER BY last_us LIMIT ?2";
+constexpr char kAttachmentExists[] =
+    "SELECT 1 FROM attachments WHERE sha2 = ?1 AND owner = ?2";
+constexpr char kAttachmentStillNamed[] =
+    "SELECT 1 FROM statement_agents a JOIN statements s ON s.seq = a.seq"
+    " WHERE a.pseudonym = ?1 AND a.role = 0"
+    " AND a.seq NOT IN (SELECT seq FROM temp.retention_batch_seqs)"
+    " AND instr(s.json, ?2) > 0 LIMIT 1";
+constexpr char kPseudonymStillMentioned[] =
+    "SELECT 1 FROM statement_agents WHERE pseudonym = ?1"
+    " AND seq NOT IN (SELECT seq FROM temp.retention_batch_seqs) LIMIT 1";
+constexpr char kDocumentsOwned[] = "SELECT count(*) FROM documents WHERE agent_pseudonym = ?1";
+constexpr char kSelectIdentities[] = "SELECT variant_id FROM identities WHERE pseudonym = ?1";
+constexpr char kDeleteAttachment[] = "DELETE FROM attachments WHERE sha2 = ?1 AND owner = ?2";
+constexpr char kDeleteStatement[] = "DELETE FROM statements WHERE seq = ?1";
+constexpr char kDeleteDocument[] =
+    "DELETE FROM documents WHERE kind = ?1 AND activity_id = ?2 AND agent_pseudonym = ?3"
+    " AND registration = ?4 AND document_id = ?5";
+constexpr char kDeleteFact[] =
+    "DELETE FROM learner_facts WHERE pseudonym = ?1 AND activity_id = ?2 AND verb_id = ?3";
+constexpr char kDeleteIdentity[] = "DELETE FROM identities WHERE variant_id = ?1";
+
+std::optional<int64_t> OptionalInt(const Statement& s, int column) {
+  if (s.ColumnIsNull(column)) return std::nullopt;
+  return s.ColumnInt(column);
+}
+
+std::optional<bool> OptionalBool(const Statement& s, int column) {
+  if (s.ColumnIsNull(column)) return std::nullopt;
+  return s.ColumnInt(column) != 0;
+}
+
+// Runs a query that returns at most one row; true when it did.
+Result<bool> Exists(Statement& query) {
+  Result<bool> row = query.Step();
+  query.Reset();
+  return row;
+}
+
+class Batch {
+ public:
+  Batch(Database& db, const RetentionCutoffs& cutoffs, const RetentionLimits& limits)
+      : db_(db),
+        cutoffs_(cutoffs),
+        limit_(static_cast<int64_t>(std::max<size_t>(limits.rows_per_kind, 1))) {}
+
+  MaybeError Select();
+  MaybeError Delete();
+  const ExpiringRows& rows() const { return rows_; }
+  bool more() const {
+    const size_t limit = static_cast<size_t>(limit_);
+    return rows_.statements.size() == limit || rows_.documents.size() == limit ||
+           rows_.facts.size() == limit;
+  }
+
+ private:
+  Result<Statement> Prepare(const char* sql) { return db_.Prepare(sql); }
+  MaybeError SelectStatements();
+  MaybeError SelectDocuments();
+  MaybeError SelectFacts();
+  MaybeError SelectAttachments();
+  MaybeError SelectIdentities();
+
+  Database& db_;
+  RetentionCutoffs cutoffs_;
+  int64_t limit_;
+  ExpiringRows rows_;
+};
+
+MaybeError Batch::Select() {
+  if (MaybeError error = db_.Exec(kClearScratch)) return error;
+  if (MaybeError error = SelectStatements()) return error;
+  if (MaybeError error = SelectDocuments()) return error;
+  if (MaybeError error = SelectFacts()) return error;
+  if (MaybeError error = SelectAttachments()) return error;
+  return SelectIdentities();
+}
+
+MaybeError Batch::SelectStatements() {
+  Result<Statement> select = Prepare(kSelectStatements);
+  Result<Statement> agents = Prepare(kSelectAgents);
+  Result<Statement> activities = Prepare(kSelectActivities);
+  Result<Statement> remember = Prepare(kRememberSeq);
+  for (Result<Statement>* s : {&select, &agents, &activities, &remember}) {
+    if (!s->ok()) return s->error();
+  }
+  select->Bind(1, cutoffs_.statements_before_us).Bind(2, limit_);
+  for (;;) {
+    Result<bool> row = select->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    ExpiringStatement statement;
+    statement.seq = select->ColumnInt(0);
+    statement.id = select->ColumnText(1);
+    statement.json = select->ColumnText(2);
+    statement.verb_id = select->ColumnText(3);
+    if (!select->ColumnIsNull(4)) statement.registration = select->ColumnText(4);
+    statement.stored_us = select->ColumnInt(5);
+    statement.timestamp_us = OptionalInt(*select, 6);
+    statement.voided = select->ColumnInt(7) != 0;
+    statement.is_voiding = select->ColumnInt(8) != 0;
+    rows_.statements.push_back(std::move(statement));
+  }
+  select->Reset();
+
+  for (ExpiringStatement& statement : rows_.statements) {
+    agents->Bind(1, statement.seq);
+    for (;;) {
+      Result<bool> row = agents->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      statement.agents.push_back(
+          {agents->ColumnText(0), static_cast<AgentRole>(agents->ColumnInt(1))});
+    }
+    agents->Reset();
+    activities->Bind(1, statement.seq);
+    for (;;) {
+      Result<bool> row = activities->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      statement.activities.push_back(
+          {activities->ColumnText(0), static_cast<ActivityRole>(activities->ColumnInt(1))});
+    }
+    activities->Reset();
+    remember->Bind(1, statement.seq);
+    if (MaybeError error = remember->Run()) return error;
+  }
+  return std::nullopt;
+}
+
+MaybeError Batch::SelectDocuments() {
+  Result<Statement> select = Prepare(kSelectDocuments);
+  if (!select.ok()) return select.error();
+  select->Bind(1, cutoffs_.statements_before_us).Bind(2, limit_);
+  for (;;) {
+    Result<bool> row = select->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    ExpiringDocument document;
+    document.key.kind = static_cast<DocumentKind>(select->ColumnInt(0));
+    document.key.activity_id = select->ColumnText(1);
+    document.key.agent_pseudonym = select->ColumnText(2);
+    document.key.registration = select->ColumnText(3);
+    document.key.document_id = select->ColumnText(4);
+    document.content_type = select->ColumnText(5);
+    document.updated_us = select->ColumnInt(6);
+    rows_.documents.push_back(std::move(document));
+  }
+  return std::nullopt;
+}
+
+MaybeError Batch::SelectFacts() {
+  Result<Statement> select = Prepare(kSelectFacts);
+  if (!select.ok()) return select.error();
+  select->Bind(1, cutoffs_.facts_before_us).Bind(2, limit_);
+  for (;;) {
+    Result<bool> row = select->Step();
+    if (!row.ok()) return row.error();
+    if (!*row) break;
+    ExpiringFact fact;
+    fact.pseudonym = select->ColumnText(0);
+    fact.activity_id = select->ColumnText(1);
+    fact.verb_id = select->ColumnText(2);
+    fact.first_us = select->ColumnInt(3);
+    fact.last_us = select->ColumnInt(4);
+    fact.statements = select->ColumnInt(5);
+    fact.completion = OptionalBool(*select, 6);
+    fact.success = OptionalBool(*select, 7);
+    if (!select->ColumnIsNull(8)) fact.score_scaled = select->ColumnDouble(8);
+    rows_.facts.push_back(std::move(fact));
+  }
+  return std::nullopt;
+}
+
+MaybeError Batch::SelectAttachments() {
+  // (sha2, owner) pairs the batch's statements name: each sha2 they declare,
+  // for each pseudonym that is their actor or object (the owner is the actor).
+  std::set<std::pair<std::string, std::string>> named;
+  for (const ExpiringStatement& statement : rows_.statements) {
+    if (statement.json.find("\"attachments\"") == std::string::npos) continue;  // most
+    Result<std::shared_ptr<xapi::JsonDocument>> parsed = xapi::ParseJson(statement.json);
+    if (!parsed.ok()) continue;  // stored by this program: cannot happen; keep the data then
+    for (const xapi::DeclaredAttachment& declared : xapi::DeclaredAttachments(**parsed)) {
+      for (const AgentRef& agent : statement.agents) {
+        if (agent.role == AgentRole::kActorOrObject) named.emplace(declared.sha2, agent.pseudonym);
+      }
+    }
+  }
+  if (named.empty()) return std::nullopt;
+
+  Result<Statement> exists = Prepare(kAttachmentExists);
+  Result<Statement> still_named = Prepare(kAttachmentStillNamed);
+  if (!exists.ok()) return exists.error();
+  if (!still_named.ok()) return still_named.error();
+  for (const auto& [sha2, owner] : named) {
+    exists->Bind(1, sha2).Bind(2, owner);
+    Result<bool> stored = Exists(*exists);
+    if (!stored.ok()) return stored.error();
+    if (!*stored) continue;
+    still_named->Bind(1, owner).Bind(2, sha2);
+    Result<bool> kept = Exists(*still_named);
+    if (!kept.ok()) return kept.error();
+    if (!*kept) rows_.attachments.push_back({sha2, owner});
+  }
+  return std::nullopt;
+}
+
+MaybeError Batch::SelectIdentities() {
+  // Pseudonym -> how many of its documents this batch deletes.
+  std::map<std::string, int64_t> candidates;
+  for (const ExpiringStatement& statement : rows_.statements) {
+    for (const AgentRef& agent : statement.agents) candidates.emplace(agent.pseudonym, 0);
+  }
+  for (const ExpiringDocument& document : rows_.documents) {
+    if (!document.key.agent_pseudonym.empty()) ++candidates[document.key.agent_pseudonym];
+  }
+  if (candidates.empty()) return std::nullopt;
+
+  Result<Statement> mentioned = Prepare(kPseudonymStillMentioned);
+  Result<Statement> documents = Prepare(kDocumentsOwned);
+  Result<Statement> identities = Prepare(kSelectIdentities);
+  for (Result<Statement>* s : {&mentioned, &documents, &identities}) {
+    if (!s->ok()) return s->error();
+  }
+  for (const auto& [pseudonym, expiring_documents] : candidates) {
+    mentioned->Bind(1, pseudonym);
+    Result<bool> still = Exists(*mentioned);
+    if (!still.ok()) return still.error();
+    if (*still) continue;
+    documents->Bind(1, pseudonym);
+    Result<bool> counted = documents->Step();
+    if (!counted.ok()) return counted.error();
+    const int64_t owned = *counted ? documents->ColumnInt(0) : 0;
+    documents->Reset();
+    if (owned > expiring_documents) continue;
+    identities->Bind(1, pseudonym);
+    for (;;) {
+      Result<bool> row = identities->Step();
+      if (!row.ok()) return row.error();
+      if (!*row) break;
+      rows_.identities.push_back({identities->ColumnText(0), pseudonym});
+    }
+    identities->Reset();
+  }
+  return std::nullopt;
+}
+
+MaybeError Batch::Delete() {
+  Result<Statement> attachment = Prepare(kDeleteAttachment);
+  Result<Statement> statement = Prepare(kDeleteStatement);
+  Result<Statement> document = Prepare(kDeleteDocument);
+  Result<Statement> fact = Prepare(kDeleteFact);
+  Result<Statement> identity = Prepare(kDeleteIdentity);
+  for (Result<Statement>* s : {&attachment, &statement, &document, &fact, &identity}) {
+    if (!s->ok()) return s->error();
+  }
+  for (const ExpiringAttachment& a : rows_.attachments) {
+    attachment->Bind(1, a.sha2).Bind(2, a.owner);
+    if (MaybeError error = attachment->Run()) return error;
+  }
+  for (const ExpiringStatement& s : rows_.statements) {
+    statement->Bind(1, s.seq);
+    if (MaybeError error = statement->Run()) return error;
+  }
+  for (const ExpiringDocument& d : rows_.documents) {
+    document->Bind(1, static_cast<int64_t>(d.key.kind))
+        .Bind(2, d.key.activity_id)
+        .Bind(3, d.key.agent_pseudonym)
+        .Bind(4, d.key.registration)
+        .Bind(5, d.key.document_id);
+    if (MaybeError error = document->Run()) return error;
+  }
+  for (const ExpiringFact& f : rows_.facts) {
+    fact->Bind(1, f.pseudonym).Bind(2, f.activity_id).Bind(3, f.verb_id);
+    if (MaybeError error = fact->Run()) return error;
+  }
+  for (const ExpiringIdentity& i : rows_.identities) {
+    identity->Bind(1, i.variant_id);
+    if (MaybeError error = identity->Run()) return error;
+  }
+  return db_.Exec(kClearScratch);
+}
+
+}  // namespace
+
+RetentionCutoffs CutoffsAt(int64_t now_us, int statement_days, int fact_days) {
+  return RetentionCutoffs{now_us - statement_days * kMicrosPerDay,
+                          now_us - fact_days * kMicrosPerDay};
+}
+
+bool ExpiringRows::empty() const {
+  return statements.empty() && documents.empty() && facts.empty() && attachments.empty() &&
+         identities.empty();
+}
+
+ExpiredCounts& ExpiredCounts::operator+=(const ExpiredCounts& other) {
+  statements += other.statements;
+  documents += other.documents;
+  facts += other.facts;
+  attachments += other.attachments;
+  identities += other.identities;
+  return *this;
+}
+
+Result<RetentionBatchResult> ExpireBatch(Database& db, const RetentionCutoffs& cutoffs,
+                                         const RetentionLimits& limits,
+                                         ExpiryObserver* observer) {
+  if (MaybeError error = db.Exec(kCreateScratch)) return *error;
+  Result<Transaction> tx = Transaction::Begin(db, Transaction::Mode::kImmediate);
+  if (!tx.ok()) return tx.error();
+  Batch batch(db, cutoffs, limits);
+  if (MaybeError error = batch.Select()) return *error;
+  const ExpiringRows& rows = batch.rows();
+  if (rows.empty()) return RetentionBatchResult{};  // tx rolls back: nothing was written
+  if (observer != nullptr) {
+    if (MaybeError error = observer->BeforeExpire(db, rows)) return *error;
+  }
+  if (MaybeError error = batch.Delete()) return *error;
+  if (MaybeError error = tx->Commit()) return *error;
+
+  RetentionBatchResult result;
+  result.deleted.statements = static_cast<int64_t>(rows.statements.size());
+  result.deleted.documents = static_cast<int64_t>(rows.documents.size());
+  result.deleted.facts = static_cast<int64_t>(rows.facts.size());
+  result.deleted.attachments = static_cast<int64_t>(rows.attachments.size());
+  result.deleted.identities = static_cast<int64_t>(rows.identities.size());
+  result.more = batch.more();
+  return result;
+}
+
+Result<ExpiredCounts> ExpireAll(const std::function<Result<RetentionBatchResult>()>& run_batch,
+                                const std::function<bool()>& stop_requested) {
+  ExpiredCounts total;
+  for (;;) {
+    if (stop_requested && stop_requested()) return total;
+    Result<RetentionBatchResult> batch = run_batch();
+    if (!batch.ok()) return batch.error();
+    total += batch->deleted;
+    if (!batch->more) return total;
+  }
+}
+
+}  // namespace lrs::storage

@@ -1,0 +1,112 @@
+// Retention with a fixed clock (`lrs purge --now`): statements, learner
+// documents and facts past the manifest's retention are deleted, and the LMS
+// then gets 404s and empty results; measured from just after they were
+// stored, nothing goes; and purge refuses to run beside a server, naming the
+// lock (exit status 2).
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { startLrs, LRS_BIN, REPO_ROOT } from "./lib/harness.js";
+import { request } from "./lib/http.js";
+import { tag, uuid, VERBS, mboxAgent, simpleStatement } from "./lib/statements.js";
+
+let lrs;
+before(async () => {
+  lrs = await startLrs();
+});
+after(async () => {
+  await lrs?.stop();
+});
+
+/** Runs `lrs purge --data <the server's data dir> ...args`; {status, stdout, stderr, report}. */
+function purge(...args) {
+  const all = ["purge", "--data", lrs.dataDir, ...args];
+  if (process.env.LRS_MANIFEST) all.push("--manifest", path.resolve(process.env.LRS_MANIFEST));
+  const run = spawnSync(LRS_BIN, all, { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
+  let report;
+  try {
+    report = JSON.parse(run.stdout);
+  } catch {
+    report = undefined;
+  }
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr, report };
+}
+
+const stateQuery = (t, agent) =>
+  `/xapi/activities/state?activityId=${encodeURIComponent(`https://courses.example.org/e2e/${t}/activity/0`)}` +
+  `&agent=${encodeURIComponent(JSON.stringify(agent))}&stateId=bookmark`;
+
+test("purge deletes what is past retention, keeps what is not, and never runs beside a server", async () => {
+  const t = tag();
+  const ada = mboxAgent(t, "ada");
+  const bob = mboxAgent(t, "bob");
+  const ids = [uuid(), uuid(), uuid()];
+  const statements = [
+    { ...simpleStatement(t, { actor: ada, verb: VERBS.completed, id: ids[0] }), result: { completion: true, score: { scaled: 0.9 } } },
+    simpleStatement(t, { actor: ada, id: ids[1], n: 1 }),
+    simpleStatement(t, { actor: bob, id: ids[2] }),
+  ];
+  const posted = await request(lrs, "/xapi/statements", { method: "POST", body: statements });
+  assert.equal(posted.status, 200, posted.text);
+  const put = await request(lrs, stateQuery(t, ada), { method: "PUT", body: { page: 7 } });
+  assert.equal(put.status, 204, put.text);
+
+  // Beside the running server: refused, naming the lock, nothing deleted.
+  const refused = purge("--now", "2999-01-01T00:00:00Z");
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.match(refused.stderr, /lrs\.lock/);
+  assert.equal(refused.stdout, "");
+  for (const id of ids) {
+    assert.equal((await request(lrs, `/xapi/statements?statementId=${id}`)).status, 200);
+  }
+
+  await lrs.shutdown();
+
+  // Measured from just after they were stored, everything is within retention.
+  const soon = purge("--now", new Date(Date.now() + 60_000).toISOString());
+  assert.equal(soon.status, 0, soon.stderr);
+  assert.deepEqual(soon.report.deleted, { statements: 0, documents: 0, facts: 0, attachments: 0, identities: 0 });
+  assert.ok(Date.parse(soon.report.statements_before) < Date.now() - 700 * 86400_000);
+
+  // Far in the future, everything individual-level is past retention.
+  const later = purge("--now", "2999-01-01T00:00:00Z");
+  assert.equal(later.status, 0, later.stderr);
+  assert.equal(later.report.now, "2999-01-01T00:00:00.000Z");
+  assert.equal(later.report.deleted.statements, 3);
+  assert.equal(later.report.deleted.documents, 1);
+  assert.equal(later.report.deleted.facts, 3); // ada completed, ada experienced, bob experienced
+  assert.ok(later.report.deleted.identities >= 3, JSON.stringify(later.report)); // ada, bob, the LMS's authority
+
+  // Again: nothing left to delete.
+  const again = purge("--now", "2999-01-01T00:00:00Z");
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(again.report.deleted.statements, 0);
+
+  await lrs.restart();
+  for (const id of ids) {
+    const got = await request(lrs, `/xapi/statements?statementId=${id}`);
+    assert.equal(got.status, 404, `statement ${id} after purge: ${got.status}`);
+  }
+  const byAgent = await request(lrs, `/xapi/statements?agent=${encodeURIComponent(JSON.stringify(ada))}`);
+  assert.equal(byAgent.status, 200);
+  assert.deepEqual(byAgent.json.statements, []);
+  const all = await request(lrs, "/xapi/statements");
+  assert.equal(all.status, 200);
+  assert.deepEqual(all.json.statements, []);
+  assert.equal((await request(lrs, stateQuery(t, ada))).status, 404);
+
+  // The server still ingests after a purge.
+  const fresh = await request(lrs, "/xapi/statements", { method: "POST", body: simpleStatement(t, { actor: ada }) });
+  assert.equal(fresh.status, 200, fresh.text);
+});
+
+test("purge --help documents the report, and bad flags are usage errors", () => {
+  const help = spawnSync(LRS_BIN, ["purge", "--help"], { cwd: REPO_ROOT, encoding: "utf8" });
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /usage: lrs purge/);
+  assert.match(help.stdout, /"deleted"/);
+  assert.equal(purge("--now", "yesterday").status, 2);
+  assert.equal(purge("--bogus").status, 2);
+});

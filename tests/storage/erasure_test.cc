@@ -1,0 +1,88 @@
+#define BOOST_TEST_MODULE storage_erasure
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "storage/database.h"
+#include "storage/erasure.h"
+#include "storage/schema.h"
+#include "storage_test_util.h"
+
+using namespace lrs::storage;
+using namespace lrs::storage::testing;
+
+namespace {
+
+int64_t Count(const std::string& path, const std::string& sql) {
+  auto db = OpenStatementDatabase(path);
+  if (!db.ok()) db = OpenKeyStore(path);
+  auto stmt = (*db)->Prepare(sql);
+  BOOST_REQUIRE(stmt.ok());
+  BOOST_REQUIRE(stmt->Step().value());
+  return stmt->ColumnInt(0);
+}
+
+std::string FileBytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+// Erases on the writer thread, as the plugin does.
+ErasureCounts Erase(StatementWriter& writer, const std::string& pseudonym) {
+  auto counts = writer
+                    .RunExclusive<ErasureCounts>([&](Database& db, Database& keys) {
+                      return EraseLearner(db, keys, pseudonym);
+                    })
+                    .get();
+  BOOST_REQUIRE(counts.ok());
+  return *counts;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(erases_every_row_that_names_the_learner_and_nothing_else) {
+  TempDir dir;
+  auto writer = std::move(*StatementWriter::Open(dir.StatementDb(), dir.KeyStore()));
+  const std::string ada = "ada-pseudonym-0123456789abcdef";
+  StatementRecord by_ada = Record(1, ada);
+  by_ada.json = "{\"actor\":{\"$p\":\"" + ada + "\"}}";
+  by_ada.identities = {{"variant-ada", ada, "sealed-ada"}};
+  StatementRecord ada_instructs = Record(2, "bob");
+  ada_instructs.agents.push_back({ada, AgentRole::kRelated});
+  StatementRecord by_bob = Record(3, "bob");
+  by_bob.identities = {{"variant-bob", "bob", "sealed-bob"}};
+  BOOST_REQUIRE(Write(*writer, {by_ada, ada_instructs, by_bob},
+                      {{ada, "master", "wrapped-ada"}, {"bob", "master", "wrapped-bob"}})
+                    .ok());
+
+  ErasureCounts counts = Erase(*writer, ada);
+  BOOST_TEST(counts.statements == 2);
+  BOOST_TEST(counts.identities == 1);
+  BOOST_TEST(counts.data_key);
+  writer.reset();
+
+  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM statements") == 1);
+  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM statement_agents WHERE pseudonym = 'bob'") == 1);
+  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM identities") == 1);
+  BOOST_TEST(Count(dir.KeyStore(), "SELECT count(*) FROM data_keys") == 1);
+  // secure_delete and the truncating checkpoint leave no copy in any file.
+  for (const std::string& file : {dir.StatementDb(), dir.StatementDb() + "-wal", dir.KeyStore(),
+                                  dir.KeyStore() + "-wal"}) {
+    BOOST_TEST(FileBytes(file).find(ada) == std::string::npos, file);
+    BOOST_TEST(FileBytes(file).find("wrapped-ada") == std::string::npos, file);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(erasing_an_unknown_learner_changes_nothing) {
+  TempDir dir;
+  auto writer = std::move(*StatementWriter::Open(dir.StatementDb(), dir.KeyStore()));
+  BOOST_REQUIRE(Write(*writer, {Record(1, "bob")}).ok());
+  ErasureCounts counts = Erase(*writer, "nobody");
+  BOOST_TEST(counts.statements == 0);
+  BOOST_TEST(!counts.data_key);
+  writer.reset();
+  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM statements") == 1);
+}
