@@ -116,7 +116,8 @@ std::string Encode(const EC_POINT* point, BN_CTX* ctx) {
 
 // The point `text` names, or null when it is not a curve pseudonym.
 Point Decode(std::string_view text, BN_CTX* ctx) {
-  if (text.size() != kPseudonymHexChars || (text.substr(0, 2) != "02" && text.substr(0, 2) != "03") ||
+  if (text.size() != kPseudonymHexChars ||
+      (text.substr(0, 2) != "02" && text.substr(0, 2) != "03") ||
       text.find_first_not_of("0123456789abcdef") != std::string_view::npos) {
     return nullptr;
   }
@@ -124,9 +125,9 @@ Point Decode(std::string_view text, BN_CTX* ctx) {
   if (!xapi::HexDecode(text, bytes)) return nullptr;
   Point point = NewPoint();
   ERR_set_mark();
-  const bool ok = EC_POINT_oct2point(Curve(), point.get(),
-                                     reinterpret_cast<const unsigned char*>(bytes.data()),
-                                     bytes.size(), ctx) == 1;
+  const bool ok =
+      EC_POINT_oct2point(Curve(), point.get(), reinterpret_cast<const unsigned char*>(bytes.data()),
+                         bytes.size(), ctx) == 1;
   ERR_pop_to_mark();
   if (!ok) return nullptr;
   return point;

@@ -66,7 +66,8 @@ class PseudonymRotation {
 
  private:
   struct Scalars;
-  explicit PseudonymRotation(std::shared_ptr<const Scalars> scalars) : scalars_(std::move(scalars)) {}
+  explicit PseudonymRotation(std::shared_ptr<const Scalars> scalars)
+      : scalars_(std::move(scalars)) {}
   std::shared_ptr<const Scalars> scalars_;
 };
 

@@ -8,13 +8,12 @@
 //      full it becomes the previous one and the old previous one is dropped.
 //      Recently used learners survive a turnover, and memory never exceeds
 //      two generations.
-//   3. A miss computes outside the lock: two threads may both compute the
-//      same pseudonym, which is deterministic, so either insert is right.
+//   3. A miss computes outside the lock, once: the first thread to miss a
+//      key leaves a future in the shard's `pending` map and the others wait
+//      on it. Without this, every worker thread that meets a new learner at
+//      the same time computes the same scalar multiplication (measured with
+//      bench/ingest: a tenth of a short run's CPU went to such duplicates).
 #include "anonymizer/pseudonymizer.h"
-
-#include "anonymizer/curve_pseudonym.h"
-#include "anonymizer/random_source.h"
-#include "xapi/hex.h"
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -24,10 +23,16 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <initializer_list>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 #include <utility>
+
+#include "anonymizer/curve_pseudonym.h"
+#include "anonymizer/random_source.h"
+#include "xapi/hex.h"
 
 namespace lrs::anonymizer {
 namespace {
@@ -55,8 +60,7 @@ EVP_MAC* HmacAlgorithm() {
 
 // Raw HMAC-SHA256 over the concatenation of `parts`, without building the
 // concatenation.
-std::string HmacSha256OfParts(std::string_view key,
-                              std::initializer_list<std::string_view> parts) {
+std::string HmacSha256OfParts(std::string_view key, std::initializer_list<std::string_view> parts) {
   EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(HmacAlgorithm());
   if (ctx == nullptr) DieOnHmacFailure();
   char digest_name[] = "SHA256";
@@ -94,24 +98,38 @@ class Pseudonymizer::Cache {
     return HmacSha256OfParts(key_, {canonical_ifi});
   }
 
-  bool Find(const std::string& lookup_key, std::string& pseudonym) {
+  // The cached pseudonym for `lookup_key`, else compute() once (invariant 3).
+  template <typename Compute>
+  std::string GetOrCompute(const std::string& lookup_key, Compute compute) {
     Shard& shard = ShardOf(lookup_key);
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    if (auto it = shard.current.find(lookup_key); it != shard.current.end()) {
-      pseudonym = it->second;
-      return true;
+    std::shared_future<std::string> computed_elsewhere;
+    // Made only on a miss: a promise allocates, and one destroyed unset
+    // builds a broken_promise exception, which would cost more than the hit.
+    std::optional<std::promise<std::string>> computing;
+    {
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      if (auto it = shard.current.find(lookup_key); it != shard.current.end()) return it->second;
+      if (auto it = shard.previous.find(lookup_key); it != shard.previous.end()) {
+        std::string pseudonym = it->second;
+        InsertLocked(shard, lookup_key, pseudonym);
+        return pseudonym;
+      }
+      if (auto it = shard.pending.find(lookup_key); it != shard.pending.end()) {
+        computed_elsewhere = it->second;
+      } else {
+        computing.emplace();
+        shard.pending.emplace(lookup_key, computing->get_future().share());
+      }
     }
-    auto it = shard.previous.find(lookup_key);
-    if (it == shard.previous.end()) return false;
-    pseudonym = it->second;
-    InsertLocked(shard, lookup_key, std::move(it->second));
-    return true;
-  }
-
-  void Insert(const std::string& lookup_key, const std::string& pseudonym) {
-    Shard& shard = ShardOf(lookup_key);
-    std::lock_guard<std::mutex> lock(shard.mutex);
-    InsertLocked(shard, lookup_key, pseudonym);
+    if (computed_elsewhere.valid()) return computed_elsewhere.get();
+    std::string pseudonym = compute();
+    {
+      std::lock_guard<std::mutex> lock(shard.mutex);
+      InsertLocked(shard, lookup_key, pseudonym);
+      shard.pending.erase(lookup_key);
+    }
+    computing->set_value(pseudonym);
+    return pseudonym;
   }
 
  private:
@@ -119,6 +137,7 @@ class Pseudonymizer::Cache {
     std::mutex mutex;
     std::unordered_map<std::string, std::string> current;
     std::unordered_map<std::string, std::string> previous;
+    std::unordered_map<std::string, std::shared_future<std::string>> pending;
   };
 
   Shard& ShardOf(const std::string& lookup_key) {
@@ -138,8 +157,8 @@ class Pseudonymizer::Cache {
   std::array<Shard, kCacheShards> shards_;
 };
 
-Pseudonymizer::Pseudonymizer(std::string key_id, std::string pseudonym_key,
-                             std::string digest_key, size_t cache_capacity)
+Pseudonymizer::Pseudonymizer(std::string key_id, std::string pseudonym_key, std::string digest_key,
+                             size_t cache_capacity)
     : key_id_(std::move(key_id)),
       pseudonym_key_(std::move(pseudonym_key)),
       keyed_digest_key_(HmacSha256OfParts(pseudonym_key_, {kKeyedDigestKeyLabel})),
@@ -155,12 +174,8 @@ Pseudonymizer::~Pseudonymizer() = default;
 
 std::string Pseudonymizer::Pseudonym(std::string_view canonical_ifi) const {
   if (!cache_) return CurvePseudonym(pseudonym_key_, canonical_ifi);
-  const std::string lookup_key = cache_->LookupKey(canonical_ifi);
-  std::string pseudonym;
-  if (cache_->Find(lookup_key, pseudonym)) return pseudonym;
-  pseudonym = CurvePseudonym(pseudonym_key_, canonical_ifi);
-  cache_->Insert(lookup_key, pseudonym);
-  return pseudonym;
+  return cache_->GetOrCompute(cache_->LookupKey(canonical_ifi),
+                              [&] { return CurvePseudonym(pseudonym_key_, canonical_ifi); });
 }
 
 std::string Pseudonymizer::KeyedDigest(std::string_view domain, std::string_view data) const {

@@ -38,7 +38,8 @@ class Rekeyer {
     auto members = node.FindMember(kMember);
     if (members != node.MemberEnd()) {
       internal::ForEachMember(members->value, [&](JsonValue& member) {
-        if (std::optional<std::string> p = Rekey(member)) member_pseudonyms.push_back(std::move(*p));
+        if (std::optional<std::string> p = Rekey(member))
+          member_pseudonyms.push_back(std::move(*p));
       });
     }
 
@@ -73,8 +74,7 @@ class Rekeyer {
 }  // namespace
 
 Result<RekeyedStatement> RekeyStoredStatement(std::string_view stored_json,
-                                              const PseudonymMap& rotate,
-                                              const Pseudonymizer& to) {
+                                              const PseudonymMap& rotate, const Pseudonymizer& to) {
   xapi::JsonDocument doc;
   // Iterative: no recursion on the stack, whatever the stored text holds.
   doc.Parse<rapidjson::kParseValidateEncodingFlag | rapidjson::kParseIterativeFlag>(

@@ -40,7 +40,6 @@ struct RekeyedStatement {
 
 // Errors: 500 when `stored_json` is not a JSON object (a corrupt row).
 Result<RekeyedStatement> RekeyStoredStatement(std::string_view stored_json,
-                                              const PseudonymMap& rotate,
-                                              const Pseudonymizer& to);
+                                              const PseudonymMap& rotate, const Pseudonymizer& to);
 
 }  // namespace lrs::anonymizer

@@ -40,7 +40,8 @@ Error KeyFileIoError(const std::string& path, const std::string& what) {
 Result<NamedKey> ReadNamedKey(const xapi::JsonValue& root, const char* name,
                               const std::string& path) {
   const xapi::JsonValue* entry = xapi::Member(root, name);
-  if (entry == nullptr || !entry->IsObject()) return KeyFileError(path, std::string("missing ") + name);
+  if (entry == nullptr || !entry->IsObject())
+    return KeyFileError(path, std::string("missing ") + name);
   NamedKey key;
   key.id = std::string(xapi::StringMember(*entry, "id"));
   if (key.id.empty()) return KeyFileError(path, std::string(name) + ".id is missing");
@@ -73,8 +74,8 @@ std::string KeyFileText(const KeyMaterial& keys) {
   };
   return std::string("{\"format\":\"") + kFormat + "\",\n" +
          entry("pseudonym_key", keys.pseudonym_key, false) +
-         entry("master_key", keys.master_key, false) +
-         entry("digest_key", keys.digest_key, false) + entry("token_key", keys.token_key, true);
+         entry("master_key", keys.master_key, false) + entry("digest_key", keys.digest_key, false) +
+         entry("token_key", keys.token_key, true);
 }
 
 // fsync of the folder holding `path`, so a rename in it is durable.
@@ -118,10 +119,9 @@ Result<KeyMaterial> LoadKeyFile(const std::string& path) {
     return KeyFileError(path, std::string("format must be \"") + kFormat + "\"");
   }
   KeyMaterial keys;
-  for (auto [name, key] : {std::pair{"pseudonym_key", &keys.pseudonym_key},
-                           std::pair{"master_key", &keys.master_key},
-                           std::pair{"digest_key", &keys.digest_key},
-                           std::pair{"token_key", &keys.token_key}}) {
+  for (auto [name, key] :
+       {std::pair{"pseudonym_key", &keys.pseudonym_key}, std::pair{"master_key", &keys.master_key},
+        std::pair{"digest_key", &keys.digest_key}, std::pair{"token_key", &keys.token_key}}) {
     auto read = ReadNamedKey(**doc, name, path);
     if (!read.ok()) return read.error();
     *key = std::move(*read);
@@ -178,7 +178,8 @@ MaybeError WriteKeyFile(const std::string& path, const KeyMaterial& keys) {
   bool ok = ::fchmod(fd, 0600) == 0 && WriteAll(fd, text.data(), text.size()) && ::fsync(fd) == 0;
   if (::close(fd) != 0) ok = false;
   if (!ok) return KeyFileIoError(path, "cannot be written");
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return KeyFileIoError(path, "cannot be created");
+  if (::rename(temporary.c_str(), path.c_str()) != 0)
+    return KeyFileIoError(path, "cannot be created");
   if (!SyncFolderOf(path)) return KeyFileIoError(path, "cannot sync its folder");
   return std::nullopt;
 }

@@ -38,8 +38,8 @@ struct NamedKey {
 struct KeyMaterial {
   NamedKey pseudonym_key;  // P-256 scalar (anonymizer/curve_pseudonym.h)
   NamedKey master_key;
-  NamedKey digest_key;  // statement content hashes; survives rotation
-  NamedKey token_key;   // HMAC key that signs learner tokens
+  NamedKey digest_key;     // statement content hashes; survives rotation
+  NamedKey token_key;      // HMAC key that signs learner tokens
   std::string cursor_key;  // derived: HMAC(master, "more-cursor-v1")
 };
 

@@ -9,6 +9,7 @@
 #include "anonymizer/pseudonymizer.h"
 #include "anonymizer/reference_rekey.h"
 #include "plugin/identity_vault.h"
+#include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 
@@ -81,6 +82,26 @@ Result<std::string> KeyIdOf(storage::Database& db, const std::string& fallback) 
   return id->value_or(fallback);
 }
 
+// The audit trail's entry for a rotation: run at the console, so by no
+// credential, and about no learner. Key ids name keys without revealing them.
+MaybeError RecordRotation(const DataPaths& paths, const RotationReport& report) {
+  auto log = storage::AuditLog::Open(paths.statement_db, paths.key_store);
+  if (!log.ok()) return log.error();
+  storage::NewAuditEntry entry;
+  entry.actor = "lrs";  // as the retention timer's entries (plugin/lrs_app.cc)
+  entry.role = "system";
+  entry.action = "keys.rotate";
+  entry.purpose = "security";
+  entry.detail = "{\"pseudonym_key\":\"" + report.to_pseudonym_key_id + "\",\"master_key\":\"" +
+                 report.to_master_key_id +
+                 "\",\"statements\":" + std::to_string(report.statement_db.statements) +
+                 ",\"pseudonyms\":" + std::to_string(report.statement_db.pseudonyms) +
+                 ",\"data_keys\":" + std::to_string(report.key_store.data_keys) + "}";
+  auto appended = (*log)->Append(std::move(entry));
+  if (!appended.ok()) return appended.error();
+  return std::nullopt;
+}
+
 }  // namespace
 
 Result<RotationReport> RotateKeys(const DataPaths& paths, anonymizer::RandomSource& random) {
@@ -124,8 +145,8 @@ Result<RotationReport> RotateKeys(const DataPaths& paths, anonymizer::RandomSour
       current = std::move(*loaded);
     }
     report.from_pseudonym_key_id = current->pseudonym_key.id;
-    auto rotation =
-        anonymizer::PseudonymRotation::Create(current->pseudonym_key.secret, next.pseudonym_key.secret);
+    auto rotation = anonymizer::PseudonymRotation::Create(current->pseudonym_key.secret,
+                                                          next.pseudonym_key.secret);
     if (!rotation.ok()) return rotation.error();
     // No cache: each pseudonym is computed once here.
     const anonymizer::Pseudonymizer to(next.pseudonym_key.id, next.pseudonym_key.secret,
@@ -149,9 +170,9 @@ Result<RotationReport> RotateKeys(const DataPaths& paths, anonymizer::RandomSour
     };
 
     // Step 2, then step 3 (which reads the work table step 2 committed).
-    auto statement_counts = storage::RekeyStatementDatabase(
-        *files->statements, current->pseudonym_key.id, next.pseudonym_key.id, rekey_statement,
-        rekey_pseudonym);
+    auto statement_counts =
+        storage::RekeyStatementDatabase(*files->statements, current->pseudonym_key.id,
+                                        next.pseudonym_key.id, rekey_statement, rekey_pseudonym);
     if (!statement_counts.ok()) {
       // Nothing is under the next keys yet: drop them, so that the server
       // can start again under the current ones while the cause is fixed.
@@ -161,11 +182,12 @@ Result<RotationReport> RotateKeys(const DataPaths& paths, anonymizer::RandomSour
       return statement_counts.error();
     }
     report.statement_db = *statement_counts;
-    auto key_counts = storage::RekeyKeyStore(*files->keys, *files->statements,
-                                             current->pseudonym_key.id, next.pseudonym_key.id,
-                                             next.master_key.id, rekey_pseudonym, rewrap);
+    auto key_counts =
+        storage::RekeyKeyStore(*files->keys, *files->statements, current->pseudonym_key.id,
+                               next.pseudonym_key.id, next.master_key.id, rekey_pseudonym, rewrap);
     if (!key_counts.ok()) return key_counts.error();
     report.key_store = *key_counts;
+    if (MaybeError error = RecordRotation(paths, report)) return *error;
   }
 
   // Step 4.

@@ -21,7 +21,8 @@
 //     on no server starts (LoadOrCreateKeyFile refuses) until the end.
 //  2. lrs.db is re-keyed in one transaction that also sets its meta row to
 //     the next pseudonym key id (storage/rekey.h).
-//  3. keystore.db likewise, re-wrapping every data key.
+//  3. keystore.db likewise, re-wrapping every data key; then one entry in the
+//     audit trail ("keys.rotate": the new key ids and the counts).
 //  4. The work table is dropped and both WALs are checkpointed and truncated,
 //     so no page with an old pseudonym or old wrapped key stays in them.
 //  5. The old key file is overwritten with zeros, and <key file>.next is
@@ -46,7 +47,7 @@
 namespace lrs::plugin {
 
 struct RotationReport {
-  bool resumed = false;  // an unfinished rotation was found and finished
+  bool resumed = false;               // an unfinished rotation was found and finished
   std::string from_pseudonym_key_id;  // empty when no file needed the old keys any more
   std::string to_pseudonym_key_id;
   std::string to_master_key_id;

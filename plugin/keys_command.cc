@@ -1,4 +1,5 @@
 // lrs keys rotate: the command line around plugin/key_rotation.h.
+#include <filesystem>
 #include <iostream>
 
 #include "anonymizer/random_source.h"
@@ -47,6 +48,11 @@ int Rotate(const std::vector<std::string>& args) {
   DataPaths paths =
       ResolveDataPaths(parsed->Value("--data").value_or("var/data"), manifest->key_file);
 
+  std::error_code ec;
+  if (!std::filesystem::is_directory(paths.data_dir, ec)) {
+    return Failure(MakeError(400, "data directory", paths.data_dir,
+                             "there is no data directory at " + paths.data_dir));
+  }
   auto lock = DataDirLock::Acquire(paths.data_dir);
   if (!lock.ok()) {
     Error error = lock.error();
@@ -61,8 +67,7 @@ int Rotate(const std::vector<std::string>& args) {
             << report->to_master_key_id << "\n"
             << "  statements re-keyed: " << report->statement_db.statements
             << ", pseudonyms: " << report->statement_db.pseudonyms
-            << ", data keys re-wrapped: " << report->key_store.data_keys
-            << ", left as they were: "
+            << ", data keys re-wrapped: " << report->key_store.data_keys << ", left as they were: "
             << report->statement_db.left_as_is + report->key_store.left_as_is << "\n"
             << "  the old keys are destroyed" << std::endl;
   return 0;

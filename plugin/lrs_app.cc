@@ -1,6 +1,7 @@
 #include "plugin/lrs_app.h"
 
 #include <filesystem>
+#include <iostream>
 
 #include "anonymizer/pseudonymizer.h"
 #include "anonymizer/random_source.h"
@@ -194,6 +195,26 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   RetentionTimer::Options retention;
   retention.statement_retention_days = parts->manifest.statement_retention_days;
   retention.fact_retention_days = parts->manifest.fact_retention_days;
+  // A pass that deleted something is a privacy action: it is audited (counts
+  // only, no subjects) as well as printed.
+  retention.on_pass = [trail](const Result<storage::ExpiredCounts>& pass) {
+    if (!pass.ok()) {
+      std::cerr << "lrs: retention: " << pass.error().message << std::endl;
+      return;
+    }
+    const storage::ExpiredCounts& c = *pass;
+    if (c.statements + c.documents + c.facts + c.attachments + c.identities == 0) return;
+    std::cout << "lrs: retention: " << DescribeExpired(c) << std::endl;
+    AuditDetail detail;
+    detail.Count("statements", c.statements)
+        .Count("documents", c.documents)
+        .Count("facts", c.facts)
+        .Count("attachments", c.attachments)
+        .Count("identities", c.identities);
+    auto recorded = trail->Record(Principal{"lrs", "retention timer", "system"}, "retention.purge",
+                                  "retention", detail, {});
+    if (!recorded.ok()) std::cerr << "lrs: audit: " << recorded.error().message << std::endl;
+  };
   parts->retention = std::make_unique<RetentionTimer>(retention, *parts->writer, *parts->vault);
   return std::unique_ptr<LrsApp>(new LrsApp(std::move(parts)));
 }

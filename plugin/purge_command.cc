@@ -18,7 +18,9 @@
 #include "plugin/data_dir_lock.h"
 #include "plugin/lrs_app.h"
 #include "plugin/manifest.h"
+#include "storage/audit_log.h"
 #include "storage/database.h"
+#include "storage/erasure.h"
 #include "storage/retention.h"
 #include "storage/schema.h"
 #include "storage/statement_writer.h"
@@ -112,8 +114,26 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
   const storage::RetentionCutoffs cutoffs = storage::CutoffsAt(
       now_us, manifest->statement_retention_days, manifest->fact_retention_days);
   storage::Database& database = **db;
-  auto deleted = storage::ExpireAll([&] { return storage::ExpireBatch(database, cutoffs); });
+  auto deleted = storage::ExpireAll([&](const storage::RetentionCursor& from) {
+    return storage::ExpireBatch(database, cutoffs, from);
+  });
   if (!deleted.ok()) return Failure(deleted.error());
+  // secure_delete zeroed the rows in the database file; the write-ahead log
+  // still holds their inserts until it is checkpointed and cut. Done here
+  // explicitly (closing the last connection usually does it too) and
+  // reported if it fails. Offline no reader can hold it up; the server's
+  // daily pass leaves it to SQLite's own checkpoints rather than stall
+  // ingest waiting for readers.
+  const storage::ExpiredCounts& d = *deleted;
+  if (d.statements + d.documents + d.facts + d.attachments + d.identities > 0) {
+    if (MaybeError error = storage::CheckpointAndTruncate(database)) return Failure(*error);
+    // A privacy action: audited like the server's daily pass (counts only).
+    auto audit = storage::AuditLog::Open(paths.statement_db, paths.key_store);
+    if (!audit.ok()) return Failure(audit.error());
+    auto recorded = (*audit)->Append(storage::NewAuditEntry{
+        "lrs", "system", "retention.purge", "retention", ReportJson(now_us, cutoffs, d), {}});
+    if (!recorded.ok()) return Failure(recorded.error());
+  }
   std::cout << ReportJson(now_us, cutoffs, *deleted) << std::endl;
   return 0;
 }

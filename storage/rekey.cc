@@ -159,8 +159,8 @@ MaybeError ApplyMapping(Database& db) {
 }
 
 Result<bool> WorkTableExists(Database& db) {
-  Result<Statement> find = db.Prepare(
-      "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rekey_pseudonyms'");
+  Result<Statement> find =
+      db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'rekey_pseudonyms'");
   if (!find.ok()) return find.error();
   return find->Step();
 }

@@ -72,11 +72,11 @@ using DataKeyRekey = std::function<Result<WrappedDataKey>(const WrappedDataKey& 
                                                           const std::string& new_pseudonym)>;
 
 struct RekeyCounts {
-  bool already_done = false;   // the file was already under to_key_id
-  int64_t statements = 0;      // rows of statements rewritten
-  int64_t pseudonyms = 0;      // distinct pseudonyms mapped (statement database)
-  int64_t data_keys = 0;       // data keys re-wrapped (key store)
-  int64_t left_as_is = 0;      // values no mapping knew (invariant 5)
+  bool already_done = false;  // the file was already under to_key_id
+  int64_t statements = 0;     // rows of statements rewritten
+  int64_t pseudonyms = 0;     // distinct pseudonyms mapped (statement database)
+  int64_t data_keys = 0;      // data keys re-wrapped (key store)
+  int64_t left_as_is = 0;     // values no mapping knew (invariant 5)
 };
 
 // Re-keys the statement database (invariants 1-3). Errors: 409 when the

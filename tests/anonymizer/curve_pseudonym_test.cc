@@ -84,7 +84,8 @@ BOOST_AUTO_TEST_CASE(rotating_a_pseudonym_gives_the_new_keys_pseudonym) {
   for (const char* ifi : {"openid:https://example.com/ada", "mbox:mailto:bob@example.org",
                           "account:https://lms.example.com\ncat"}) {
     BOOST_TEST_CONTEXT(ifi) {
-      BOOST_TEST(rotation->Rotate(CurvePseudonym(kKeyA, ifi)).value() == CurvePseudonym(kKeyB, ifi));
+      BOOST_TEST(rotation->Rotate(CurvePseudonym(kKeyA, ifi)).value() ==
+                 CurvePseudonym(kKeyB, ifi));
     }
   }
 }

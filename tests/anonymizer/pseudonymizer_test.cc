@@ -90,7 +90,8 @@ BOOST_AUTO_TEST_CASE(the_cache_changes_no_answer_and_survives_turnover) {
 BOOST_AUTO_TEST_CASE(concurrent_callers_get_the_same_pseudonyms) {
   Pseudonymizer shared("k1", kKey, kDigestKey, /*cache_capacity=*/64);
   std::vector<std::string> expected;
-  for (int i = 0; i < 40; ++i) expected.push_back(CurvePseudonym(kKey, "openid:" + std::to_string(i)));
+  for (int i = 0; i < 40; ++i)
+    expected.push_back(CurvePseudonym(kKey, "openid:" + std::to_string(i)));
   std::vector<int> wrong(4, 0);
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {

@@ -34,7 +34,8 @@ std::string Stored(const std::string& statement, const Pseudonymizer& pseudonymi
 }
 
 PseudonymMap OldToNew() {
-  auto rotation = std::make_shared<PseudonymRotation>(PseudonymRotation::Create(kOldKey, kNewKey).value());
+  auto rotation =
+      std::make_shared<PseudonymRotation>(PseudonymRotation::Create(kOldKey, kNewKey).value());
   return [rotation](std::string_view old) { return rotation->Rotate(old); };
 }
 
@@ -73,7 +74,8 @@ const std::string kAgentActorStatement = R"({
   "actor": {"objectType": "Agent", "name": "Ada Lovelace", "mbox": "mailto:ada@example.com"},
   "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"},
   "object": {"objectType": "Group", "name": "Study circle", "member": [
-    {"name": "Brook Stone", "mbox_sha1sum": ")" + kBrookSha1 + R"("},
+    {"name": "Brook Stone", "mbox_sha1sum": ")" +
+                                         kBrookSha1 + R"("},
     {"objectType": "Agent", "name": "Cy Young", "openid": "https://openid.example.com/cy"}]},
   "context": {
     "instructor": {"name": "Dr Eve", "account": {"homePage": "https://lms.example.com", "name": "eve-7"}},

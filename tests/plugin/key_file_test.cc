@@ -45,7 +45,9 @@ std::string V2(const std::string& pseudonym_hex) {
 }
 
 bool SameKeys(const KeyMaterial& a, const KeyMaterial& b) {
-  auto same = [](const NamedKey& x, const NamedKey& y) { return x.id == y.id && x.secret == y.secret; };
+  auto same = [](const NamedKey& x, const NamedKey& y) {
+    return x.id == y.id && x.secret == y.secret;
+  };
   return same(a.pseudonym_key, b.pseudonym_key) && same(a.master_key, b.master_key) &&
          same(a.digest_key, b.digest_key) && same(a.token_key, b.token_key) &&
          a.cursor_key == b.cursor_key;
@@ -73,7 +75,8 @@ BOOST_AUTO_TEST_CASE(a_new_key_file_round_trips_with_mode_0600) {
   }
   BOOST_TEST(loaded->cursor_key.size() == 32u);
   // Loading again does not replace it.
-  BOOST_TEST(SameKeys(LoadOrCreateKeyFile(path, *lrs::anonymizer::SystemRandom()).value(), *loaded));
+  BOOST_TEST(
+      SameKeys(LoadOrCreateKeyFile(path, *lrs::anonymizer::SystemRandom()).value(), *loaded));
 }
 
 BOOST_AUTO_TEST_CASE(written_keys_read_back_the_same) {
@@ -104,8 +107,7 @@ BOOST_AUTO_TEST_CASE(a_pseudonym_key_that_is_not_a_valid_scalar_is_refused) {
     std::string hex;
   } cases[] = {
       {"zero", std::string(64, '0')},
-      {"the group order n",
-       "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"},
+      {"the group order n", "ffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551"},
       {"above n", std::string(64, 'f')},
   };
   for (const auto& c : cases) {
@@ -170,8 +172,8 @@ BOOST_AUTO_TEST_CASE(replacing_the_key_file_leaves_only_the_new_keys) {
   BOOST_TEST(!fs::exists(PendingKeyFilePath(path)));
   BOOST_TEST(SameKeys(LoadKeyFile(path).value(), new_keys));
   const std::string everything = lrs::testing::AllBytesUnder(dir.path);
-  for (const std::string& secret : {old_keys.pseudonym_key.secret, old_keys.master_key.secret,
-                                    old_keys.token_key.secret}) {
+  for (const std::string& secret :
+       {old_keys.pseudonym_key.secret, old_keys.master_key.secret, old_keys.token_key.secret}) {
     BOOST_TEST(everything.find(lrs::xapi::HexEncode(secret)) == std::string::npos);
   }
 }

@@ -9,6 +9,7 @@
 #include "anonymizer/curve_pseudonym.h"
 #include "plugin/key_file.h"
 #include "plugin/lrs_app.h"
+#include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 #include "tests/plugin/test_lrs.h"
@@ -90,8 +91,7 @@ struct RotatingLrs : lrs::testing::TestLrs {
 
   std::string AdaPseudonymUnder(const KeyMaterial& keys) const {
     return lrs::anonymizer::CurvePseudonym(
-        keys.pseudonym_key.secret,
-        *lrs::xapi::CanonicalIfi(*lrs::xapi::ParseJson(kAda).value()));
+        keys.pseudonym_key.secret, *lrs::xapi::CanonicalIfi(*lrs::xapi::ParseJson(kAda).value()));
   }
 
   DataPaths paths;
@@ -120,12 +120,30 @@ BOOST_FIXTURE_TEST_CASE(rotated_data_reads_back_and_old_keys_and_pseudonyms_are_
   BOOST_TEST(report->key_store.left_as_is == 0);
   BOOST_TEST(report->key_store.data_keys >= 5);  // ada, bob, cat, red, the group, the authority
 
+  {
+    // One entry in the audit trail, and the chain (anchored in the re-keyed
+    // key store) still verifies.
+    auto log = lrs::storage::AuditLog::Open(paths.statement_db, paths.key_store);
+    BOOST_REQUIRE(log.ok());
+    lrs::storage::AuditRange everything;
+    everything.limit = 1000;
+    auto entries = (*log)->Read(everything).value();
+    BOOST_REQUIRE(!entries.empty());
+    BOOST_TEST(entries.back().action == "keys.rotate");
+    BOOST_TEST(entries.back().detail.find(report->to_pseudonym_key_id) != std::string::npos);
+    auto db = lrs::storage::OpenStatementDatabase(paths.statement_db);
+    auto keys = lrs::storage::OpenKeyStore(paths.key_store);
+    BOOST_REQUIRE((db.ok() && keys.ok()));
+    auto verified =
+        lrs::storage::VerifyAuditChain(**db, lrs::storage::ReadAuditAnchor(**keys).value());
+    BOOST_TEST(verified.value().intact);
+  }
   const KeyMaterial new_keys = LoadKeyFile(paths.key_file).value();
   BOOST_TEST(new_keys.pseudonym_key.id == report->to_pseudonym_key_id);
   BOOST_TEST(new_keys.digest_key.secret == old_keys.digest_key.secret);
   const std::string key_dir = lrs::testing::AllBytesUnder(root / "keys");
-  for (const std::string& secret : {old_keys.pseudonym_key.secret, old_keys.master_key.secret,
-                                    old_keys.token_key.secret}) {
+  for (const std::string& secret :
+       {old_keys.pseudonym_key.secret, old_keys.master_key.secret, old_keys.token_key.secret}) {
     BOOST_TEST(key_dir.find(lrs::xapi::HexEncode(secret)) == std::string::npos);
   }
   const std::string data = lrs::testing::AllBytesUnder(root / "data");
@@ -134,7 +152,8 @@ BOOST_FIXTURE_TEST_CASE(rotated_data_reads_back_and_old_keys_and_pseudonyms_are_
 
   Start();
   // Identities come back to the LMS, groups and members included.
-  auto old_one = Json(Call("GET", "/xapi/statements", std::string("statementId=") + kOldStatementId));
+  auto old_one =
+      Json(Call("GET", "/xapi/statements", std::string("statementId=") + kOldStatementId));
   BOOST_TEST((*old_one)["actor"]["name"].GetString() == std::string("Ada Lovelace"));
   auto all = Json(Call("GET", "/xapi/statements", ""));
   const auto& group = (*all)["statements"][0];
@@ -152,9 +171,9 @@ BOOST_FIXTURE_TEST_CASE(rotated_data_reads_back_and_old_keys_and_pseudonyms_are_
   auto newest = (*by_agent)["statements"][0].GetObject();
   BOOST_TEST(newest["actor"]["name"].GetString() == std::string("Ada Lovelace"));
   // A statement stored before the rotation, sent again, is a no-op, not a conflict.
-  BOOST_TEST(Call("PUT", "/xapi/statements", std::string("statementId=") + kOldStatementId,
-                  kOldStatement)
-                 .status == 204);
+  BOOST_TEST(
+      Call("PUT", "/xapi/statements", std::string("statementId=") + kOldStatementId, kOldStatement)
+          .status == 204);
   BOOST_TEST(Call("POST", "/xapi/statements", "", kOldStatement).status == 200);
 }
 
@@ -176,12 +195,12 @@ BOOST_FIXTURE_TEST_CASE(a_rotation_that_wrote_only_its_next_keys_is_finished_wit
   BOOST_TEST(report->to_pseudonym_key_id == next.pseudonym_key.id);
   BOOST_TEST(LoadKeyFile(paths.key_file).value().master_key.secret == next.master_key.secret);
   Start();
-  auto old_one = Json(Call("GET", "/xapi/statements", std::string("statementId=") + kOldStatementId));
+  auto old_one =
+      Json(Call("GET", "/xapi/statements", std::string("statementId=") + kOldStatementId));
   BOOST_TEST((*old_one)["actor"]["name"].GetString() == std::string("Ada Lovelace"));
 }
 
-BOOST_FIXTURE_TEST_CASE(a_rotation_stopped_while_replacing_the_key_file_is_finished,
-                        RotatingLrs) {
+BOOST_FIXTURE_TEST_CASE(a_rotation_stopped_while_replacing_the_key_file_is_finished, RotatingLrs) {
   // Both files are re-keyed and the old key file is already zeroed, but the
   // next keys were not yet renamed over it: the old keys are not needed.
   StoreLearningData();

@@ -109,8 +109,10 @@ void Populate(Database& db, const std::vector<StoredStatement>& statements) {
                      "INSERT INTO documents VALUES (0, 'http://example.com/a', ?1, '', 'state', "
                      "'application/json', 'sealed', NULL, 1)",
                      {ada}));
-  BOOST_REQUIRE(!Run(db, "INSERT INTO attachments VALUES ('abc', ?1, 'text/plain', 'sealed')", {ada}));
-  BOOST_REQUIRE(!Run(db, "INSERT INTO attachments VALUES ('def', ?1, 'text/plain', 'sealed')", {group}));
+  BOOST_REQUIRE(
+      !Run(db, "INSERT INTO attachments VALUES ('abc', ?1, 'text/plain', 'sealed')", {ada}));
+  BOOST_REQUIRE(
+      !Run(db, "INSERT INTO attachments VALUES ('def', ?1, 'text/plain', 'sealed')", {group}));
   BOOST_REQUIRE(!Run(db,
                      "INSERT INTO consent_events (pseudonym, state, purposes, actor, at_us) "
                      "VALUES (?1, 'granted', '[]', 'lms', 1)",
@@ -122,9 +124,11 @@ void Populate(Database& db, const std::vector<StoredStatement>& statements) {
 }
 
 struct Functions {
-  std::shared_ptr<anonymizer::PseudonymRotation> rotation = std::make_shared<anonymizer::PseudonymRotation>(
-      anonymizer::PseudonymRotation::Create(kOldKey, kNewKey).value());
-  StatementJsonRekey statement = [rotation = rotation](const std::string& json) -> Result<RekeyedJson> {
+  std::shared_ptr<anonymizer::PseudonymRotation> rotation =
+      std::make_shared<anonymizer::PseudonymRotation>(
+          anonymizer::PseudonymRotation::Create(kOldKey, kNewKey).value());
+  StatementJsonRekey statement = [rotation =
+                                      rotation](const std::string& json) -> Result<RekeyedJson> {
     auto rekeyed = anonymizer::RekeyStoredStatement(
         json, [rotation](std::string_view old) { return rotation->Rotate(old); }, kNew);
     if (!rekeyed.ok()) return rekeyed.error();
@@ -135,7 +139,8 @@ struct Functions {
     return rotation->Rotate(old);
   };
   // Stands in for re-wrapping under a new master key.
-  DataKeyRekey key = [](const WrappedDataKey& old, const std::string& new_pseudonym) -> Result<WrappedDataKey> {
+  DataKeyRekey key = [](const WrappedDataKey& old,
+                        const std::string& new_pseudonym) -> Result<WrappedDataKey> {
     return WrappedDataKey{new_pseudonym, "mk-new", "rewrapped:" + old.wrapped};
   };
 };
@@ -176,9 +181,8 @@ BOOST_AUTO_TEST_CASE(every_table_and_every_reference_is_rekeyed_to_what_the_new_
   const std::vector<std::string> jsons = Column(**db, "SELECT json FROM statements ORDER BY seq");
   BOOST_REQUIRE(jsons.size() == 2u);
   for (size_t i = 0; i < jsons.size(); ++i) {
-    auto expected = anonymizer::RekeyStoredStatement(old_form[i].json, [&](std::string_view old) {
-      return f.rotation->Rotate(old);
-    }, kNew);
+    auto expected = anonymizer::RekeyStoredStatement(
+        old_form[i].json, [&](std::string_view old) { return f.rotation->Rotate(old); }, kNew);
     BOOST_TEST(jsons[i] == expected->json);
     for (const auto& mention : new_form[i].split.mentions) {
       BOOST_TEST(jsons[i].find(mention.pseudonym) != std::string::npos);
@@ -212,30 +216,34 @@ BOOST_AUTO_TEST_CASE(every_table_and_every_reference_is_rekeyed_to_what_the_new_
   BOOST_REQUIRE(BindPseudonymKeyId(**keys, "pk-old").ok());
   const std::string ada = kOld.Pseudonym(Ifi("ada@example.com"));
   for (const std::string& p : {ada, AnonymousGroupOf(old_form[1]), std::string("orphan")}) {
-    BOOST_REQUIRE(!Run(**keys, "INSERT INTO data_keys VALUES (?1, 'mk-old', ?2)", {p, "key-of-" + p}));
+    BOOST_REQUIRE(
+        !Run(**keys, "INSERT INTO data_keys VALUES (?1, 'mk-old', ?2)", {p, "key-of-" + p}));
   }
-  auto key_counts =
-      RekeyKeyStore(**keys, **db, "pk-old", "pk-new", "mk-new", f.pseudonym, f.key);
+  auto key_counts = RekeyKeyStore(**keys, **db, "pk-old", "pk-new", "mk-new", f.pseudonym, f.key);
   BOOST_REQUIRE_MESSAGE(key_counts.ok(), (key_counts.ok() ? "" : key_counts.error().message));
   BOOST_TEST(key_counts->data_keys == 3);
   BOOST_TEST(key_counts->left_as_is == 1);
   const std::string new_ada = kNew.Pseudonym(Ifi("ada@example.com"));
   BOOST_TEST(Column(**keys, "SELECT wrapped FROM data_keys WHERE pseudonym = '" + new_ada + "'") ==
              std::vector<std::string>{"rewrapped:key-of-" + ada});
-  BOOST_TEST(Column(**keys, "SELECT pseudonym FROM data_keys WHERE CAST(wrapped AS TEXT) = 'rewrapped:key-of-" +
-                                AnonymousGroupOf(old_form[1]) + "'") ==
-             std::vector<std::string>{new_group});
+  BOOST_TEST(
+      Column(**keys,
+             "SELECT pseudonym FROM data_keys WHERE CAST(wrapped AS TEXT) = 'rewrapped:key-of-" +
+                 AnonymousGroupOf(old_form[1]) + "'") == std::vector<std::string>{new_group});
   BOOST_TEST(Column(**keys, "SELECT count(*) FROM data_keys WHERE master_key_id = 'mk-new'") ==
              std::vector<std::string>{"3"});
   BOOST_TEST(ReadPseudonymKeyId(**keys).value().value() == "pk-new");
 
   // Done: the work table goes; running again changes nothing.
-  BOOST_TEST(!Column(**db, "SELECT name FROM sqlite_master WHERE name = 'rekey_pseudonyms'").empty());
+  BOOST_TEST(
+      !Column(**db, "SELECT name FROM sqlite_master WHERE name = 'rekey_pseudonyms'").empty());
   BOOST_TEST(!FinishRekey(**db));
-  BOOST_TEST(Column(**db, "SELECT name FROM sqlite_master WHERE name = 'rekey_pseudonyms'").empty());
-  BOOST_TEST(RekeyStatementDatabase(**db, "pk-old", "pk-new", f.statement, f.pseudonym)->already_done);
-  BOOST_TEST(RekeyKeyStore(**keys, **db, "pk-old", "pk-new", "mk-new", f.pseudonym, f.key)
-                 ->already_done);
+  BOOST_TEST(
+      Column(**db, "SELECT name FROM sqlite_master WHERE name = 'rekey_pseudonyms'").empty());
+  BOOST_TEST(
+      RekeyStatementDatabase(**db, "pk-old", "pk-new", f.statement, f.pseudonym)->already_done);
+  BOOST_TEST(
+      RekeyKeyStore(**keys, **db, "pk-old", "pk-new", "mk-new", f.pseudonym, f.key)->already_done);
   BOOST_TEST(!CheckpointAndTruncateWal(**db));
   BOOST_TEST(std::filesystem::file_size(dir.StatementDb() + "-wal") == 0u);
 }
@@ -278,8 +286,8 @@ BOOST_AUTO_TEST_CASE(statements_are_rewritten_in_pages_past_the_first) {
                        "INSERT INTO statements (id, json, content_hash, verb_id, is_voiding, "
                        "stored_us) VALUES (?1, ?2, 'h', 'v', 0, 1)",
                        {testing::Uuid(i), json}));
-    BOOST_REQUIRE(!Run(**db, "INSERT INTO statement_agents VALUES (?1, ?2, 0)",
-                       {std::to_string(i), ada}));
+    BOOST_REQUIRE(
+        !Run(**db, "INSERT INTO statement_agents VALUES (?1, ?2, 0)", {std::to_string(i), ada}));
   }
   Functions f;
   auto counts = RekeyStatementDatabase(**db, "pk-old", "pk-new", f.statement, f.pseudonym);
@@ -309,7 +317,8 @@ BOOST_AUTO_TEST_CASE(a_failed_rekey_changes_nothing) {
   BOOST_TEST(!counts.ok());
   BOOST_TEST(AllPseudonymColumns(**db) == before, boost::test_tools::per_element());
   BOOST_TEST(ReadPseudonymKeyId(**db).value().value() == "pk-old");
-  BOOST_TEST(Column(**db, "SELECT name FROM sqlite_master WHERE name = 'rekey_pseudonyms'").empty());
+  BOOST_TEST(
+      Column(**db, "SELECT name FROM sqlite_master WHERE name = 'rekey_pseudonyms'").empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_file_under_a_third_key_is_refused) {
