@@ -17,6 +17,7 @@
 #include <utility>
 
 #include "anonymizer/agent_positions.h"
+#include "anonymizer/reference_keys.h"
 #include "xapi/agent_identifier.h"
 
 namespace lrs::anonymizer {
@@ -26,10 +27,6 @@ using xapi::JsonAllocator;
 using xapi::JsonValue;
 
 constexpr char kObjectType[] = "objectType";
-constexpr char kMember[] = "member";
-constexpr char kPseudonymKey[] = "$p";
-constexpr char kVariantKey[] = "$v";
-constexpr char kAnonymousKey[] = "$anon";
 constexpr char kDefaultType[] = "Agent";
 constexpr char kVariantDomain[] = "variant";
 
@@ -64,7 +61,7 @@ class Splitter {
   // Replaces the Agent or Group `node` (and its members) by references.
   // Returns its pseudonym.
   std::string Split(JsonValue& node, MentionRole role) {
-    JsonValue members = Detach(node, kMember);
+    JsonValue members = Detach(node, kReferenceMember);
     std::vector<std::string> member_pseudonyms;
     internal::ForEachMember(
         members, [&](JsonValue& member) { member_pseudonyms.push_back(Split(member, role)); });
@@ -88,10 +85,10 @@ class Splitter {
     JsonValue type = TakeObjectType(node);
     node.SetObject();
     node.AddMember(rapidjson::StringRef(kObjectType), type, alloc_);
-    node.AddMember(rapidjson::StringRef(kPseudonymKey), CopyString(pseudonym, alloc_), alloc_);
-    node.AddMember(rapidjson::StringRef(kVariantKey), CopyString(variant_id, alloc_), alloc_);
-    if (!ifi) node.AddMember(rapidjson::StringRef(kAnonymousKey), true, alloc_);
-    if (!members.IsNull()) node.AddMember(rapidjson::StringRef(kMember), members, alloc_);
+    node.AddMember(rapidjson::StringRef(kReferencePseudonym), CopyString(pseudonym, alloc_), alloc_);
+    node.AddMember(rapidjson::StringRef(kReferenceVariant), CopyString(variant_id, alloc_), alloc_);
+    if (!ifi) node.AddMember(rapidjson::StringRef(kReferenceAnonymous), true, alloc_);
+    if (!members.IsNull()) node.AddMember(rapidjson::StringRef(kReferenceMember), members, alloc_);
     return pseudonym;
   }
 
@@ -133,20 +130,20 @@ class Joiner {
   // Replaces the reference `node` (and its member references) by the original
   // object or its pseudonymous form. A node that is not a reference is left alone.
   void Join(JsonValue& node) {
-    const std::string_view pseudonym_view = xapi::StringMember(node, kPseudonymKey);
-    const JsonValue* variant_value = xapi::Member(node, kVariantKey);
+    const std::string_view pseudonym_view = xapi::StringMember(node, kReferencePseudonym);
+    const JsonValue* variant_value = xapi::Member(node, kReferenceVariant);
     if (pseudonym_view.empty() || variant_value == nullptr || !variant_value->IsString()) return;
     const std::string pseudonym(pseudonym_view);
     const std::string variant_id(variant_value->GetString(), variant_value->GetStringLength());
 
-    JsonValue members = Detach(node, kMember);
+    JsonValue members = Detach(node, kReferenceMember);
     internal::ForEachMember(members, [&](JsonValue& member) { Join(member); });
 
     const std::optional<std::string> original = resolve_(variant_id, pseudonym);
     if (!original || !ParseObjectInto(*original, node)) PseudonymousForm(node, pseudonym);
     if (!members.IsNull()) {
-      Detach(node, kMember);  // the references' members win over any stale copy
-      node.AddMember(rapidjson::StringRef(kMember), members, alloc_);
+      Detach(node, kReferenceMember);  // the references' members win over any stale copy
+      node.AddMember(rapidjson::StringRef(kReferenceMember), members, alloc_);
     }
   }
 
@@ -164,7 +161,7 @@ class Joiner {
   }
 
   void PseudonymousForm(JsonValue& node, const std::string& pseudonym) {
-    const JsonValue* anonymous_flag = xapi::Member(node, kAnonymousKey);
+    const JsonValue* anonymous_flag = xapi::Member(node, kReferenceAnonymous);
     const bool anonymous = anonymous_flag != nullptr && anonymous_flag->IsTrue();
     JsonValue type = TakeObjectType(node);
     node.SetObject();
@@ -183,12 +180,12 @@ class Joiner {
 
 void CollectReferences(const JsonValue& node,
                        std::vector<std::pair<std::string, std::string>>& out) {
-  const std::string_view pseudonym = xapi::StringMember(node, kPseudonymKey);
-  const std::string_view variant_id = xapi::StringMember(node, kVariantKey);
+  const std::string_view pseudonym = xapi::StringMember(node, kReferencePseudonym);
+  const std::string_view variant_id = xapi::StringMember(node, kReferenceVariant);
   if (pseudonym.empty() || variant_id.empty()) return;
   std::pair<std::string, std::string> ref(variant_id, pseudonym);
   if (std::find(out.begin(), out.end(), ref) == out.end()) out.push_back(std::move(ref));
-  if (const JsonValue* members = xapi::Member(node, kMember)) {
+  if (const JsonValue* members = xapi::Member(node, kReferenceMember)) {
     internal::ForEachMember(*members,
                             [&](const JsonValue& member) { CollectReferences(member, out); });
   }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "anonymizer/agent_positions.h"
+#include "anonymizer/reference_keys.h"
 #include "xapi/json.h"
 
 namespace lrs::anonymizer {
@@ -13,10 +14,6 @@ namespace {
 using xapi::JsonAllocator;
 using xapi::JsonValue;
 
-constexpr char kPseudonymKey[] = "$p";
-constexpr char kVariantKey[] = "$v";
-constexpr char kAnonymousKey[] = "$anon";
-constexpr char kMember[] = "member";
 
 class Rekeyer {
  public:
@@ -27,15 +24,15 @@ class Rekeyer {
   // Re-keys the reference `node` and its members; returns its new "$p", or
   // nullopt when `node` is not a reference (the join leaves those alone too).
   std::optional<std::string> Rekey(JsonValue& node) {
-    auto pseudonym = node.FindMember(kPseudonymKey);
-    const JsonValue* variant = xapi::Member(node, kVariantKey);
+    auto pseudonym = node.FindMember(kReferencePseudonym);
+    const JsonValue* variant = xapi::Member(node, kReferenceVariant);
     if (pseudonym == node.MemberEnd() || !pseudonym->value.IsString() ||
         pseudonym->value.GetStringLength() == 0 || variant == nullptr || !variant->IsString()) {
       return std::nullopt;
     }
     // Members first: an anonymous Group's pseudonym derives from theirs.
     std::vector<std::string> member_pseudonyms;
-    auto members = node.FindMember(kMember);
+    auto members = node.FindMember(kReferenceMember);
     if (members != node.MemberEnd()) {
       internal::ForEachMember(members->value, [&](JsonValue& member) {
         if (std::optional<std::string> p = Rekey(member))
@@ -44,7 +41,7 @@ class Rekeyer {
     }
 
     const std::string old(pseudonym->value.GetString(), pseudonym->value.GetStringLength());
-    const JsonValue* anonymous = xapi::Member(node, kAnonymousKey);
+    const JsonValue* anonymous = xapi::Member(node, kReferenceAnonymous);
     std::string renewed;
     if (anonymous != nullptr && anonymous->IsTrue()) {
       renewed = to_.AnonymousGroupPseudonym(std::move(member_pseudonyms));

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "anonymizer/identity_split.h"
+#include "anonymizer/reference_keys.h"
 #include "anonymizer/scrubber.h"
 #include "xapi/activity_definition.h"
 #include "xapi/attachments.h"
@@ -171,9 +172,9 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
   // read from the statement as it will be stored, pseudonym included.
   if (const JsonValue &actor = statement["actor"], &fact_object = statement["object"];
       IsActivity(fact_object) && xapi::StringMember(actor, "objectType") == "Agent" &&
-      !xapi::StringMember(actor, "$p").empty()) {
+      !anonymizer::ReferencePseudonym(actor).empty()) {
     storage::LearnerFactUpdate fact;
-    fact.pseudonym = std::string(xapi::StringMember(actor, "$p"));
+    fact.pseudonym = std::string(anonymizer::ReferencePseudonym(actor));
     fact.activity_id = std::string(xapi::StringMember(fact_object, "id"));
     if (const JsonValue* result = xapi::Member(statement, "result")) {
       const JsonValue* completion = xapi::Member(*result, "completion");
@@ -258,20 +259,18 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
                        "the batch uses this statement id twice");
     }
     ids.push_back(record->id);
+    // The learner the statement is about, for consent and attachments.
+    const std::string owner(anonymizer::ReferencePseudonym((*statements[i])["actor"]));
     // Consent (DESIGN.md, the path of one statement, step 4): a statement
     // about a learner who has not consented is acknowledged with its id and
     // never stored. Voiding statements carry no learning data and only ever
     // void what was stored with consent, so they pass.
-    if (options_.may_store && !record->is_voiding &&
-        !options_.may_store(std::string(xapi::StringMember((*statements[i])["actor"], "$p")))) {
-      continue;
-    }
+    if (options_.may_store && !record->is_voiding && !options_.may_store(owner)) continue;
     for (auto& attachment : xapi::DeclaredAttachments(*statements[i])) {
       record->attachment_sha2s.push_back(std::move(attachment.sha2));
     }
     // The actor owns the statement's attachments: they are sealed under the
     // actor's data key (storage/schema.cc, version 4).
-    std::string owner(xapi::StringMember((*statements[i])["actor"], "$p"));
     for (const auto& sha2 : record->attachment_sha2s) {
       for (auto& part : attachments.parts) {
         if (part.sha2 != sha2) continue;
