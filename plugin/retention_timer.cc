@@ -60,12 +60,13 @@ Result<storage::ExpiredCounts> RetentionTimer::Pass() {
   const storage::RetentionLimits limits = options_.limits;
   storage::ExpiryObserver* observer = options_.observer;
   IdentityVault* vault = &vault_;
-  auto run_batch = [&]() -> Result<storage::RetentionBatchResult> {
+  auto run_batch =
+      [&](const storage::RetentionCursor& from) -> Result<storage::RetentionBatchResult> {
     return writer_
         .RunExclusive<storage::RetentionBatchResult>(
-            [cutoffs, limits, observer, vault](storage::Database& db, storage::Database&) {
+            [cutoffs, from, limits, observer, vault](storage::Database& db, storage::Database&) {
               Result<storage::RetentionBatchResult> batch =
-                  storage::ExpireBatch(db, cutoffs, limits, observer);
+                  storage::ExpireBatch(db, cutoffs, from, limits, observer);
               if (batch.ok() && batch->deleted.identities > 0) vault->ForgetStored();
               return batch;
             })

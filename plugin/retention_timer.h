@@ -16,6 +16,12 @@
 //  4. The destructor returns promptly: it wakes the thread, which stops before
 //     its next batch, so at most the batch in flight is waited for.
 //
+// Deleted rows are zeroed in the database file (secure_delete); the log
+// frames that inserted them are overwritten as SQLite's own checkpoints
+// recycle the write-ahead log. The timer does not force a TRUNCATE
+// checkpoint as erasure does: on the writer thread it would stall ingest
+// while readers finish. `lrs purge`, offline, does force one.
+//
 // Thread safety: the timer's own thread does all the work. Destroy it before
 // the writer, the vault and the observer it was given.
 

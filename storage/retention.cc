@@ -1,8 +1,9 @@
 // Retention batches (storage/retention.h).
 //
 // Design note. A batch reads first and deletes last, in one transaction:
-//   1. select the expiring statements, documents and facts through their time
-//      indexes, with each statement's agent and activity rows;
+//   1. select the expiring statements and documents through their time
+//      indexes, with each statement's agent and activity rows, and the
+//      expiring facts among the next facts of the walk (header invariant 3);
 //   2. derive what goes with them: attachment data and identities no longer
 //      referenced by anything that stays;
 //   3. hand all of it to the observer;
@@ -61,9 +62,17 @@ constexpr char kSelectDocuments[] =
     " updated_us FROM documents INDEXED BY documents_by_updated"
     " WHERE updated_us < ?1 AND kind IN (1, 2)"
     " ORDER BY updated_us LIMIT ?2";
-constexpr char kSelectFacts[] =
+// The walk over learner_facts: the next ?1 facts in primary key order, from
+// the start or after the key (?2, ?3, ?4), which SQLite seeks to directly.
+constexpr char kWalkFactsFromStart[] =
     "SELECT pseudonym, activity_id, verb_id, first_us, last_us, statements, completion,"
-    " success, score_scaled FROM learner_facts WHERE last_us < ?1 ORDER BY last_us LIMIT ?2";
+    " success, score_scaled FROM learner_facts"
+    " ORDER BY pseudonym, activity_id, verb_id LIMIT ?1";
+constexpr char kWalkFactsAfter[] =
+    "SELECT pseudonym, activity_id, verb_id, first_us, last_us, statements, completion,"
+    " success, score_scaled FROM learner_facts"
+    " WHERE (pseudonym, activity_id, verb_id) > (?2, ?3, ?4)"
+    " ORDER BY pseudonym, activity_id, verb_id LIMIT ?1";
 constexpr char kAttachmentExists[] =
     "SELECT 1 FROM attachments WHERE sha2 = ?1 AND owner = ?2";
 constexpr char kAttachmentStillNamed[] =
@@ -104,18 +113,23 @@ Result<bool> Exists(Statement& query) {
 
 class Batch {
  public:
-  Batch(Database& db, const RetentionCutoffs& cutoffs, const RetentionLimits& limits)
+  Batch(Database& db, const RetentionCutoffs& cutoffs, const RetentionCursor& from,
+        const RetentionLimits& limits)
       : db_(db),
         cutoffs_(cutoffs),
-        limit_(static_cast<int64_t>(std::max<size_t>(limits.rows_per_kind, 1))) {}
+        from_(from),
+        next_(from),
+        limit_(static_cast<int64_t>(std::max<size_t>(limits.rows_per_kind, 1))),
+        facts_examined_(static_cast<int64_t>(std::max<size_t>(limits.facts_examined, 1))) {}
 
   MaybeError Select();
   MaybeError Delete();
   const ExpiringRows& rows() const { return rows_; }
+  const RetentionCursor& next() const { return next_; }
   bool more() const {
     const size_t limit = static_cast<size_t>(limit_);
     return rows_.statements.size() == limit || rows_.documents.size() == limit ||
-           rows_.facts.size() == limit;
+           rows_.facts.size() == limit || !next_.facts_done;
   }
 
  private:
@@ -128,7 +142,10 @@ class Batch {
 
   Database& db_;
   RetentionCutoffs cutoffs_;
+  RetentionCursor from_;
+  RetentionCursor next_;  // advanced by SelectFacts
   int64_t limit_;
+  int64_t facts_examined_;
   ExpiringRows rows_;
 };
 
@@ -214,26 +231,48 @@ MaybeError Batch::SelectDocuments() {
   return std::nullopt;
 }
 
+// Examines the next facts of the walk: up to facts_examined_ of them, or
+// until limit_ expired ones are found. next_ then resumes after the last one
+// examined, or is done when the table had fewer left than asked for.
 MaybeError Batch::SelectFacts() {
-  Result<Statement> select = Prepare(kSelectFacts);
-  if (!select.ok()) return select.error();
-  select->Bind(1, cutoffs_.facts_before_us).Bind(2, limit_);
-  for (;;) {
-    Result<bool> row = select->Step();
+  if (from_.facts_done) return std::nullopt;
+  Result<Statement> walk = Prepare(from_.facts_after ? kWalkFactsAfter : kWalkFactsFromStart);
+  if (!walk.ok()) return walk.error();
+  walk->Bind(1, facts_examined_);
+  if (from_.facts_after) {
+    walk->Bind(2, from_.facts_after->pseudonym)
+        .Bind(3, from_.facts_after->activity_id)
+        .Bind(4, from_.facts_after->verb_id);
+  }
+  const size_t limit = static_cast<size_t>(limit_);
+  int64_t examined = 0;
+  FactKey last;
+  bool reached_end = false;
+  while (rows_.facts.size() < limit) {
+    Result<bool> row = walk->Step();
     if (!row.ok()) return row.error();
-    if (!*row) break;
+    if (!*row) {
+      reached_end = examined < facts_examined_;  // else LIMIT stopped it
+      break;
+    }
+    ++examined;
+    last = FactKey{walk->ColumnText(0), walk->ColumnText(1), walk->ColumnText(2)};
+    const int64_t last_us = walk->ColumnInt(4);
+    if (last_us >= cutoffs_.facts_before_us) continue;
     ExpiringFact fact;
-    fact.pseudonym = select->ColumnText(0);
-    fact.activity_id = select->ColumnText(1);
-    fact.verb_id = select->ColumnText(2);
-    fact.first_us = select->ColumnInt(3);
-    fact.last_us = select->ColumnInt(4);
-    fact.statements = select->ColumnInt(5);
-    fact.completion = OptionalBool(*select, 6);
-    fact.success = OptionalBool(*select, 7);
-    if (!select->ColumnIsNull(8)) fact.score_scaled = select->ColumnDouble(8);
+    fact.pseudonym = last.pseudonym;
+    fact.activity_id = last.activity_id;
+    fact.verb_id = last.verb_id;
+    fact.first_us = walk->ColumnInt(3);
+    fact.last_us = last_us;
+    fact.statements = walk->ColumnInt(5);
+    fact.completion = OptionalBool(*walk, 6);
+    fact.success = OptionalBool(*walk, 7);
+    if (!walk->ColumnIsNull(8)) fact.score_scaled = walk->ColumnDouble(8);
     rows_.facts.push_back(std::move(fact));
   }
+  if (examined > 0) next_.facts_after = std::move(last);
+  next_.facts_done = reached_end;
   return std::nullopt;
 }
 
@@ -368,15 +407,20 @@ ExpiredCounts& ExpiredCounts::operator+=(const ExpiredCounts& other) {
 }
 
 Result<RetentionBatchResult> ExpireBatch(Database& db, const RetentionCutoffs& cutoffs,
-                                         const RetentionLimits& limits,
+                                         const RetentionCursor& from, const RetentionLimits& limits,
                                          ExpiryObserver* observer) {
   if (MaybeError error = db.Exec(kCreateScratch)) return *error;
   Result<Transaction> tx = Transaction::Begin(db, Transaction::Mode::kImmediate);
   if (!tx.ok()) return tx.error();
-  Batch batch(db, cutoffs, limits);
+  Batch batch(db, cutoffs, from, limits);
   if (MaybeError error = batch.Select()) return *error;
   const ExpiringRows& rows = batch.rows();
-  if (rows.empty()) return RetentionBatchResult{};  // tx rolls back: nothing was written
+  if (rows.empty()) {  // tx rolls back: nothing was written
+    RetentionBatchResult result;
+    result.more = batch.more();
+    result.next = batch.next();
+    return result;
+  }
   if (observer != nullptr) {
     if (MaybeError error = observer->BeforeExpire(db, rows)) return *error;
   }
@@ -390,18 +434,22 @@ Result<RetentionBatchResult> ExpireBatch(Database& db, const RetentionCutoffs& c
   result.deleted.attachments = static_cast<int64_t>(rows.attachments.size());
   result.deleted.identities = static_cast<int64_t>(rows.identities.size());
   result.more = batch.more();
+  result.next = batch.next();
   return result;
 }
 
-Result<ExpiredCounts> ExpireAll(const std::function<Result<RetentionBatchResult>()>& run_batch,
-                                const std::function<bool()>& stop_requested) {
+Result<ExpiredCounts> ExpireAll(
+    const std::function<Result<RetentionBatchResult>(const RetentionCursor&)>& run_batch,
+    const std::function<bool()>& stop_requested) {
   ExpiredCounts total;
+  RetentionCursor cursor;
   for (;;) {
     if (stop_requested && stop_requested()) return total;
-    Result<RetentionBatchResult> batch = run_batch();
+    Result<RetentionBatchResult> batch = run_batch(cursor);
     if (!batch.ok()) return batch.error();
     total += batch->deleted;
     if (!batch->more) return total;
+    cursor = std::move(batch->next);
   }
 }
 

@@ -4,13 +4,16 @@
 // retention, one bounded batch per call, so that ingest runs between batches.
 //
 // What a batch deletes, each of the first three kinds at most
-// RetentionLimits::rows_per_kind, oldest first:
-//  - statements stored before the statements cutoff, with their
-//    statement_agents / statement_activities rows (ON DELETE CASCADE; every
-//    connection enforces foreign keys, storage/database.cc);
-//  - State and Agent Profile documents updated before the statements cutoff
-//    (Activity Profiles describe an activity, not a learner: they stay);
-//  - learner facts whose last_us is before the facts cutoff;
+// RetentionLimits::rows_per_kind:
+//  - statements stored before the statements cutoff, oldest first, with
+//    their statement_agents / statement_activities rows (ON DELETE CASCADE;
+//    every connection enforces foreign keys, storage/database.cc);
+//  - State and Agent Profile documents updated before the statements cutoff,
+//    oldest first (Activity Profiles describe an activity, not a learner:
+//    they stay);
+//  - learner facts whose last_us is before the facts cutoff, among the next
+//    RetentionLimits::facts_examined facts of the pass's walk over the
+//    table in primary key order (invariant 3);
 //  - the attachment data (sha2, owner) those statements carried, once no
 //    remaining statement of that owner (as actor or object) names the sha2;
 //  - the sealed identities of every pseudonym a deleted statement mentioned
@@ -30,10 +33,19 @@
 //     k-anonymous aggregates before they go (DESIGN.md: "expired
 //     individual-level data is deleted after its k-anonymous aggregates are
 //     kept"), atomically with the deletion.
-//  3. Each kind is found through its time index (statements_by_stored,
-//     documents_by_updated, learner_facts_by_last), and the "still referenced"
-//     checks stop at the first remaining reference, so a batch's cost grows
-//     with its own size, not with the size of the database.
+//  3. Statements and documents are found through their time indexes
+//     (statements_by_stored, documents_by_updated). Facts have none: every
+//     ingest would pay for one (schema.cc, version 5). A pass walks
+//     learner_facts in primary key order instead, each batch resuming after
+//     the last fact the previous batch examined (RetentionCursor) and
+//     examining at most RetentionLimits::facts_examined of them, so a pass
+//     reads the table once. A fact expired when the pass starts goes unless
+//     ingest makes it newer before the walk gets to it; a fact the walk has
+//     passed can only become newer (ingest writes last_us = now). A fact
+//     re-keyed by key rotation in the middle of a pass may wait for the next.
+//     The "still referenced" checks stop at the first remaining reference.
+//     So a batch's cost grows with its limits, not with the size of the
+//     database.
 //  4. Every statement goes by its own stored time. A voiding statement may
 //     outlive the statement it voided (that id then reads as unknown, 404) and
 //     a voided statement may outlive its voiding statement (it stays voided:
@@ -78,9 +90,29 @@ struct RetentionCutoffs {
 RetentionCutoffs CutoffsAt(int64_t now_us, int statement_days, int fact_days);
 
 struct RetentionLimits {
-  // Statements, documents and facts per batch, each. 500 statements with
-  // their rows keep one batch to a few milliseconds of the writer thread.
+  // Statements, documents and facts deleted per batch, each. 500 statements
+  // with their rows keep one batch to a few milliseconds of the writer thread.
   size_t rows_per_kind = 500;
+  // Facts examined per batch, expired or not (invariant 3): about a megabyte
+  // of learner_facts, a few milliseconds. A pass over F facts takes at least
+  // F / facts_examined batches.
+  size_t facts_examined = 5000;
+};
+
+// The primary key of a learner fact.
+struct FactKey {
+  std::string pseudonym;
+  std::string activity_id;
+  std::string verb_id;
+};
+
+// Where a retention pass stands between two of its batches (invariant 3). A
+// pass starts from a default-constructed cursor and hands each batch the
+// `next` of the batch before it; callers do not look inside. A plain value:
+// it may be copied to the thread that runs the batch.
+struct RetentionCursor {
+  std::optional<FactKey> facts_after;  // the last fact examined; none: start
+  bool facts_done = false;             // the walk reached the end of the table
 };
 
 // The rows a batch is about to delete, as stored.
@@ -129,7 +161,7 @@ struct ExpiringIdentity {
 struct ExpiringRows {
   std::vector<ExpiringStatement> statements;  // oldest first
   std::vector<ExpiringDocument> documents;    // oldest first
-  std::vector<ExpiringFact> facts;            // oldest first
+  std::vector<ExpiringFact> facts;            // in primary key order
   std::vector<ExpiringAttachment> attachments;
   std::vector<ExpiringIdentity> identities;
   bool empty() const;
@@ -156,20 +188,28 @@ struct ExpiredCounts {
 
 struct RetentionBatchResult {
   ExpiredCounts deleted;
-  bool more = false;  // a kind filled its limit: there may be more to delete
+  // There may be more to delete: a kind filled its limit, or the walk over
+  // facts has not reached the end of the table. Run the next batch from `next`.
+  bool more = false;
+  RetentionCursor next;  // where the pass's next batch starts
 };
 
-// Deletes one batch (see the top of this file). `observer` may be null.
-// Errors: 500 (nothing deleted), or the observer's error (nothing deleted).
+// Deletes one batch of the pass that has got to `from` (see the top of this
+// file; a pass starts from RetentionCursor{}). `observer` may be null.
+// Errors: 500 (nothing deleted), or the observer's error (nothing deleted);
+// either way the pass may go on from `from` again.
 Result<RetentionBatchResult> ExpireBatch(Database& db, const RetentionCutoffs& cutoffs,
+                                         const RetentionCursor& from,
                                          const RetentionLimits& limits = {},
                                          ExpiryObserver* observer = nullptr);
 
-// Calls `run_batch` until a batch reports no more, or `stop_requested` (if
+// Runs one pass: calls `run_batch` with RetentionCursor{}, then with each
+// batch's `next`, until a batch reports no more, or `stop_requested` (if
 // given) returns true before a batch; sums what they deleted. For callers
 // that run each batch elsewhere (the writer thread). Batches already run stay
 // committed when a later one fails; the error is returned.
-Result<ExpiredCounts> ExpireAll(const std::function<Result<RetentionBatchResult>()>& run_batch,
-                                const std::function<bool()>& stop_requested = nullptr);
+Result<ExpiredCounts> ExpireAll(
+    const std::function<Result<RetentionBatchResult>(const RetentionCursor&)>& run_batch,
+    const std::function<bool()>& stop_requested = nullptr);
 
 }  // namespace lrs::storage

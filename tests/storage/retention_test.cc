@@ -119,10 +119,18 @@ struct Fixture {
     return rows;
   }
 
+  // The first batch of a pass.
   RetentionBatchResult Expire(const RetentionLimits& limits = {}, ExpiryObserver* observer = nullptr) {
-    auto result = ExpireBatch(*db, kCutoffs, limits, observer);
+    auto result = ExpireBatch(*db, kCutoffs, RetentionCursor{}, limits, observer);
     BOOST_REQUIRE_MESSAGE(result.ok(), (result.ok() ? "" : result.error().message));
     return *result;
+  }
+
+  // A fact as ingest leaves it, written directly so that tests choose its key.
+  void PutFact(const std::string& pseudonym, const std::string& activity, int64_t last_us) {
+    Exec("INSERT INTO learner_facts VALUES ('" + pseudonym + "', '" + activity + "', '" +
+         testing::kVerb + "', " + std::to_string(last_us) + ", " + std::to_string(last_us) +
+         ", 1, 1, NULL, 0.5)");
   }
 };
 
@@ -365,7 +373,7 @@ BOOST_AUTO_TEST_CASE(an_observer_error_rolls_the_batch_back) {
   const TableRows before = Dump();
   RecordingObserver observer;
   observer.fail = true;
-  auto result = ExpireBatch(*db, kCutoffs, {}, &observer);
+  auto result = ExpireBatch(*db, kCutoffs, RetentionCursor{}, {}, &observer);
   BOOST_REQUIRE(!result.ok());
   BOOST_TEST(result.error().message == "rollup failed");
   BOOST_TEST((Dump() == before));
@@ -388,9 +396,9 @@ BOOST_AUTO_TEST_CASE(batches_are_bounded_and_expire_all_runs_them_until_done) {
                    "', '" + Uuid(3) + "')") == 0);
 
   int batches = 0;
-  auto total = ExpireAll([&] {
+  auto total = ExpireAll([&](const RetentionCursor& from) {
     ++batches;
-    return ExpireBatch(*db, kCutoffs, limits);
+    return ExpireBatch(*db, kCutoffs, from, limits);
   });
   BOOST_REQUIRE(total.ok());
   BOOST_TEST(batches == 2);  // 3, then 1 (and no more)
@@ -406,9 +414,9 @@ BOOST_AUTO_TEST_CASE(expire_all_stops_when_asked) {
   limits.rows_per_kind = 1;
   int batches = 0;
   auto total = ExpireAll(
-      [&] {
+      [&](const RetentionCursor& from) {
         ++batches;
-        return ExpireBatch(*db, kCutoffs, limits);
+        return ExpireBatch(*db, kCutoffs, from, limits);
       },
       [&] { return batches == 2; });
   BOOST_REQUIRE(total.ok());
@@ -420,15 +428,14 @@ BOOST_AUTO_TEST_CASE(ingest_continues_between_batches_on_the_writer_thread) {
   WriteAt(kOld, {LearnerRecord(1, "ada"), LearnerRecord(2, "ada")});
   RetentionLimits limits;
   limits.rows_per_kind = 1;
-  auto batch = [&] {
+  auto batch = [&](const RetentionCursor& from) {
     return writer
-        ->RunExclusive<RetentionBatchResult>(
-            [limits](Database& writer_db, Database&) {
-              return ExpireBatch(writer_db, kCutoffs, limits);
-            })
+        ->RunExclusive<RetentionBatchResult>([from, limits](Database& writer_db, Database&) {
+          return ExpireBatch(writer_db, kCutoffs, from, limits);
+        })
         .get();
   };
-  auto first = batch();
+  auto first = batch(RetentionCursor{});
   BOOST_REQUIRE(first.ok());
   BOOST_TEST(first->deleted.statements == 1);
   WriteAt(kNew, {LearnerRecord(3, "ada")});  // between two batches
@@ -437,6 +444,121 @@ BOOST_AUTO_TEST_CASE(ingest_continues_between_batches_on_the_writer_thread) {
   BOOST_TEST(total->statements == 1);
   BOOST_TEST(Count("SELECT count(*) FROM statements") == 1);
   BOOST_TEST(Count("SELECT count(*) FROM identities WHERE pseudonym = 'ada'") == 1);
+}
+
+// Facts have no time index (schema.cc, version 5): a pass walks them in
+// primary key order, a bounded chunk per batch (header invariant 3).
+BOOST_AUTO_TEST_CASE(a_pass_over_more_facts_than_one_chunk_expires_exactly_the_expired_ones) {
+  // 60 facts, expired and kept ones interleaved in key order, in runs so
+  // that some chunks hold only one kind; two activities per learner.
+  std::set<std::string> expired;
+  for (int n = 0; n < 30; ++n) {
+    const std::string learner = "learner-" + std::string(n < 10 ? "0" : "") + std::to_string(n);
+    for (int k = 0; k < 2; ++k) {
+      const std::string activity = k == 0 ? "http://example.com/a" : "http://example.com/b";
+      const bool old = (n % 7 < 3) != (k == 1 && n % 5 == 0);
+      PutFact(learner, activity, old ? kOld : kNew);
+      if (old) expired.insert(learner + " " + activity);
+    }
+  }
+  BOOST_REQUIRE(expired.size() > 10u);
+  const TableRows before = Dump();
+
+  RetentionLimits limits;
+  limits.rows_per_kind = 4;
+  limits.facts_examined = 7;
+  std::set<std::string> seen;
+  int batches = 0;
+  auto total = ExpireAll([&](const RetentionCursor& from) {
+    ++batches;
+    RecordingObserver observer;
+    auto batch = ExpireBatch(*db, kCutoffs, from, limits, &observer);
+    BOOST_REQUIRE(batch.ok());
+    BOOST_TEST(batch->deleted.facts <= 4);
+    for (const ExpiringRows& rows : observer.seen) {
+      for (const ExpiringFact& fact : rows.facts) {
+        BOOST_TEST(fact.last_us == kOld);
+        BOOST_TEST(seen.insert(fact.pseudonym + " " + fact.activity_id).second, "twice");
+      }
+    }
+    return batch;
+  });
+  BOOST_REQUIRE(total.ok());
+  BOOST_TEST(total->facts == static_cast<int64_t>(expired.size()));
+  BOOST_TEST((seen == expired));
+  // A batch examines 7 facts, or stops at its 4th expired one, or at the
+  // end of the table: each fact was examined once.
+  BOOST_TEST(batches >= 9);
+  BOOST_TEST(batches <= 60 / 7 + static_cast<int>(expired.size()) / 4 + 1);
+
+  const TableRows removed = Removed(before, Dump());  // fails if a kept row changed
+  BOOST_TEST(RemovedFrom(removed, "learner_facts") == expired.size());
+  BOOST_TEST(Count("SELECT count(*) FROM learner_facts WHERE last_us < " +
+                   std::to_string(kCutoffs.facts_before_us)) == 0);
+  BOOST_TEST(Count("SELECT count(*) FROM learner_facts") ==
+             60 - static_cast<int64_t>(expired.size()));
+}
+
+BOOST_AUTO_TEST_CASE(a_chunk_without_expired_facts_deletes_nothing_and_the_walk_goes_on) {
+  for (int n = 0; n < 10; ++n) PutFact("kept-" + std::to_string(n), "http://example.com/a", kNew);
+  PutFact("old", "http://example.com/a", kOld);  // last in key order
+  const TableRows before = Dump();
+  RetentionLimits limits;
+  limits.facts_examined = 5;
+
+  auto first = ExpireBatch(*db, kCutoffs, RetentionCursor{}, limits);
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(first->deleted.facts == 0);
+  BOOST_TEST(first->more);  // the walk is not at the end of the table
+  BOOST_TEST((Dump() == before));
+
+  int batches = 1;
+  RetentionCursor cursor = first->next;
+  for (;;) {
+    auto batch = ExpireBatch(*db, kCutoffs, cursor, limits);
+    BOOST_REQUIRE(batch.ok());
+    ++batches;
+    if (!batch->more) {
+      BOOST_TEST(batch->deleted.facts == 1);
+      break;
+    }
+    BOOST_TEST(batch->deleted.facts == 0);
+    BOOST_REQUIRE(batches < 5);
+    cursor = batch->next;
+  }
+  BOOST_TEST(batches == 3);  // 5 kept, 5 kept, then the old one and the end
+  BOOST_TEST(Count("SELECT count(*) FROM learner_facts") == 10);
+}
+
+BOOST_AUTO_TEST_CASE(facts_written_between_batches_do_not_disturb_the_walk) {
+  for (int n = 0; n < 6; ++n) PutFact("learner-" + std::to_string(n), "http://example.com/a", kOld);
+  RetentionLimits limits;
+  limits.facts_examined = 3;
+  auto first = ExpireBatch(*db, kCutoffs, RetentionCursor{}, limits);
+  BOOST_REQUIRE(first.ok());
+  BOOST_TEST(first->deleted.facts == 3);  // learner-0 to learner-2
+  // Between two batches ingest adds a fact behind the walk and one ahead of
+  // it, and makes an expired one ahead of it newer.
+  PutFact("learner-1", "http://example.com/b", kNew);
+  PutFact("learner-9", "http://example.com/a", kNew);
+  Exec("UPDATE learner_facts SET last_us = " + std::to_string(kNew) +
+       " WHERE pseudonym = 'learner-4'");
+  int batches = 0;
+  RetentionCursor cursor = first->next;
+  ExpiredCounts total;
+  for (bool more = true; more; ++batches) {
+    auto batch = ExpireBatch(*db, kCutoffs, cursor, limits);
+    BOOST_REQUIRE(batch.ok());
+    total += batch->deleted;
+    more = batch->more;
+    cursor = batch->next;
+    BOOST_REQUIRE(batches < 5);
+  }
+  BOOST_TEST(total.facts == 2);  // learner-3 and learner-5
+  BOOST_TEST(Count("SELECT count(*) FROM learner_facts") == 3);
+  const std::string old_facts =
+      "SELECT count(*) FROM learner_facts WHERE last_us = " + std::to_string(kOld);
+  BOOST_TEST(Count(old_facts) == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -54,8 +54,7 @@ BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
                   "statement_activities_by_activity", "identities_by_pseudonym",
                   "documents_by_context_updated", "documents_by_agent",
                   "attachments_by_owner", "consent_events_by_pseudonym",
-                  "learner_facts_by_last", "audit_log_by_time", "audit_subjects_by_tag",
-                  "documents_by_updated"}));
+                  "audit_log_by_time", "audit_subjects_by_tag", "documents_by_updated"}));
 }
 
 BOOST_AUTO_TEST_CASE(migration_is_idempotent_across_reopening) {
