@@ -31,26 +31,16 @@ constexpr char kAuditUsage[] =
     "  --manifest FILE  data manifest; checked when given (the check needs\n"
     "                   nothing from it)\n";
 
-int UsageError(const std::string& message) {
-  std::cerr << "lrs: " << message << " (see 'lrs audit --help')\n";
-  return 2;
-}
-
-int Failure(const Error& error) {
-  std::cerr << "lrs: audit verify: " << error.message << "\n";
-  return error.status >= 500 ? 1 : 2;
-}
-
 int Verify(const std::vector<std::string>& args) {
   auto parsed = ParseCliArgs(args, {"--data", "--manifest"}, {"--help"});
-  if (!parsed.ok()) return UsageError(parsed.error().message);
+  if (!parsed.ok()) return ReportUsageError("audit verify", parsed.error().message);
   if (parsed->Has("--help")) {
     std::cout << kAuditUsage;
     return 0;
   }
   if (auto manifest_path = parsed->Value("--manifest")) {
     auto manifest = LoadManifest(*manifest_path);
-    if (!manifest.ok()) return Failure(manifest.error());
+    if (!manifest.ok()) return ReportFailure("audit verify", manifest.error());
   }
   const DataPaths paths =
       ResolveDataPaths(parsed->Value("--data").value_or("var/data"), std::nullopt);
@@ -65,15 +55,15 @@ int Verify(const std::vector<std::string>& args) {
   const bool has_key_store = std::filesystem::is_regular_file(paths.key_store, ec);
   if (has_key_store) {
     auto keys = storage::OpenKeyStore(paths.key_store);
-    if (!keys.ok()) return Failure(keys.error());
+    if (!keys.ok()) return ReportFailure("audit verify", keys.error());
     auto read = storage::ReadAuditAnchor(**keys);
-    if (!read.ok()) return Failure(read.error());
+    if (!read.ok()) return ReportFailure("audit verify", read.error());
     anchor = std::move(*read);
   }
   auto db = storage::OpenStatementDatabase(paths.statement_db);
-  if (!db.ok()) return Failure(db.error());
+  if (!db.ok()) return ReportFailure("audit verify", db.error());
   auto verified = storage::VerifyAuditChain(**db, anchor);
-  if (!verified.ok()) return Failure(verified.error());
+  if (!verified.ok()) return ReportFailure("audit verify", verified.error());
 
   if (!verified->intact) {
     std::cout << "audit trail broken at entry " << verified->broken_seq << ": " << verified->problem
@@ -95,7 +85,8 @@ int RunAuditCommand(const std::vector<std::string>& args) {
     std::cout << kAuditUsage;
     return args.empty() ? 2 : 0;
   }
-  if (args[0] != "verify") return UsageError("unknown audit command " + args[0]);
+  if (args[0] != "verify")
+    return ReportUsageError("audit verify", "unknown audit command " + args[0]);
   return Verify({args.begin() + 1, args.end()});
 }
 

@@ -1,5 +1,7 @@
 #include "plugin/cli_args.h"
 
+#include <iostream>
+
 namespace lrs::plugin {
 
 std::optional<std::string> CliArgs::Value(const std::string& name) const {
@@ -32,6 +34,17 @@ Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args,
     }
   }
   return parsed;
+}
+
+int ReportUsageError(const std::string& command, const std::string& message) {
+  std::cerr << "lrs: " << message << " (see 'lrs " << command.substr(0, command.find(' '))
+            << " --help')\n";
+  return 2;
+}
+
+int ReportFailure(const std::string& command, const Error& error) {
+  std::cerr << "lrs: " << command << ": " << error.message << "\n";
+  return error.status >= 500 ? 1 : 2;
 }
 
 }  // namespace lrs::plugin

@@ -26,4 +26,12 @@ Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args,
                              const std::set<std::string>& value_flags,
                              const std::set<std::string>& switch_flags);
 
+// How a subcommand reports trouble: one line on stderr naming it, and the
+// exit status (plugin/commands.h). `command` is what follows "lrs ", e.g.
+// "keys rotate"; the help hint names its first word.
+//   "lrs: MESSAGE (see 'lrs keys --help')"  -> 2
+int ReportUsageError(const std::string& command, const std::string& message);
+//   "lrs: keys rotate: MESSAGE"  -> 1 for an I/O failure (5xx), 2 otherwise
+int ReportFailure(const std::string& command, const Error& error);
+
 }  // namespace lrs::plugin

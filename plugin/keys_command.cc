@@ -26,41 +26,32 @@ constexpr char kKeysUsage[] =
     "  --data DIR       data directory (default var/data)\n"
     "  --manifest FILE  data manifest (default manifests/default.json), for its key file\n";
 
-int UsageError(const std::string& message) {
-  std::cerr << "lrs: " << message << " (see 'lrs keys --help')\n";
-  return 2;
-}
-
-int Failure(const Error& error) {
-  std::cerr << "lrs: keys rotate: " << error.message << "\n";
-  return error.status >= 500 ? 1 : 2;
-}
-
 int Rotate(const std::vector<std::string>& args) {
   auto parsed = ParseCliArgs(args, {"--data", "--manifest"}, {"--help"});
-  if (!parsed.ok()) return UsageError(parsed.error().message);
+  if (!parsed.ok()) return ReportUsageError("keys rotate", parsed.error().message);
   if (parsed->Has("--help")) {
     std::cout << kKeysUsage;
     return 0;
   }
   auto manifest = LoadManifest(parsed->Value("--manifest").value_or("manifests/default.json"));
-  if (!manifest.ok()) return Failure(manifest.error());
+  if (!manifest.ok()) return ReportFailure("keys rotate", manifest.error());
   DataPaths paths =
       ResolveDataPaths(parsed->Value("--data").value_or("var/data"), manifest->key_file);
 
   std::error_code ec;
   if (!std::filesystem::is_directory(paths.data_dir, ec)) {
-    return Failure(MakeError(400, "data directory", paths.data_dir,
-                             "there is no data directory at " + paths.data_dir));
+    return ReportFailure("keys rotate",
+                         MakeError(400, "data directory", paths.data_dir,
+                                   "there is no data directory at " + paths.data_dir));
   }
   auto lock = DataDirLock::Acquire(paths.data_dir);
   if (!lock.ok()) {
     Error error = lock.error();
     error.message = "cannot take " + paths.data_dir + "/lrs.lock: " + error.message;
-    return Failure(error);
+    return ReportFailure("keys rotate", error);
   }
   auto report = RotateKeys(paths, *anonymizer::SystemRandom());
-  if (!report.ok()) return Failure(report.error());
+  if (!report.ok()) return ReportFailure("keys rotate", report.error());
 
   std::cout << "lrs: keys rotated" << (report->resumed ? " (an unfinished rotation finished)" : "")
             << ": pseudonym key " << report->to_pseudonym_key_id << ", master key "
@@ -80,7 +71,8 @@ int RunKeysCommand(const std::vector<std::string>& args) {
     std::cout << kKeysUsage;
     return args.empty() ? 2 : 0;
   }
-  if (args[0] != "rotate") return UsageError("unknown keys command " + args[0]);
+  if (args[0] != "rotate")
+    return ReportUsageError("keys rotate", "unknown keys command " + args[0]);
   return Rotate({args.begin() + 1, args.end()});
 }
 

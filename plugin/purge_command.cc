@@ -53,16 +53,6 @@ constexpr char kPurgeUsage[] =
     "               \"attachments\": N, \"identities\": N}}\n"
     "where T are UTC timestamps: rows older than the *_before times were deleted.\n";
 
-int UsageError(const std::string& message) {
-  std::cerr << "lrs: " << message << " (see 'lrs purge --help')\n";
-  return 2;
-}
-
-int Failure(const Error& error) {
-  std::cerr << "lrs: purge: " << error.message << "\n";
-  return error.status >= 500 ? 1 : 2;
-}
-
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
 std::string ReportJson(int64_t now_us, const storage::RetentionCutoffs& cutoffs,
@@ -81,7 +71,7 @@ std::string ReportJson(int64_t now_us, const storage::RetentionCutoffs& cutoffs,
 
 int RunPurgeCommand(const std::vector<std::string>& args) {
   auto parsed = ParseCliArgs(args, {"--data", "--manifest", "--now"}, {"--help"});
-  if (!parsed.ok()) return UsageError(parsed.error().message);
+  if (!parsed.ok()) return ReportUsageError("purge", parsed.error().message);
   if (parsed->Has("--help")) {
     std::cout << kPurgeUsage;
     return 0;
@@ -89,11 +79,12 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
   int64_t now_us = storage::SystemClockMicros();
   if (auto now = parsed->Value("--now")) {
     auto given = xapi::ParseTimestampMicros(*now, xapi::Version::k1_0);
-    if (!given) return UsageError("--now must be an ISO 8601 timestamp, got " + *now);
+    if (!given)
+      return ReportUsageError("purge", "--now must be an ISO 8601 timestamp, got " + *now);
     now_us = *given;
   }
   auto manifest = LoadManifest(parsed->Value("--manifest").value_or("manifests/default.json"));
-  if (!manifest.ok()) return Failure(manifest.error());
+  if (!manifest.ok()) return ReportFailure("purge", manifest.error());
 
   const DataPaths paths =
       ResolveDataPaths(parsed->Value("--data").value_or("var/data"), manifest->key_file);
@@ -110,14 +101,14 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
   }
 
   auto db = storage::OpenStatementDatabase(paths.statement_db);
-  if (!db.ok()) return Failure(db.error());
-  const storage::RetentionCutoffs cutoffs = storage::CutoffsAt(
-      now_us, manifest->statement_retention_days, manifest->fact_retention_days);
+  if (!db.ok()) return ReportFailure("purge", db.error());
+  const storage::RetentionCutoffs cutoffs =
+      storage::CutoffsAt(now_us, manifest->statement_retention_days, manifest->fact_retention_days);
   storage::Database& database = **db;
   auto deleted = storage::ExpireAll([&](const storage::RetentionCursor& from) {
     return storage::ExpireBatch(database, cutoffs, from);
   });
-  if (!deleted.ok()) return Failure(deleted.error());
+  if (!deleted.ok()) return ReportFailure("purge", deleted.error());
   // secure_delete zeroed the rows in the database file; the write-ahead log
   // still holds their inserts until it is checkpointed and cut. Done here
   // explicitly (closing the last connection usually does it too) and
@@ -126,13 +117,14 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
   // ingest waiting for readers.
   const storage::ExpiredCounts& d = *deleted;
   if (d.statements + d.documents + d.facts + d.attachments + d.identities > 0) {
-    if (MaybeError error = storage::CheckpointAndTruncate(database)) return Failure(*error);
+    if (MaybeError error = storage::CheckpointAndTruncate(database))
+      return ReportFailure("purge", *error);
     // A privacy action: audited like the server's daily pass (counts only).
     auto audit = storage::AuditLog::Open(paths.statement_db, paths.key_store);
-    if (!audit.ok()) return Failure(audit.error());
+    if (!audit.ok()) return ReportFailure("purge", audit.error());
     auto recorded = (*audit)->Append(storage::NewAuditEntry{
         "lrs", "system", "retention.purge", "retention", ReportJson(now_us, cutoffs, d), {}});
-    if (!recorded.ok()) return Failure(recorded.error());
+    if (!recorded.ok()) return ReportFailure("purge", recorded.error());
   }
   std::cout << ReportJson(now_us, cutoffs, *deleted) << std::endl;
   return 0;
