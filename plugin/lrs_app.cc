@@ -198,13 +198,9 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   // A pass that deleted something is a privacy action: it is audited (counts
   // only, no subjects) as well as printed.
   retention.on_pass = [trail](const Result<storage::ExpiredCounts>& pass) {
-    if (!pass.ok()) {
-      std::cerr << "lrs: retention: " << pass.error().message << std::endl;
-      return;
-    }
+    PrintRetentionPass(pass);
+    if (!pass.ok() || pass->Total() == 0) return;
     const storage::ExpiredCounts& c = *pass;
-    if (c.statements + c.documents + c.facts + c.attachments + c.identities == 0) return;
-    std::cout << "lrs: retention: " << DescribeExpired(c) << std::endl;
     AuditDetail detail;
     detail.Count("statements", c.statements)
         .Count("documents", c.documents)

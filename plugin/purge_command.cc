@@ -116,7 +116,7 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
   // daily pass leaves it to SQLite's own checkpoints rather than stall
   // ingest waiting for readers.
   const storage::ExpiredCounts& d = *deleted;
-  if (d.statements + d.documents + d.facts + d.attachments + d.identities > 0) {
+  if (d.Total() > 0) {
     if (MaybeError error = storage::CheckpointAndTruncate(database))
       return ReportFailure("purge", *error);
     // A privacy action: audited like the server's daily pass (counts only).

@@ -7,19 +7,14 @@
 #include "plugin/identity_vault.h"
 
 namespace lrs::plugin {
-namespace {
-
-void PrintPass(const Result<storage::ExpiredCounts>& pass) {
+void PrintRetentionPass(const Result<storage::ExpiredCounts>& pass) {
   if (!pass.ok()) {
     std::cerr << "lrs: retention: " << pass.error().message << std::endl;
     return;
   }
-  const storage::ExpiredCounts& c = *pass;
-  if (c.statements + c.documents + c.facts + c.attachments + c.identities == 0) return;
-  std::cout << "lrs: retention: " << DescribeExpired(c) << std::endl;
+  if (pass->Total() == 0) return;
+  std::cout << "lrs: retention: " << DescribeExpired(*pass) << std::endl;
 }
-
-}  // namespace
 
 std::string DescribeExpired(const storage::ExpiredCounts& c) {
   return "deleted " + std::to_string(c.statements) + " statements, " +
@@ -31,7 +26,7 @@ std::string DescribeExpired(const storage::ExpiredCounts& c) {
 RetentionTimer::RetentionTimer(Options options, storage::StatementWriter& writer,
                                IdentityVault& vault)
     : options_(std::move(options)), writer_(writer), vault_(vault) {
-  if (!options_.on_pass) options_.on_pass = PrintPass;
+  if (!options_.on_pass) options_.on_pass = PrintRetentionPass;
   if (!options_.clock) options_.clock = storage::SystemClockMicros;
   thread_ = std::thread(&RetentionTimer::Run, this);
 }

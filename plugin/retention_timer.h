@@ -77,6 +77,10 @@ class RetentionTimer {
   std::thread thread_;  // last: starts after everything it uses exists
 };
 
+// The default on_pass: one line on stdout when something was deleted, one on
+// stderr on failure.
+void PrintRetentionPass(const Result<storage::ExpiredCounts>& pass);
+
 // "deleted 3 statements, 0 documents, 1 facts, 0 attachments, 2 identities".
 std::string DescribeExpired(const storage::ExpiredCounts& counts);
 

@@ -184,6 +184,7 @@ struct ExpiredCounts {
   int64_t attachments = 0;
   int64_t identities = 0;
   ExpiredCounts& operator+=(const ExpiredCounts& other);
+  int64_t Total() const { return statements + documents + facts + attachments + identities; }
 };
 
 struct RetentionBatchResult {
