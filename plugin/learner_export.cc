@@ -21,6 +21,12 @@ JsonValue Text(const std::string& text, JsonAllocator& alloc) {
   return JsonValue(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), alloc);
 }
 
+// A Content-Type as the client sent it (a request header, or a multipart
+// part's): any bytes, so made well-formed UTF-8 before it enters JSON.
+JsonValue HeaderText(const std::string& text, JsonAllocator& alloc) {
+  return Text(xapi::ToValidUtf8(text), alloc);
+}
+
 JsonValue Time(int64_t micros, JsonAllocator& alloc) {
   return Text(xapi::FormatTimestamp(micros), alloc);
 }
@@ -185,7 +191,7 @@ MaybeError LearnerExport::AddDocuments(const std::string& pseudonym, xapi::JsonD
       entry.AddMember("registration", Text(document.key.registration, alloc), alloc);
     }
     entry.AddMember("id", Text(document.key.document_id, alloc), alloc);
-    entry.AddMember("contentType", Text(document.content_type, alloc), alloc);
+    entry.AddMember("contentType", HeaderText(document.content_type, alloc), alloc);
     entry.AddMember("updated", Time(document.updated_us, alloc), alloc);
     AddContent(entry, **opened, alloc);
     list.PushBack(entry, alloc);
@@ -203,7 +209,7 @@ MaybeError LearnerExport::AddAttachmentsAndFacts(const std::string& pseudonym,
   for (const auto& attachment : *attachments) {
     JsonValue entry(rapidjson::kObjectType);
     entry.AddMember("sha2", Text(attachment.sha2, alloc), alloc);
-    entry.AddMember("contentType", Text(attachment.content_type, alloc), alloc);
+    entry.AddMember("contentType", HeaderText(attachment.content_type, alloc), alloc);
     entry.AddMember("sealedBytes", attachment.sealed_bytes, alloc);
     attachment_list.PushBack(entry, alloc);
   }

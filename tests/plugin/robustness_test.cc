@@ -6,6 +6,17 @@
 // object, and a JSON answer must parse. Afterwards the LRS must still store
 // and return a statement.
 //
+// A sixth of the requests go to the privacy routes outside /xapi (consent,
+// learner tokens, /privacy/me, erasure, the audit trail, the public pages,
+// near-miss paths and methods), from every kind of caller: the lms, analyst
+// and admin credentials, none, garbage, and learner tokens harvested from
+// POST /privacy/tokens answers, replayed as issued or garbled, truncated,
+// spliced, re-signed or padded. Their bodies are valid ones mutated. On top
+// of the rules above, PrivacyWitness checks what the fuzz can see of the
+// privacy rules: two learners' statements are stored first, and no learner
+// token ever shows one learner's statements to another, erasure is whole and
+// reaches only its learner, and a token the LRS did not issue is a 401.
+//
 // What this proves: no request below, and nothing close to it, makes the
 // server return a 500, abort (RAPIDJSON_ASSERT, assert) or, in the sanitizer
 // build (-fsanitize=address,undefined), read or write out of bounds. What it
@@ -17,7 +28,10 @@
 // (not std::uniform_*_distribution, whose output differs between standard
 // libraries), corpus files read in sorted order. The server's own randomness
 // (statement ids, keys) never feeds back into what is generated, except that
-// `more` tokens and ETags harvested from responses are garbled and replayed.
+// `more` tokens, ETags, learner tokens and audit next-page links harvested
+// from responses are garbled and replayed. Learner tokens carry the time, so
+// a short-lived one may be answered 200 in one run and 401 in the next; the
+// requests stay the same.
 // A failure prints the iteration and the request, so it can be replayed by
 // hand. LRS_ROBUSTNESS_SEED and LRS_ROBUSTNESS_ITERATIONS override the two
 // constants for longer local soak runs (CI uses the defaults), and
@@ -38,6 +52,7 @@
 #include <iterator>
 #include <map>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -194,6 +209,56 @@ const std::vector<std::string> kRawQueries = {
     "a=%", "%zz=1", "&&&", "=x", "statementId=%00", "limit=%2", "agent=%7B", "=&=&=",
     "format=ids&format=ids", "%E2%82", "more=%FF%FE", "since=2024-01-01T00:00:00%2B01:00",
     "method=GET&method=PUT", "+=+", "statementId"};
+
+// The privacy routes outside /xapi. Learners A and B are the witnesses of
+// PrivacyWitness: the generator names A often and B only where nothing can
+// erase B.
+constexpr char kAgentA[] = R"({"mbox":"mailto:fuzz.learner.a@example.org","name":"Learner A"})";
+constexpr char kAgentB[] = R"({"objectType":"Agent","mbox":"mailto:fuzz.learner.b@example.org"})";
+const std::vector<std::string> kOddLearners = {
+    "{\"mbox\":\"mailto:\xff@example.org\"}",
+    "{\"mbox\":\"mailto:a@example.org\",\"name\":\"\xc3\x28\"}",
+    "{\"mbox\":\"mailto:a@example.org\",\"x\":" + std::string(40, '[') + std::string(40, ']') + "}",
+    R"({"mbox":1})", R"({"mbox":["mailto:a@example.org"]})", R"({"mbox":"a@example.org"})",
+    R"({"account":{"homePage":"http://example.org","name":""}})", R"({"mbox_sha1sum":"XYZ"})",
+    R"({"objectType":"Group","mbox":"mailto:a@example.org","member":[{"mbox":"mailto:b@x.org"}]})",
+    R"({"objectType":"Activity","id":"http://example.org/a"})", R"({"mbox":"\u0000"})",
+    R"({"mbox":"mailto:fuzz.learner.a@example.org","openid":"http://example.org/o"})"};
+const std::vector<std::string> kPrivacyPaths = {
+    "/privacy/", "/privacy/unknown", "/privacy/me/", "/privacy/ME", "/privacy//me",
+    "/privacy/consent/", "/privacy/tokens/x", "/privacy/audit/", "/privacy/learners/x",
+    "/privacy/me/../tokens", "/Privacy/me", "/privacy.json/", "/me/", "/privacy.html",
+    std::string("/privacy/\0me", 11), "/privacy/\xff", "/privacy/consent", "/privacy/tokens",
+    "/privacy/me", "/privacy/learners", "/privacy/audit", "/privacy", "/privacy.json", "/me",
+    "/privacy/" + std::string(2000, 'p')};
+const std::vector<std::string> kConsentStates = {"granted", "withdrawn", "Granted", "",
+                                                 "revoked", "granted ", "withdrawn\xff"};
+const std::vector<std::string> kPurposeIds = {"analytics",  "recommendations", "record-keeping",
+                                              "unknown",    "",                "ANALYTICS",
+                                              "analytics\xff", std::string(300, 'p')};
+// JSON text for a value of the wrong type, or one JSON cannot hold.
+const std::vector<std::string> kOddJsonValues = {
+    "null", "true", "1", "-1", "1.5", "[]", "{}", "[\"granted\"]", "{\"state\":\"granted\"}",
+    "1e400", "\"\\u0000\"", "\"\xff\"", "\"\\ud800\""};
+const std::vector<std::string> kTtls = {
+    "900",  "1",  "3600", "86400", "86401", "0",   "-1",   "1.5", "900.0", "\"900\"", "1e3",
+    "1e400", "9223372036854775807", "18446744073709551616", "-9223372036854775809", "true",
+    "null", "[]", "{}",   "-0"};
+const std::vector<std::string> kMeFormats = {"download",  "",   "DOWNLOAD", "json",
+                                             "download ", "\xff", std::string("download\0x", 10)};
+const std::vector<std::string> kAuditAfters = {
+    "0", "1", "2", "10", "-1", "", "x", "1.0", "+1", " 1", "9223372036854775807",
+    "9223372036854775808", "999999999999999999", "1234567890123456789", "%"};
+const std::vector<std::string> kAuditLimits = {"1", "3", "1000", "1001", "0", "-1", "",
+                                               "abc", "99999999999999999999", "1e3"};
+// Tokens no LRS issued. The payload of the last ones claims a far future exp.
+const std::vector<std::string> kFakeTokens = {
+    "", "lt1.", "lt1..", "lt1.e30.", "lt1.e30.AAAA", "lt2.e30.AAAA", "lt1.!!!.x", "...",
+    "lt1.eyJzdWIiOiJ4IiwiZXhwIjo0MTAyNDQ0ODAwLCJraWQiOiJrIn0.",
+    "lt1.eyJzdWIiOiJ4IiwiZXhwIjo0MTAyNDQ0ODAwLCJraWQiOiJrIn0." + std::string(43, 'A'),
+    "lt1." + std::string(5000, 'A') + ".x", "lt1.%%%.%%%", "\xff\xfe", "lt1.e30"};
+const std::vector<std::string> kTokenAffixes = {" ", "x", ".", "lt1.", "\xff", ",", "%20",
+                                                "\t", "=", "Bearer ", "A"};
 
 // ---------------------------------------------------------------------------
 // The generator.
@@ -544,17 +609,29 @@ Corpus LoadCorpus() {
 // ---------------------------------------------------------------------------
 // Requests.
 
+// What the privacy requests need besides the fixture's credentials.
+struct PrivacyCallers {
+  std::string admin;    // an admin credential's Authorization header
+  std::string token_a;  // a learner token for learner A, as issued
+  std::string token_b;  // for learner B: only ever sent where it cannot erase B
+};
+
 class Fuzzer {
  public:
-  Fuzzer(uint32_t seed, lrs::testing::TestLrs& lrs)
-      : gen_(seed), lrs_(lrs), corpus_(LoadCorpus()) {
+  Fuzzer(uint32_t seed, lrs::testing::TestLrs& lrs, PrivacyCallers callers)
+      : gen_(seed), lrs_(lrs), corpus_(LoadCorpus()), callers_(std::move(callers)) {
     BOOST_REQUIRE(!corpus_.valid.empty());
+    tokens_.push_back(callers_.token_a);
   }
 
   HttpRequest Next() {
     HttpRequest request;
-    const uint32_t kind = gen_.Below(100);
-    if (kind < 28) {
+    // 0-99: the /xapi routes in the shares below; 100-119 (a sixth of all
+    // requests): the privacy routes outside /xapi.
+    const uint32_t kind = gen_.Below(120);
+    if (kind >= 100) {
+      Privacy(request);
+    } else if (kind < 28) {
       PostStatements(request);
     } else if (kind < 36) {
       PutStatement(request);
@@ -577,8 +654,26 @@ class Fuzzer {
     return request;
   }
 
-  // Harvests what later requests replay: ETags and more tokens.
-  void Observe(const HttpResponse& response) {
+  // Harvests what later requests replay: ETags, more tokens, learner tokens
+  // and the audit trail's next-page links. `request` is as handled.
+  void Observe(const HttpRequest& request, const HttpResponse& response) {
+    if (response.status == 200 && request.path == "/privacy/tokens") {
+      auto body = lrs::xapi::ParseJson(response.body);
+      if (body.ok() && (*body)->IsObject()) {
+        const std::string token(lrs::xapi::StringMember(**body, "token"));
+        if (!token.empty()) tokens_.push_back(token);
+        if (tokens_.size() > 16) tokens_.erase(tokens_.begin());
+      }
+    }
+    const size_t audit_more = response.body.find("\"more\":\"/privacy/audit?");
+    if (audit_more != std::string::npos) {
+      const size_t start = response.body.find('?', audit_more) + 1;
+      const size_t end = response.body.find('"', start);
+      if (end != std::string::npos) {
+        audit_mores_.push_back(response.body.substr(start, end - start));
+        if (audit_mores_.size() > 8) audit_mores_.erase(audit_mores_.begin());
+      }
+    }
     if (auto etag = response.headers.find("ETag"); etag != response.headers.end()) {
       etags_.push_back(etag->second);
       if (etags_.size() > 16) etags_.erase(etags_.begin());
@@ -956,7 +1051,7 @@ class Fuzzer {
       std::string hash = part.hash;
       std::string headers = "Content-Type: " + part.content_type + crlf +
                             "Content-Transfer-Encoding: binary" + crlf;
-      switch (gen_.Chance(300) ? gen_.Below(9) : 99) {
+      switch (gen_.Chance(300) ? gen_.Below(10) : 99) {
         case 0: hash = hash.substr(0, hash.size() - 1); break;
         case 1: hash[0] = 'g'; break;
         case 2: hash = Sha2Hex("other", 64); break;
@@ -966,6 +1061,9 @@ class Fuzzer {
         case 6: headers += "no colon here" + crlf; break;
         case 7: headers += ": empty name" + crlf; break;
         case 8: headers += "X-Folded: first" + crlf + "\tsecond" + crlf; break;
+        case 9:  // not UTF-8: the type reaches the owner's /privacy/me
+          headers = "Content-Type: text/\xc3\x28" + crlf + "Content-Transfer-Encoding: binary" + crlf;
+          break;
         default: break;
       }
       body += "--" + boundary + crlf + headers + "X-Experience-API-Hash: " + hash + crlf + crlf +
@@ -1077,6 +1175,314 @@ class Fuzzer {
     if (gen_.Chance(20)) request.headers["Content-Length"] = gen_.Pick(kLimits);
   }
 
+  // ---- The privacy routes outside /xapi (README, "Consent, learner tokens,
+  // self-access, erasure"): each route with the caller it is meant for
+  // mostly, else any other; bodies built from valid ones by mutation.
+  //
+  // Learner B must never be erased (PrivacyWitness checks B's statements
+  // after every erasure): no generated agent names B where a DELETE could
+  // follow, the token pool never holds a B token, and B's own token goes
+  // only into requests whose method cannot become DELETE (Perturb never
+  // picks DELETE).
+
+  void Privacy(HttpRequest& request) {
+    const uint32_t kind = gen_.Below(100);
+    if (kind < 14) {
+      PutConsent(request);
+    } else if (kind < 24) {
+      GetConsent(request);
+    } else if (kind < 42) {
+      IssueToken(request);
+    } else if (kind < 63) {
+      GetMe(request);
+    } else if (kind < 67) {  // rare: each erasure checkpoints both databases
+      Erase(request);
+    } else if (kind < 79) {
+      Audit(request);
+    } else if (kind < 89) {
+      PrivacyPages(request);
+    } else {
+      OddPrivacy(request);
+    }
+  }
+
+  enum class Caller { kLms, kAdmin, kLearner, kLearnerOrB };
+
+  void PrivacyBase(HttpRequest& request, const std::string& method, const std::string& path,
+                   Caller meant) {
+    request.method = method;
+    request.path = path;
+    if (gen_.Chance(100)) request.headers["X-Experience-API-Version"] = gen_.Pick(kVersions);
+    // 0 lms, 1 admin, 2 a learner token, 3 B's token (reads only), then
+    // anyone else: 4 analyst, 5 no Authorization, 6 garbage.
+    const uint32_t who = gen_.Chance(700) ? static_cast<uint32_t>(meant) : gen_.Below(7);
+    switch (who == 3 && meant != Caller::kLearnerOrB ? 2 : who) {
+      case 0: request.headers["Authorization"] = lrs_.lms; break;
+      case 1: request.headers["Authorization"] = callers_.admin; break;
+      case 2: request.headers["Authorization"] = Bearer(Token(false)); break;
+      case 3: request.headers["Authorization"] = Bearer(Token(true)); break;
+      case 4: request.headers["Authorization"] = lrs_.analyst; break;
+      case 5: break;
+      default:
+        request.headers["Authorization"] =
+            gen_.Chance(500) ? OddAuthorization() : "Bearer " + gen_.Pick(kFakeTokens);
+        break;
+    }
+  }
+
+  std::string Bearer(const std::string& token) {
+    static const std::vector<std::string> kSchemes = {"bearer ", "Bearer  ", "Bearer", "BEARER ",
+                                                      "Basic ", "Bearer\t", " Bearer "};
+    return (gen_.Chance(950) ? std::string("Bearer ") : gen_.Pick(kSchemes)) + token;
+  }
+
+  // A learner token: as issued half the time, else damaged the ways a forger
+  // or a broken client would. `b_too`: B's token may be the one.
+  std::string Token(bool b_too) {
+    if (tokens_.empty() || gen_.Chance(60)) return gen_.Pick(kFakeTokens);
+    const std::string& token =
+        b_too && gen_.Chance(300) ? callers_.token_b : gen_.Pick(tokens_);
+    const size_t dot = token.rfind('.');
+    switch (gen_.Chance(500) ? 99 : gen_.Below(7)) {
+      case 0: {  // one byte changed
+        std::string out = token;
+        out[gen_.Below(out.size())] = static_cast<char>(gen_.Below(256));
+        return out;
+      }
+      case 1: return token.substr(0, gen_.Below(token.size()));
+      case 2: {  // spliced: this payload, another token's signature
+        const std::string& other = gen_.Pick(tokens_);
+        return token.substr(0, dot) + other.substr(other.rfind('.'));
+      }
+      case 3: return gen_.Pick(kTokenAffixes) + token;
+      case 4: return token + gen_.Pick(kTokenAffixes);
+      case 5: return ForgedClaims(token);
+      case 6: return Garble(gen_, token);
+      default: return token;
+    }
+  }
+
+  // The token's payload with other claims (a later exp mostly), under the
+  // signature it was issued with.
+  std::string ForgedClaims(const std::string& token) {
+    constexpr size_t kPrefix = 4;  // "lt1."
+    const size_t dot = token.rfind('.');
+    std::string payload;
+    Mutant m(gen_, corpus_.subtrees);
+    if (dot == std::string::npos || dot <= kPrefix ||
+        !lrs::xapi::DecodeBase64(std::string_view(token).substr(kPrefix, dot - kPrefix), true,
+                                 payload) ||
+        !m.Parse(payload) || !m.doc().IsObject()) {
+      return token + "x";
+    }
+    if (gen_.Chance(500) && m.doc().HasMember("exp")) {
+      m.doc()["exp"] = JsonValue(static_cast<int64_t>(4102444800));  // 2100
+    } else {
+      m.Mutate();
+    }
+    return token.substr(0, kPrefix) + lrs::xapi::EncodeBase64Url(m.Serialize()) +
+           token.substr(dot);
+  }
+
+  // An agent for a privacy request: learner A often (so that consent, tokens
+  // and erasure reach stored data), else actors from the corpus (valid and
+  // invalid), odd agents and mutations. B only when `b_too`.
+  std::string LearnerAgent(bool b_too) {
+    const uint32_t u = gen_.Below(100);
+    if (u < 30) return kAgentA;
+    if (u < 36) return b_too ? kAgentB : kAgentA;
+    if (u < 44) {
+      Mutant m(gen_, corpus_.subtrees);
+      m.Parse(kAgentA);
+      m.Mutate();
+      return m.Serialize();
+    }
+    if (u < 66) return gen_.Pick(corpus_.actors);
+    if (u < 74) return gen_.Pick(kAgents);
+    if (u < 80) return gen_.Pick(kOddLearners);
+    return MutatedAgent();
+  }
+
+  std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+
+  // A body built from the valid `text`: as built half the time, else mutated
+  // in the DOM or damaged as text.
+  std::string PrivacyBody(const std::string& text) {
+    const uint32_t how = gen_.Below(100);
+    if (how < 50) return text;
+    if (how < 78) {
+      Mutant m(gen_, corpus_.subtrees);
+      if (!m.Parse(text)) return Garble(gen_, text);
+      m.Mutate();
+      return m.Serialize();
+    }
+    switch (gen_.Below(8)) {
+      case 0: return Garble(gen_, text);
+      case 1: return "";
+      case 2: return gen_.Bytes(64);
+      case 3: return "[" + text + "]";
+      case 4: {  // deep: about the parser's limit, or far beyond it
+        const size_t depth = gen_.Chance(500) ? 30 + gen_.Below(5) : 1 + gen_.Below(5000);
+        return "{\"agent\":" + std::string(depth, '[') + std::string(depth, ']') + "}";
+      }
+      case 5: return text + text;
+      case 6: {  // invalid UTF-8 inside a string
+        std::string out = text;
+        const size_t at = out.find("mailto:");
+        out.insert(at == std::string::npos ? out.size() / 2 : at + 7, "\xc0\xaf");
+        return out;
+      }
+      default: return gen_.Pick(kRawTokens);
+    }
+  }
+
+  void PrivacyContentType(HttpRequest& request) {
+    if (gen_.Chance(900)) {
+      request.headers["Content-Type"] = "application/json";
+    } else if (gen_.Chance(500)) {
+      request.headers["Content-Type"] = gen_.Pick(kContentTypes);
+    }
+  }
+
+  // The agent a learner token's request names, when it names one: the
+  // witnesses mostly, so that a token naming another learner is tried.
+  std::string AgentForToken() {
+    if (gen_.Chance(600)) return gen_.Chance(500) ? kAgentA : kAgentB;
+    return LearnerAgent(true);
+  }
+
+  void PutConsent(HttpRequest& request) {
+    const bool token = gen_.Chance(400);
+    PrivacyBase(request, "PUT", "/privacy/consent", token ? Caller::kLearner : Caller::kLms);
+    std::string text = "{";
+    if (!token) {
+      text += "\"agent\":" + LearnerAgent(true) + ",";
+    } else if (gen_.Chance(400)) {
+      text += "\"agent\":" + AgentForToken() + ",";
+    }
+    std::string state = gen_.Chance(500) ? "granted" : "withdrawn";
+    if (gen_.Chance(150)) state = gen_.Pick(kConsentStates);
+    text += "\"state\":" + (gen_.Chance(950) ? Quoted(state) : gen_.Pick(kOddJsonValues));
+    if (gen_.Chance(600)) {
+      text += ",\"purposes\":";
+      if (gen_.Chance(950)) {
+        text += "[";
+        for (uint32_t n = gen_.Below(4); n > 0; --n) {
+          text += Quoted(gen_.Chance(800) ? kPurposeIds[gen_.Below(2)] : gen_.Pick(kPurposeIds));
+          if (n > 1) text += ",";
+        }
+        text += "]";
+      } else {
+        text += gen_.Pick(kOddJsonValues);
+      }
+    }
+    request.body = PrivacyBody(text + "}");
+    PrivacyContentType(request);
+  }
+
+  void GetConsent(HttpRequest& request) {
+    const bool token = gen_.Chance(400);
+    PrivacyBase(request, gen_.Chance(950) ? "GET" : "HEAD", "/privacy/consent",
+                token ? Caller::kLearnerOrB : Caller::kLms);
+    if (!token) {
+      request.query.emplace_back("agent", LearnerAgent(true));
+    } else if (gen_.Chance(400)) {
+      request.query.emplace_back("agent", AgentForToken());
+    }
+    if (gen_.Chance(50)) request.query.emplace_back("agent", LearnerAgent(true));
+    if (gen_.Chance(30)) request.query = ParseQueryString(gen_.Pick(kRawQueries));
+  }
+
+  void IssueToken(HttpRequest& request) {
+    PrivacyBase(request, gen_.Chance(950) ? "POST" : gen_.Pick(kMethods), "/privacy/tokens",
+                Caller::kLms);
+    std::string text = "{\"agent\":" + LearnerAgent(false);
+    if (gen_.Chance(600)) {
+      text += ",\"ttl_seconds\":" + (gen_.Chance(500) ? std::string("3600") : gen_.Pick(kTtls));
+    }
+    request.body = PrivacyBody(text + "}");
+    PrivacyContentType(request);
+  }
+
+  void GetMe(HttpRequest& request) {
+    static const std::vector<std::string> kNotDelete = {"HEAD", "POST", "PUT", "OPTIONS"};
+    PrivacyBase(request, gen_.Chance(930) ? "GET" : gen_.Pick(kNotDelete), "/privacy/me",
+                Caller::kLearnerOrB);
+    if (gen_.Chance(400)) {
+      request.query.emplace_back("format",
+                                 gen_.Chance(700) ? "download" : gen_.Pick(kMeFormats));
+    }
+    if (gen_.Chance(50)) request.query.emplace_back("format", gen_.Pick(kMeFormats));
+    if (gen_.Chance(50)) {
+      request.query.emplace_back(gen_.Pick(kStatementParams), gen_.Pick(kStrings));
+    }
+  }
+
+  void Erase(HttpRequest& request) {
+    if (gen_.Chance(500)) {
+      PrivacyBase(request, "DELETE", "/privacy/me", Caller::kLearner);
+    } else {
+      PrivacyBase(request, "DELETE", "/privacy/learners", Caller::kLms);
+      if (gen_.Chance(950)) request.query.emplace_back("agent", LearnerAgent(false));
+      if (gen_.Chance(50)) request.query.emplace_back("agent", LearnerAgent(false));
+    }
+    if (gen_.Chance(100)) {
+      request.body = PrivacyBody("{\"agent\":" + LearnerAgent(false) + "}");
+      PrivacyContentType(request);
+    }
+  }
+
+  void Audit(HttpRequest& request) {
+    PrivacyBase(request, gen_.Chance(900) ? "GET" : gen_.Pick(kMethods), "/privacy/audit",
+                Caller::kAdmin);
+    if (!audit_mores_.empty() && gen_.Chance(300)) {  // the next page, or a forged one
+      std::string query = gen_.Pick(audit_mores_);
+      if (gen_.Chance(400)) query = Garble(gen_, query);
+      request.query = ParseQueryString(query);
+      return;
+    }
+    auto maybe = [&](int per_mille, const std::string& name, const std::string& value) {
+      if (gen_.Chance(per_mille)) request.query.emplace_back(name, value);
+    };
+    maybe(300, "since", gen_.Pick(kTimes));
+    maybe(300, "after", gen_.Pick(kAuditAfters));
+    // Small pages mostly, so that answers carry next-page links to replay.
+    maybe(600, "limit", gen_.Chance(600) ? "3" : gen_.Pick(kAuditLimits));
+    maybe(50, gen_.Pick(kStatementParams), gen_.Pick(kStrings));
+    if (gen_.Chance(50) && !request.query.empty()) request.query.push_back(request.query[0]);
+    if (gen_.Chance(30)) request.query = ParseQueryString(gen_.Pick(kRawQueries));
+  }
+
+  // The public pages: any caller, any method.
+  void PrivacyPages(HttpRequest& request) {
+    static const std::vector<std::string> kPages = {"/privacy", "/privacy.json", "/me"};
+    static const std::vector<std::string> kPageMethods = {"GET", "GET",    "GET",    "HEAD",
+                                                          "POST", "PUT", "DELETE", "OPTIONS"};
+    PrivacyBase(request, gen_.Pick(kPageMethods), gen_.Pick(kPages),
+                static_cast<Caller>(gen_.Below(3)));
+    if (gen_.Chance(300)) {
+      request.query.emplace_back(gen_.Chance(500) ? "token" : "format",
+                                 gen_.Chance(500) ? Token(false) : gen_.Pick(kMeFormats));
+    }
+    if (gen_.Chance(100)) request.body = gen_.Bytes(64);
+    if (gen_.Chance(200)) request.headers["Accept"] = gen_.Pick(kContentTypes);
+  }
+
+  // Anything at all under the privacy paths and their near misses.
+  void OddPrivacy(HttpRequest& request) {
+    PrivacyBase(request, gen_.Chance(600) ? gen_.Pick(kMethods) : gen_.Pick(kOddMethods),
+                gen_.Pick(kPrivacyPaths), static_cast<Caller>(gen_.Below(3)));
+    if (gen_.Chance(500)) request.query = ParseQueryString(gen_.Pick(kRawQueries));
+    if (gen_.Chance(300)) request.query.emplace_back("agent", LearnerAgent(false));
+    if (gen_.Chance(500)) {
+      request.body = gen_.Chance(500)
+                         ? PrivacyBody("{\"agent\":" + LearnerAgent(false) +
+                                       ",\"state\":\"withdrawn\",\"ttl_seconds\":60}")
+                         : gen_.Bytes(128);
+      PrivacyContentType(request);
+    }
+  }
+
   Generator gen_;
   lrs::testing::TestLrs& lrs_;
   Corpus corpus_;
@@ -1085,6 +1491,9 @@ class Fuzzer {
   std::vector<std::string> ids_;
   std::vector<std::string> etags_;
   std::vector<std::string> mores_;
+  PrivacyCallers callers_;
+  std::vector<std::string> tokens_;       // learner tokens as issued, never B's
+  std::vector<std::string> audit_mores_;  // query strings of /privacy/audit next pages
 };
 
 // ---------------------------------------------------------------------------
@@ -1114,7 +1523,9 @@ std::string Describe(const HttpRequest& request) {
            Printable(request.query[i].second, 300);
   }
   for (const auto& [name, value] : request.headers) {
-    if (name != "Authorization") out += "\n  " + Printable(name, 100) + ": " + Printable(value, 200);
+    // Enough of Authorization to tell the caller (Basic, a token) apart.
+    out += "\n  " + Printable(name, 100) + ": " +
+           Printable(value, name == "Authorization" ? 40 : 200);
   }
   return out + "\n  body: " + Printable(request.body, 2000);
 }
@@ -1134,8 +1545,10 @@ std::string Violation(const std::string& effective_method, const HttpResponse& r
         !lrs::xapi::IsMediaType(type->second, "application/json")) {
       return "";
     }
-    if (!lrs::xapi::ParseJson(response.body, lrs::xapi::JsonLimits{kDocumentJsonDepth}).ok()) {
-      return "a " + std::to_string(response.status) + " whose application/json body does not parse";
+    auto parsed = lrs::xapi::ParseJson(response.body, lrs::xapi::JsonLimits{kDocumentJsonDepth});
+    if (!parsed.ok()) {
+      return "a " + std::to_string(response.status) +
+             " whose application/json body does not parse: " + parsed.error().message;
     }
     return "";
   }
@@ -1167,6 +1580,283 @@ HttpResponse Call(lrs::testing::TestLrs& lrs, const std::string& method, const s
   return lrs.app->Handle(request);
 }
 
+HttpResponse Send(lrs::testing::TestLrs& lrs, const std::string& method, const std::string& path,
+                  const QueryParams& query, const std::string& authorization,
+                  const std::string& body = "") {
+  HttpRequest request;
+  request.method = method;
+  request.path = path;
+  request.query = query;
+  request.headers["X-Experience-API-Version"] = "1.0.3";
+  request.headers["Authorization"] = authorization;
+  if (!body.empty()) request.headers["Content-Type"] = "application/json";
+  request.body = body;
+  return lrs.app->Handle(request);
+}
+
+// Two learners whose statements are stored before the run, to check on
+// every answer what the fuzz can see cheaply of the privacy rules (README,
+// "Consent, learner tokens, self-access, erasure"):
+//  1. GET /privacy/me shows a learner only their own statements: no answer
+//     but B's lists B's statement ids or names B, none but A's lists A's or
+//     names A; erased ids never come back; B's own answer lists all of B's.
+//  2. Erasure is whole and reaches only its learner: after every 200 to a
+//     DELETE, the LMS still reads each of B's statements (the generator never
+//     lets B be erased), and A's are all there or all gone (then A's are
+//     stored again under fresh ids, so the watch goes on).
+//  3. A Bearer token the LRS did not issue (garbled, truncated, spliced,
+//     re-signed claims, padded) is answered 401 under /privacy/, and an
+//     issued one never gets a 2xx for a request that names the other
+//     witness (by its mbox, in ?agent= or the body's "agent").
+//  4. The pages answer text/html, /privacy.json application/json, and a
+//     download carries Content-Disposition: attachment.
+// A and B mention no one else, and the corpus never mentions them.
+class PrivacyWitness {
+ public:
+  explicit PrivacyWitness(lrs::testing::TestLrs& lrs) : lrs_(lrs) {}
+
+  // Stores both learners' statements, obtains a token for each and learns
+  // their pseudonyms from /privacy/me.
+  PrivacyCallers Setup() {
+    b_ids_ = {"00000000-0000-4000-8000-0000000000b1", "00000000-0000-4000-8000-0000000000b2",
+              "00000000-0000-4000-8000-0000000000b3"};
+    std::string batch = "[";
+    for (const std::string& id : b_ids_) {
+      batch += (batch.size() > 1 ? "," : "") + StatementOf(kAgentB, id);
+    }
+    BOOST_REQUIRE_EQUAL(Send(lrs_, "POST", "/xapi/statements", {}, lrs_.lms, batch + "]").status,
+                        200);
+    StoreA();
+    PrivacyCallers callers;
+    callers.token_a = IssueToken(kAgentA);
+    callers.token_b = IssueToken(kAgentB);
+    pseudonym_a_ = PseudonymOf(callers.token_a);
+    pseudonym_b_ = PseudonymOf(callers.token_b);
+    BOOST_REQUIRE(!pseudonym_a_.empty() && !pseudonym_b_.empty() && pseudonym_a_ != pseudonym_b_);
+    token_a_ = callers.token_a;
+    token_b_ = callers.token_b;
+    return callers;
+  }
+
+  // Empty when `response` (to `request`, as handled) keeps the rules above.
+  std::string Check(const HttpRequest& request, const HttpResponse& response) {
+    const std::string& path = request.path;
+    if (path.rfind("/privacy", 0) != 0 && path != "/me") return "";
+    // The bookkeeping below (issued tokens, the erasure check) runs whatever
+    // else is found, so that one violation does not hide or cause others.
+    std::string violation;
+    const std::string_view authorization = request.Header("Authorization");
+    if (path.rfind("/privacy/", 0) == 0 && authorization.substr(0, 7) == "Bearer ") {
+      const std::string token(authorization.substr(7));
+      if (issued_.count(token) == 0 && response.status != 401) {
+        violation = "a token the LRS never issued was answered " + std::to_string(response.status);
+      } else if (response.status >= 200 && response.status < 300 &&
+                 NamedMbox(request) == (token == token_b_ ? kMboxA : kMboxB)) {
+        violation = "a learner token reached another learner: " + std::to_string(response.status);
+      }
+    }
+    if (response.status != 200) return violation;
+    auto first = [&violation](std::string found) {
+      if (violation.empty()) violation = std::move(found);
+    };
+    const std::string type(Header(response, "Content-Type"));
+    if ((path == "/privacy" || path == "/me") && type.rfind("text/html", 0) != 0) {
+      first("a page answered Content-Type " + type);
+    }
+    if (path == "/privacy.json" && !lrs::xapi::IsMediaType(type, "application/json")) {
+      first("/privacy.json answered Content-Type " + type);
+    }
+    if (path == "/privacy/tokens") {
+      auto body = lrs::xapi::ParseJson(response.body);
+      const std::string token(body.ok() ? lrs::xapi::StringMember(**body, "token") : "");
+      if (token.empty()) first("a 200 to POST /privacy/tokens without a token");
+      issued_.insert(token);
+    }
+    if (path == "/privacy/me" && request.method == "GET") first(CheckMe(request, response));
+    if (request.method == "DELETE" && (path == "/privacy/me" || path == "/privacy/learners")) {
+      ++erasures_;
+      first(CheckAfterErasure());
+    }
+    return violation;
+  }
+
+  // After the run: both learners' views once more, then the LMS erases A and
+  // B's statements stay readable.
+  void Finish() {
+    for (const std::string* token : {&token_a_, &token_b_}) {
+      HttpRequest request;
+      request.method = "GET";
+      request.path = "/privacy/me";
+      request.headers["Authorization"] = "Bearer " + *token;
+      const HttpResponse response = lrs_.app->Handle(request);
+      BOOST_REQUIRE_EQUAL(response.status, 200);
+      BOOST_TEST(CheckMe(request, response) == "");
+    }
+    const HttpResponse erased = Send(lrs_, "DELETE", "/privacy/learners", {{"agent", kAgentA}},
+                                     lrs_.lms);
+    BOOST_REQUIRE_EQUAL(erased.status, 200);
+    auto receipt = lrs::xapi::ParseJson(erased.body);
+    BOOST_REQUIRE(receipt.ok());
+    const JsonValue* counts = lrs::xapi::Member(**receipt, "erased");
+    BOOST_REQUIRE(counts != nullptr && counts->IsObject());
+    const JsonValue* statements = lrs::xapi::Member(*counts, "statements");
+    BOOST_TEST((statements != nullptr && statements->IsInt64() &&
+                statements->GetInt64() >= static_cast<int64_t>(a_ids_.size())));
+    ++erasures_;
+    const std::vector<std::string> a_ids = a_ids_;
+    BOOST_TEST(CheckAfterErasure() == "");
+    for (const std::string& id : a_ids) BOOST_TEST(ReadByLms(id) == 404);
+    for (const std::string& id : b_ids_) BOOST_TEST(ReadByLms(id) == 200);
+    BOOST_TEST_MESSAGE("privacy witness: " << me_reads_a_ << " reads of A's /privacy/me, "
+                                           << me_reads_b_ << " of B's, " << erasures_
+                                           << " erasures, A erased " << a_erased_ << " times");
+  }
+
+  int me_reads_a() const { return me_reads_a_; }
+  int me_reads_b() const { return me_reads_b_; }
+  int a_erased() const { return a_erased_; }
+
+ private:
+  static std::string StatementOf(const std::string& actor, const std::string& id) {
+    return R"({"id":")" + id + R"(","actor":)" + actor +
+           R"(,"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},)"
+           R"("object":{"id":"http://example.org/witness/)" + id + R"("}})";
+  }
+
+  static constexpr char kMboxA[] = "mailto:fuzz.learner.a@example.org";
+  static constexpr char kMboxB[] = "mailto:fuzz.learner.b@example.org";
+
+  // The "mbox" of the agent a privacy request names (?agent=, else the
+  // body's "agent"), or "".
+  static std::string NamedMbox(const HttpRequest& request) {
+    std::shared_ptr<JsonDocument> agent;
+    if (const std::string* text = request.Param("agent")) {
+      auto parsed = lrs::xapi::ParseJson(*text);
+      if (parsed.ok()) agent = *parsed;
+    } else {
+      auto body = lrs::xapi::ParseJson(request.body);
+      if (body.ok() && (*body)->IsObject()) {
+        if (const JsonValue* member = lrs::xapi::Member(**body, "agent")) {
+          agent = std::make_shared<JsonDocument>();
+          agent->CopyFrom(*member, agent->GetAllocator());
+        }
+      }
+    }
+    return agent && agent->IsObject() ? std::string(lrs::xapi::StringMember(*agent, "mbox")) : "";
+  }
+
+  static std::string_view Header(const HttpResponse& response, const std::string& name) {
+    auto found = response.headers.find(name);
+    return found == response.headers.end() ? std::string_view() : std::string_view(found->second);
+  }
+
+  // A's statements under fresh ids (A's consent is back to the default after
+  // an erasure, and the default manifest stores by default).
+  void StoreA() {
+    a_ids_.clear();
+    std::string batch = "[";
+    for (int i = 0; i < 3; ++i) {
+      char id[64];
+      std::snprintf(id, sizeof id, "00000000-0000-4000-8000-a%011d", ++a_generation_);
+      a_ids_.push_back(id);
+      batch += (i ? "," : "") + StatementOf(kAgentA, id);
+    }
+    BOOST_REQUIRE_EQUAL(Send(lrs_, "POST", "/xapi/statements", {}, lrs_.lms, batch + "]").status,
+                        200);
+    for (const std::string& id : a_ids_) BOOST_REQUIRE_EQUAL(ReadByLms(id), 200);
+  }
+
+  std::string IssueToken(const std::string& agent) {
+    // The longest a token lives, so that Finish can use it after a long soak.
+    const HttpResponse response = Send(lrs_, "POST", "/privacy/tokens", {}, lrs_.lms,
+                                       "{\"agent\":" + agent + ",\"ttl_seconds\":86400}");
+    BOOST_REQUIRE_EQUAL(response.status, 200);
+    auto body = lrs::xapi::ParseJson(response.body);
+    BOOST_REQUIRE(body.ok());
+    std::string token(lrs::xapi::StringMember(**body, "token"));
+    issued_.insert(token);
+    return token;
+  }
+
+  std::string PseudonymOf(const std::string& token) {
+    const HttpResponse response =
+        Send(lrs_, "GET", "/privacy/me", {}, "Bearer " + token);
+    BOOST_REQUIRE_EQUAL(response.status, 200);
+    auto body = lrs::xapi::ParseJson(response.body, lrs::xapi::JsonLimits{kDocumentJsonDepth});
+    BOOST_REQUIRE(body.ok());
+    return std::string(lrs::xapi::StringMember(**body, "pseudonym"));
+  }
+
+  int ReadByLms(const std::string& id) {
+    return Send(lrs_, "GET", "/xapi/statements", {{"statementId", id}}, lrs_.lms).status;
+  }
+
+  std::string CheckMe(const HttpRequest& request, const HttpResponse& response) {
+    const std::string* format = request.Param("format");
+    if (format != nullptr && *format == "download" &&
+        Header(response, "Content-Disposition").find("attachment") == std::string_view::npos) {
+      return "a download without Content-Disposition: attachment";
+    }
+    auto body = lrs::xapi::ParseJson(response.body, lrs::xapi::JsonLimits{kDocumentJsonDepth});
+    if (!body.ok() || !(*body)->IsObject()) return "GET /privacy/me answered no JSON object";
+    const std::string pseudonym(lrs::xapi::StringMember(**body, "pseudonym"));
+    std::set<std::string> listed;
+    if (const JsonValue* statements = lrs::xapi::Member(**body, "statements");
+        statements != nullptr && statements->IsArray()) {
+      for (const JsonValue& statement : statements->GetArray()) {
+        listed.insert(std::string(lrs::xapi::StringMember(statement, "id")));
+      }
+    } else {
+      return "GET /privacy/me answered no statements array";
+    }
+    const bool is_a = pseudonym == pseudonym_a_, is_b = pseudonym == pseudonym_b_;
+    me_reads_a_ += is_a;
+    me_reads_b_ += is_b;
+    for (const std::string& id : b_ids_) {
+      if (!is_b && listed.count(id)) return "another learner's /privacy/me lists B's " + id;
+      if (is_b && !listed.count(id)) return "B's /privacy/me lacks B's " + id;
+    }
+    for (const std::string& id : a_ids_) {
+      if (!is_a && listed.count(id)) return "another learner's /privacy/me lists A's " + id;
+    }
+    for (const std::string& id : erased_ids_) {
+      if (listed.count(id)) return "/privacy/me lists " + id + ", erased";
+    }
+    if (!is_a && response.body.find("fuzz.learner.a@") != std::string::npos) {
+      return "another learner's /privacy/me names A";
+    }
+    if (!is_b && response.body.find("fuzz.learner.b@") != std::string::npos) {
+      return "another learner's /privacy/me names B";
+    }
+    return "";
+  }
+
+  std::string CheckAfterErasure() {
+    for (const std::string& id : b_ids_) {
+      const int status = ReadByLms(id);
+      if (status != 200) {
+        return "after an erasure the LMS reads B's " + id + ": " + std::to_string(status);
+      }
+    }
+    size_t readable = 0;
+    for (const std::string& id : a_ids_) readable += ReadByLms(id) == 200;
+    if (readable == a_ids_.size()) return "";
+    if (readable != 0) return "an erasure left " + std::to_string(readable) + " of A's statements";
+    ++a_erased_;
+    erased_ids_.insert(a_ids_.begin(), a_ids_.end());
+    StoreA();
+    return "";
+  }
+
+  lrs::testing::TestLrs& lrs_;
+  std::vector<std::string> a_ids_, b_ids_;
+  std::set<std::string> erased_ids_;
+  std::set<std::string> issued_;  // every learner token the LRS issued
+  std::string pseudonym_a_, pseudonym_b_, token_a_, token_b_;
+  int a_generation_ = 0;
+  int me_reads_a_ = 0, me_reads_b_ = 0, erasures_ = 0, a_erased_ = 0;
+};
+
 // Sends `iterations` generated requests (the seed and count may be
 // overridden, see the top of the file) and checks every answer, then that
 // the LRS still stores and returns a valid statement.
@@ -1176,34 +1866,65 @@ void RunAndCheck(lrs::testing::TestLrs& lrs, uint32_t default_seed, int default_
   // Prints every request before it is sent: the last one printed is the one
   // that crashed, when a sanitizer ends the process.
   const bool trace = EnvInt("LRS_ROBUSTNESS_TRACE", 0) != 0;
-  Fuzzer fuzzer(seed, lrs);
+  PrivacyWitness witness(lrs);
+  PrivacyCallers callers = witness.Setup();
+  callers.admin = lrs.AddCredential("admin", "robustness-admin");
+  Fuzzer fuzzer(seed, lrs, std::move(callers));
 
   std::map<int, int> statuses;
+  std::map<int, int> privacy_statuses;  // the same, for requests outside /xapi
   int failures = 0;
-  const auto start = std::chrono::steady_clock::now();
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  Clock::duration privacy_time{};  // requests outside /xapi, with the witness's own
   for (int i = 0; i < iterations; ++i) {
     HttpRequest request = fuzzer.Next();
     const HttpRequest sent = request;  // Handle may rewrite it (alternate syntax)
     if (trace) std::fprintf(stderr, "#%d %s\n", i, Describe(sent).c_str());
+    const auto sent_at = Clock::now();
     const HttpResponse response = lrs.app->Handle(request);
     ++statuses[response.status];
-    fuzzer.Observe(response);
-    const std::string violation = Violation(request.method, response);
+    fuzzer.Observe(request, response);
+    std::string violation = Violation(request.method, response);
+    const std::string privacy_violation = witness.Check(request, response);  // always: it harvests
+    if (violation.empty()) violation = privacy_violation;
     if (!violation.empty() && ++failures <= kMaxReportedFailures) {
       BOOST_ERROR("seed " << seed << ", iteration " << i << ": " << violation << "\n"
                           << Describe(sent));
     }
+    if (sent.path != "/xapi" && sent.path.rfind("/xapi/", 0) != 0) {
+      ++privacy_statuses[response.status];
+      privacy_time += Clock::now() - sent_at;
+    }
   }
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-      std::chrono::steady_clock::now() - start);
-  std::string summary;
-  for (const auto& [status, count] : statuses) {
-    summary += " " + std::to_string(status) + "x" + std::to_string(count);
-  }
-  BOOST_TEST_MESSAGE(iterations << " requests in " << elapsed.count() << " ms;" << summary);
+  auto ms = [](Clock::duration d) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+  };
+  const auto elapsed = Clock::now() - start;
+  auto summary = [](const std::map<int, int>& counts) {
+    std::string out;
+    int total = 0;
+    for (const auto& [status, count] : counts) {
+      out += " " + std::to_string(status) + "x" + std::to_string(count);
+      total += count;
+    }
+    return std::to_string(total) + " requests;" + out;
+  };
+  BOOST_TEST_MESSAGE(summary(statuses) << " in " << ms(elapsed) << " ms; outside /xapi: "
+                                       << summary(privacy_statuses) << " in "
+                                       << ms(privacy_time) << " ms");
   BOOST_TEST(failures == 0);
   // The generator must get past the door often enough to test what is behind it.
   BOOST_TEST(statuses[200] + statuses[204] >= iterations / 10);
+  int privacy_requests = 0;
+  for (const auto& [status, count] : privacy_statuses) privacy_requests += count;
+  BOOST_TEST(privacy_statuses[200] + privacy_statuses[204] >= privacy_requests / 10);
+  if (iterations >= 1000) {  // the witnesses were reached, not only checked at the end
+    BOOST_TEST(witness.me_reads_a() > 0);
+    BOOST_TEST(witness.me_reads_b() > 0);
+    BOOST_TEST(witness.a_erased() > 0);
+  }
+  witness.Finish();
 
   // Still serving: a valid statement is stored and read back.
   auto posted = Call(lrs, "POST", "",
@@ -1245,4 +1966,61 @@ BOOST_AUTO_TEST_CASE(answers_as_well_under_a_pseudonymous_only_manifest) {
     RunAndCheck(lrs, kSeed + 1, kPseudonymousIterations);
   }
   fs::remove(manifest);
+}
+
+// Regression, found by this fuzz (seed 2024, 30000 iterations): a document
+// PUT with a Content-Type header that is not UTF-8 made GET /privacy/me
+// answer a 200 whose JSON did not parse, because the export copied the header
+// into "contentType" as it came. The same for an attachment part's header.
+BOOST_AUTO_TEST_CASE(self_access_export_stays_json_when_a_content_type_is_not_utf8) {
+  lrs::testing::TestLrs lrs("robustness-export-utf8");
+  HttpRequest put;
+  put.method = "PUT";
+  put.path = "/xapi/agents/profile";
+  put.query = {{"agent", kAgentA}, {"profileId", "p"}};
+  put.headers["X-Experience-API-Version"] = "1.0.3";
+  put.headers["Authorization"] = lrs.lms;
+  put.headers["Content-Type"] = "\xff\xfe";
+  put.headers["If-None-Match"] = "*";
+  put.body = "x";
+  const HttpResponse stored = lrs.app->Handle(put);
+  BOOST_REQUIRE_MESSAGE(stored.status == 204, stored.body);
+
+  const std::string data = "attached";
+  const std::string sha2 = lrs::xapi::Sha2Hex(data, 64);
+  const std::string statement =
+      R"({"actor":)" + std::string(kAgentA) +
+      R"(,"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"},)"
+      R"("object":{"id":"http://example.org/utf8"},)"
+      R"("attachments":[{"usageType":"http://example.org/u",)"
+      R"("display":{"en-US":"a"},"contentType":"text/plain","length":)" +
+      std::to_string(data.size()) + R"(,"sha2":")" + sha2 + R"("}]})";
+  HttpRequest post;
+  post.method = "POST";
+  post.path = "/xapi/statements";
+  post.headers["X-Experience-API-Version"] = "1.0.3";
+  post.headers["Authorization"] = lrs.lms;
+  post.headers["Content-Type"] = "multipart/mixed; boundary=b";
+  post.body = "--b\r\nContent-Type: application/json\r\n\r\n" + statement +
+              "\r\n--b\r\nContent-Type: text/\xc3\x28\r\nContent-Transfer-Encoding: binary\r\n"
+              "X-Experience-API-Hash: " + sha2 + "\r\n\r\n" + data + "\r\n--b--\r\n";
+  BOOST_REQUIRE_EQUAL(lrs.app->Handle(post).status, 200);
+
+  const HttpResponse token = Send(lrs, "POST", "/privacy/tokens", {}, lrs.lms,
+                                  std::string(R"({"agent":)") + kAgentA + "}");
+  BOOST_REQUIRE_EQUAL(token.status, 200);
+  auto issued = lrs::xapi::ParseJson(token.body);
+  BOOST_REQUIRE(issued.ok());
+  const HttpResponse me =
+      Send(lrs, "GET", "/privacy/me", {},
+           "Bearer " + std::string(lrs::xapi::StringMember(**issued, "token")));
+  BOOST_REQUIRE_EQUAL(me.status, 200);
+  auto body = lrs::xapi::ParseJson(me.body);
+  BOOST_TEST_REQUIRE(body.ok(), (body.ok() ? "" : body.error().message));
+  const JsonValue& documents = (**body)["documents"];
+  const JsonValue& attachments = (**body)["attachments"];
+  BOOST_REQUIRE(documents.IsArray() && documents.Size() == 1);
+  BOOST_REQUIRE(attachments.IsArray() && attachments.Size() == 1);
+  BOOST_TEST(lrs::xapi::StringMember(documents[0], "contentType") == "\xef\xbf\xbd\xef\xbf\xbd");
+  BOOST_TEST(lrs::xapi::StringMember(attachments[0], "contentType") == "text/\xef\xbf\xbd(");
 }

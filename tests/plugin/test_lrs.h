@@ -78,6 +78,19 @@ class TestLrs {
   TestLrs(const TestLrs&) = delete;
   TestLrs& operator=(const TestLrs&) = delete;
 
+  // Stores one more credential with `role` ("lms" | "analyst" | "admin") and
+  // returns its Authorization header. The running LRS accepts it at once (it
+  // looks credentials up in the store). Costs one PBKDF2, so the fixture
+  // makes no admin of its own.
+  std::string AddCredential(const std::string& role, const std::string& name) {
+    auto store = storage::CredentialStore::Open((root / "data" / "lrs.db").string());
+    BOOST_REQUIRE(store.ok());
+    auto random = anonymizer::SystemRandom();
+    auto created = plugin::CreateCredential(**store, role, name, *random);
+    BOOST_REQUIRE(created.ok());
+    return BasicAuth(created->key + ":" + created->secret);
+  }
+
   std::filesystem::path root;
   std::unique_ptr<plugin::LrsApp> app;
   std::string lms;      // Authorization header of an lms credential
