@@ -80,6 +80,13 @@ Result<std::shared_ptr<const IdentityVault::Entry>> IdentityVault::KeyToSealWith
   return entry;
 }
 
+MaybeError IdentityVault::KeepKeyFor(const std::string& pseudonym,
+                                     std::vector<storage::WrappedDataKey>& keys_to_store) {
+  auto entry = KeyToSealWith(pseudonym, keys_to_store);
+  if (!entry.ok()) return entry.error();
+  return std::nullopt;
+}
+
 Result<std::vector<storage::SealedIdentity>> IdentityVault::SealVariants(
     const std::vector<anonymizer::IdentityVariant>& variants,
     std::vector<storage::WrappedDataKey>& keys_to_store) {

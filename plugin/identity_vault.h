@@ -47,6 +47,12 @@ class IdentityVault {
       const std::vector<anonymizer::IdentityVariant>& variants,
       std::vector<storage::WrappedDataKey>& keys_to_store);
 
+  // Makes sure the learner has a data key without sealing anything (the
+  // pseudonymous-only mode: their documents and audit references still need
+  // one, and erasure destroys it); lists it in `keys_to_store` like SealVariants.
+  MaybeError KeepKeyFor(const std::string& pseudonym,
+                        std::vector<storage::WrappedDataKey>& keys_to_store);
+
   // After a write carrying these keys committed.
   void MarkDurable(const std::vector<storage::WrappedDataKey>& keys);
   // After a write carrying these keys was refused because another process

@@ -144,6 +144,7 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   ingest_options.max_batch = options.max_batch;
   ingest_options.authority_home_page = options.public_base_url;
   ingest_options.keep = parts->manifest.keep;
+  ingest_options.seal_identities = parts->manifest.identity == IdentityMode::kSealed;
   ConsentRegistry* consent = parts->consent.get();
   ingest_options.may_store = [consent](const std::string& actor) {
     return consent->MayStore(actor);

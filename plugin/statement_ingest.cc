@@ -290,9 +290,15 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     }
     // Sealed identities travel with the statement that names them: a
     // statement the writer finds already stored is skipped whole.
-    auto sealed = vault_.SealVariants(variants, batch.data_keys);
-    if (!sealed.ok()) return sealed.error();
-    record->identities = std::move(*sealed);
+    if (options_.seal_identities) {
+      auto sealed = vault_.SealVariants(variants, batch.data_keys);
+      if (!sealed.ok()) return sealed.error();
+      record->identities = std::move(*sealed);
+    } else {
+      for (const auto& variant : variants) {
+        if (auto error = vault_.KeepKeyFor(variant.pseudonym, batch.data_keys)) return *error;
+      }
+    }
     batch.statements.push_back(std::move(*record));
   }
   if (batch.statements.empty()) return ids;

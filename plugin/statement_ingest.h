@@ -33,6 +33,9 @@ struct IngestOptions {
   // Minimization: what of each statement is stored (the manifest's "keep";
   // anonymizer/scrubber.h). Default: everything.
   anonymizer::KeepPolicy keep;
+  // false under "identity": "pseudonymous-only" (DESIGN.md, Identity): no
+  // identity is sealed or stored at all, since nobody may read one back.
+  bool seal_identities = true;
   // Consent: whether statements whose actor has this pseudonym may be stored
   // (plugin/consent_registry.h); unset stores everything.
   std::function<bool(const std::string& actor_pseudonym)> may_store;

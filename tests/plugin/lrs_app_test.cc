@@ -11,6 +11,7 @@
 
 #include "plugin/credentials.h"
 #include "plugin/lrs_app.h"
+#include "storage/database.h"
 #include "tests/plugin/test_lrs.h"
 #include "xapi/agent_identifier.h"
 #include "xapi/json.h"
@@ -158,6 +159,22 @@ BOOST_FIXTURE_TEST_CASE(pseudonymous_only_manifest_returns_pseudonyms, Pseudonym
   const auto& actor = (**result)["statements"][0]["actor"];
   BOOST_TEST(actor["account"]["homePage"].GetString() == std::string("https://lrs.invalid/pseudonym"));
   BOOST_TEST(actor["account"]["name"].GetStringLength() == 66u);  // a compressed P-256 point
+}
+
+// DESIGN.md, Identity: pseudonymous-only seals nothing, yet every learner
+// still has a data key (their documents and audit references need one).
+BOOST_FIXTURE_TEST_CASE(pseudonymous_only_manifest_stores_no_sealed_identity, PseudonymousApp) {
+  BOOST_REQUIRE_EQUAL(Call("POST", "/xapi/statements", "", kStatement).status, 200);
+  auto count = [&](const std::string& file, const std::string& sql) {
+    auto db = lrs::storage::Database::Open((root / "data" / file).string());
+    BOOST_REQUIRE(db.ok());
+    auto stmt = (*db)->Prepare(sql);
+    BOOST_REQUIRE(stmt.ok());
+    BOOST_REQUIRE(stmt->Step().value());
+    return stmt->ColumnInt(0);
+  };
+  BOOST_TEST(count("lrs.db", "SELECT count(*) FROM identities") == 0);
+  BOOST_TEST(count("keystore.db", "SELECT count(*) FROM data_keys") >= 2);  // learner, instructor
 }
 
 BOOST_FIXTURE_TEST_CASE(pages_through_more_links, App) {
