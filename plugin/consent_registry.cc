@@ -10,7 +10,8 @@ namespace {
 
 std::string PurposesJson(const std::vector<std::string>& purposes) {
   rapidjson::Document array(rapidjson::kArrayType);
-  for (const auto& p : purposes) array.PushBack(xapi::JsonValue(p.c_str(), array.GetAllocator()), array.GetAllocator());
+  for (const auto& p : purposes)
+    array.PushBack(xapi::JsonValue(p.c_str(), array.GetAllocator()), array.GetAllocator());
   return xapi::ToJson(array);
 }
 

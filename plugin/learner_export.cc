@@ -2,10 +2,9 @@
 
 #include <unordered_map>
 
-#include "storage/statement_writer.h"
-
 #include "anonymizer/identity_split.h"
 #include "plugin/document_routes.h"
+#include "storage/statement_writer.h"
 #include "xapi/jws.h"
 #include "xapi/timestamp.h"
 
@@ -46,9 +45,12 @@ void AddContent(JsonValue& object, const std::string& content, JsonAllocator& al
 
 const char* DocumentKindName(storage::DocumentKind kind) {
   switch (kind) {
-    case storage::DocumentKind::kState: return "state";
-    case storage::DocumentKind::kAgentProfile: return "agentProfile";
-    case storage::DocumentKind::kActivityProfile: return "activityProfile";
+    case storage::DocumentKind::kState:
+      return "state";
+    case storage::DocumentKind::kAgentProfile:
+      return "agentProfile";
+    case storage::DocumentKind::kActivityProfile:
+      return "activityProfile";
   }
   return "document";
 }
@@ -58,7 +60,9 @@ const char* DocumentKindName(storage::DocumentKind kind) {
 MaybeError AddConsentView(const ConsentRegistry& consent, const std::string& pseudonym,
                           JsonValue& out, JsonAllocator& alloc) {
   out.SetObject();
-  out.AddMember("mode", JsonValue(rapidjson::StringRef(consent.policy().opt_in ? "opt-in" : "opt-out")), alloc);
+  out.AddMember("mode",
+                JsonValue(rapidjson::StringRef(consent.policy().opt_in ? "opt-in" : "opt-out")),
+                alloc);
   JsonValue purposes(rapidjson::kObjectType);
   for (const auto& [purpose, state] : consent.States(pseudonym)) {
     purposes.AddMember(Text(purpose, alloc), Text(state, alloc), alloc);

@@ -60,7 +60,8 @@ Result<LearnerClaims> LearnerTokens::Verify(std::string_view token, int64_t now_
   const xapi::JsonValue* exp = xapi::Member(claims, "exp");
   LearnerClaims result;
   result.pseudonym = std::string(xapi::StringMember(claims, "sub"));
-  if (xapi::StringMember(claims, "kid") != key_id_) return Unauthorized("was signed by another key");
+  if (xapi::StringMember(claims, "kid") != key_id_)
+    return Unauthorized("was signed by another key");
   if (result.pseudonym.empty() || exp == nullptr || !exp->IsInt64()) {
     return Unauthorized("is malformed");
   }

@@ -29,7 +29,8 @@ struct LearnerClaims {
 
 class LearnerTokens {
  public:
-  LearnerTokens(std::string key_id, std::string key) : key_id_(std::move(key_id)), key_(std::move(key)) {}
+  LearnerTokens(std::string key_id, std::string key)
+      : key_id_(std::move(key_id)), key_(std::move(key)) {}
 
   // Precondition: 0 < ttl_seconds <= kMaxTokenTtlSeconds.
   std::string Issue(const std::string& pseudonym, int64_t now_s, int64_t ttl_seconds) const;

@@ -1,7 +1,5 @@
 #include "plugin/privacy_routes.h"
 
-#include <chrono>
-
 #include "plugin/error_response.h"
 #include "storage/erasure.h"
 #include "xapi/agent_identifier.h"
@@ -18,29 +16,22 @@ using xapi::JsonValue;
 constexpr int64_t kDefaultTokenTtlSeconds = 900;
 constexpr std::string_view kBearer = "Bearer ";
 
-int64_t NowMicros() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 JsonValue Text(const std::string& text, JsonAllocator& alloc) {
   return JsonValue(text.c_str(), static_cast<rapidjson::SizeType>(text.size()), alloc);
 }
 
-Error Forbidden(const std::string& message) {
-  return MakeError(403, "privacy roles", "", message);
-}
+Error Forbidden(const std::string& message) { return MakeError(403, "privacy roles", "", message); }
 
 Error NotFound(const HttpRequest& request) {
-  return MakeError(404, "routes", "", "no such privacy resource: " + request.method + " " +
-                                          request.path);
+  return MakeError(404, "routes", "",
+                   "no such privacy resource: " + request.method + " " + request.path);
 }
 
 Result<std::shared_ptr<xapi::JsonDocument>> ParseBody(const HttpRequest& request) {
   auto body = xapi::ParseJson(request.body);
   if (!body.ok()) return body.error();
-  if (!(*body)->IsObject()) return MakeError(400, "privacy API", "$", "the body must be a JSON object");
+  if (!(*body)->IsObject())
+    return MakeError(400, "privacy API", "$", "the body must be a JSON object");
   return body;
 }
 
@@ -74,7 +65,8 @@ Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& aut
                                   const LearnerTokens& tokens) {
   std::string_view authorization = request.Header("Authorization");
   if (authorization.substr(0, kBearer.size()) == kBearer) {
-    auto claims = tokens.Verify(authorization.substr(kBearer.size()), NowMicros() / 1000000);
+    auto claims =
+        tokens.Verify(authorization.substr(kBearer.size()), storage::SystemClockMicros() / 1000000);
     if (!claims.ok()) return claims.error();
     return Caller{Principal{"learner", "learner", "learner"}, claims->pseudonym};
   }
@@ -111,7 +103,7 @@ Result<HttpResponse> PrivacyRoutes::Route(const HttpRequest& request, const Call
       auto agent = AgentParam(request);
       if (!agent.ok()) return agent.error();
       if (!*agent) return MakeError(400, "privacy API", "?agent", "agent is required");
-      auto learner = LearnerOf(caller, agent->get(), "learners:erase");
+      auto learner = LearnerOf(caller, agent->get(), "?agent", "learners:erase");
       if (!learner.ok()) return learner.error();
       return Erase(*learner, caller);
     }
@@ -133,56 +125,60 @@ Result<std::string> PrivacyRoutes::PseudonymOf(const JsonValue& agent,
 }
 
 Result<std::string> PrivacyRoutes::LearnerOf(const Caller& caller, const JsonValue* agent,
+                                             const std::string& agent_path,
                                              const std::string& permission) {
   if (caller.learner) {
     if (agent == nullptr) return *caller.learner;
-    auto named = PseudonymOf(*agent, "agent");
+    auto named = PseudonymOf(*agent, agent_path);
     if (!named.ok()) return named.error();
     if (*named != *caller.learner) return Forbidden("a learner token reaches only its own learner");
     return *caller.learner;
   }
   if (!parts_.manifest.RoleMay(caller.principal.role, permission)) {
-    return Forbidden("the " + caller.principal.role + " role may not do this (needs " +
-                     permission + ")");
+    return Forbidden("the " + caller.principal.role + " role may not do this (needs " + permission +
+                     ")");
   }
-  if (agent == nullptr) return MakeError(400, "privacy API", "agent", "agent is required");
-  return PseudonymOf(*agent, "agent");
+  if (agent == nullptr) return MakeError(400, "privacy API", agent_path, "agent is required");
+  return PseudonymOf(*agent, agent_path);
 }
 
 Result<HttpResponse> PrivacyRoutes::PutConsent(const HttpRequest& request, const Caller& caller) {
   auto body = ParseBody(request);
   if (!body.ok()) return body.error();
   const JsonValue& doc = **body;
-  auto learner = LearnerOf(caller, xapi::Member(doc, "agent"), "consent:manage");
+  auto learner = LearnerOf(caller, xapi::Member(doc, "agent"), "$.agent", "consent:manage");
   if (!learner.ok()) return learner.error();
 
   const JsonValue* state = xapi::Member(doc, "state");
   if (state == nullptr || !state->IsString()) {
     return MakeError(400, "privacy API", "$.state", "state must be \"granted\" or \"withdrawn\"");
   }
-  std::vector<std::string> purposes;
+  std::vector<std::string> purposes;  // none given: every consent purpose
   if (const JsonValue* list = xapi::Member(doc, "purposes")) {
-    if (!list->IsArray()) return MakeError(400, "privacy API", "$.purposes", "purposes must be an array of purpose ids");
+    const Error not_ids =
+        MakeError(400, "privacy API", "$.purposes", "purposes must be an array of purpose ids");
+    if (!list->IsArray()) return not_ids;
     for (const auto& p : list->GetArray()) {
-      if (!p.IsString()) return MakeError(400, "privacy API", "$.purposes", "purposes must be an array of purpose ids");
+      if (!p.IsString()) return not_ids;
       purposes.emplace_back(p.GetString(), p.GetStringLength());
     }
   }
   const std::string state_text(state->GetString(), state->GetStringLength());
   if (auto error = parts_.consent.Change(*learner, state_text, purposes,
                                          caller.learner ? "learner" : caller.principal.key,
-                                         NowMicros())) {
+                                         storage::SystemClockMicros())) {
     return *error;
   }
-  if (auto error = parts_.audit.record(caller.principal, "consent." + state_text, "consent",
-                                       "{}", {*learner})) {
+  if (auto error = parts_.audit.record(caller.principal, "consent." + state_text, "consent", "{}",
+                                       {*learner})) {
     return *error;
   }
   HttpResponse response = HttpResponse::Empty(204);
   if (state_text == "withdrawn") {
     // Opt-out done: offer erasure of what is already stored.
-    response.headers["Link"] = caller.learner ? "</privacy/me>; rel=\"erase\"; method=\"DELETE\""
-                                              : "</privacy/learners>; rel=\"erase\"; method=\"DELETE\"";
+    response.headers["Link"] = caller.learner
+                                   ? "</privacy/me>; rel=\"erase\"; method=\"DELETE\""
+                                   : "</privacy/learners>; rel=\"erase\"; method=\"DELETE\"";
   }
   return response;
 }
@@ -190,16 +186,16 @@ Result<HttpResponse> PrivacyRoutes::PutConsent(const HttpRequest& request, const
 Result<HttpResponse> PrivacyRoutes::GetConsent(const HttpRequest& request, const Caller& caller) {
   auto agent = AgentParam(request);
   if (!agent.ok()) return agent.error();
-  auto learner = LearnerOf(caller, agent->get(), "consent:manage");
+  auto learner = LearnerOf(caller, agent->get(), "?agent", "consent:manage");
   if (!learner.ok()) return learner.error();
   xapi::JsonDocument out;
   if (auto error = AddConsentView(parts_.consent, *learner, out, out.GetAllocator())) return *error;
   if (!parts_.consent.MayStore(*learner)) {
     JsonValue erasure(rapidjson::kObjectType);
     erasure.AddMember("method", "DELETE", out.GetAllocator());
-    const std::string href = caller.learner
-                                 ? std::string("/privacy/me")
-                                 : "/privacy/learners?agent=" + PercentEncode(*request.Param("agent"));
+    const std::string href =
+        caller.learner ? std::string("/privacy/me")
+                       : "/privacy/learners?agent=" + PercentEncode(*request.Param("agent"));
     erasure.AddMember("href", Text(href, out.GetAllocator()), out.GetAllocator());
     out.AddMember("erasure", erasure, out.GetAllocator());
   }
@@ -211,29 +207,22 @@ Result<HttpResponse> PrivacyRoutes::IssueToken(const HttpRequest& request, const
   auto body = ParseBody(request);
   if (!body.ok()) return body.error();
   const JsonValue& doc = **body;
-  const JsonValue* agent = xapi::Member(doc, "agent");
-  if (agent == nullptr) {
-    if (!parts_.manifest.RoleMay(caller.principal.role, "tokens:issue")) {
-      return Forbidden("the " + caller.principal.role + " role may not issue learner tokens");
-    }
-    return MakeError(400, "privacy API", "$.agent", "agent is required");
-  }
-  auto learner = LearnerOf(caller, agent, "tokens:issue");
+  auto learner = LearnerOf(caller, xapi::Member(doc, "agent"), "$.agent", "tokens:issue");
   if (!learner.ok()) return learner.error();
   int64_t ttl = kDefaultTokenTtlSeconds;
   if (const JsonValue* given = xapi::Member(doc, "ttl_seconds")) {
     if (!given->IsInt64() || given->GetInt64() < 1 || given->GetInt64() > kMaxTokenTtlSeconds) {
-      return MakeError(400, "privacy API", "$.ttl_seconds",
-                       "ttl_seconds must be an integer from 1 to " +
-                           std::to_string(kMaxTokenTtlSeconds));
+      return MakeError(
+          400, "privacy API", "$.ttl_seconds",
+          "ttl_seconds must be an integer from 1 to " + std::to_string(kMaxTokenTtlSeconds));
     }
     ttl = given->GetInt64();
   }
-  const int64_t now_s = NowMicros() / 1000000;
+  const int64_t now_s = storage::SystemClockMicros() / 1000000;
   std::string token = parts_.tokens.Issue(*learner, now_s, ttl);
-  if (auto error = parts_.audit.record(caller.principal, "token.issue", "self-access",
-                                       "{\"ttl_seconds\":" + std::to_string(ttl) + "}",
-                                       {*learner})) {
+  if (auto error =
+          parts_.audit.record(caller.principal, "token.issue", "self-access",
+                              "{\"ttl_seconds\":" + std::to_string(ttl) + "}", {*learner})) {
     return *error;
   }
   xapi::JsonDocument out(rapidjson::kObjectType);
@@ -281,7 +270,7 @@ Result<HttpResponse> PrivacyRoutes::Erase(const std::string& pseudonym, const Ca
   if (!counts.ok()) return counts.error();
   parts_.vault.ForgetLearner(pseudonym);
   parts_.consent.Forget(pseudonym);
-  const int64_t erased_at = NowMicros();
+  const int64_t erased_at = storage::SystemClockMicros();
 
   xapi::JsonDocument out(rapidjson::kObjectType);
   JsonAllocator& alloc = out.GetAllocator();

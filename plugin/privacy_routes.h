@@ -64,8 +64,8 @@ struct PrivacyParts {
 
 // The authenticated caller: a credential, or a learner through a token.
 struct Caller {
-  Principal principal;                  // role "learner" for a token
-  std::optional<std::string> learner;   // the token's pseudonym
+  Principal principal;                 // role "learner" for a token
+  std::optional<std::string> learner;  // the token's pseudonym
 };
 
 // Authenticates either kind of caller. Errors: 401.
@@ -87,11 +87,12 @@ class PrivacyRoutes {
   Result<HttpResponse> GetMe(const HttpRequest& request, const Caller& caller);
   Result<HttpResponse> Erase(const std::string& pseudonym, const Caller& caller);
 
-  // The learner a request is about: the token's, or the agent given (as a
-  // JSON value or query text) by a credential with `permission`. Errors: 400
-  // bad agent, 403 wrong role or another learner than the token's.
+  // The learner a request is about: the token's, or the agent given (in the
+  // body or the query, `agent_path` names where for errors) by a credential
+  // with `permission`. Errors: 400 bad or missing agent, 403 wrong role or
+  // another learner than the token's.
   Result<std::string> LearnerOf(const Caller& caller, const xapi::JsonValue* agent,
-                                const std::string& permission);
+                                const std::string& agent_path, const std::string& permission);
   Result<std::string> PseudonymOf(const xapi::JsonValue& agent, const std::string& path) const;
 
   PrivacyParts parts_;
