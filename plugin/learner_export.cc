@@ -102,8 +102,10 @@ MaybeError LearnerExport::Build(const std::string& pseudonym, xapi::JsonDocument
   out.SetObject();
   out.AddMember("pseudonym", Text(pseudonym, alloc), alloc);
   out.AddMember("generated", Time(storage::SystemClockMicros(), alloc), alloc);
-  if (auto error = AddIdentities(pseudonym, out)) return error;
-  if (auto error = AddStatements(pseudonym, out)) return error;
+  auto own = OpenOwnIdentities(pseudonym);
+  if (!own.ok()) return own.error();
+  AddIdentities(*own, out);
+  if (auto error = AddStatements(pseudonym, *own, out)) return error;
   if (auto error = AddDocuments(pseudonym, out)) return error;
   if (auto error = AddAttachmentsAndFacts(pseudonym, out)) return error;
   JsonValue consent;
@@ -115,39 +117,39 @@ MaybeError LearnerExport::Build(const std::string& pseudonym, xapi::JsonDocument
   return std::nullopt;
 }
 
-MaybeError LearnerExport::AddIdentities(const std::string& pseudonym, xapi::JsonDocument& out) {
-  JsonAllocator& alloc = out.GetAllocator();
+Result<LearnerExport::OwnIdentities> LearnerExport::OpenOwnIdentities(
+    const std::string& pseudonym) {
   auto sealed = reader_.FindIdentitiesByPseudonym(pseudonym);
   if (!sealed.ok()) return sealed.error();
-  JsonValue identities(rapidjson::kArrayType);
+  OwnIdentities own;
   for (const auto& identity : *sealed) {
     auto opened = vault_.Open(identity);
     if (!opened.ok()) return opened.error();
-    if (!opened->has_value()) continue;
-    auto agent = xapi::ParseJson(**opened);
-    if (!agent.ok()) continue;
-    identities.PushBack(JsonValue(**agent, alloc), alloc);
+    if (opened->has_value()) own.emplace_back(identity.variant_id, std::move(**opened));
   }
-  out.AddMember("identities", identities, alloc);
-  return std::nullopt;
+  return own;
 }
 
-MaybeError LearnerExport::AddStatements(const std::string& pseudonym, xapi::JsonDocument& out) {
+void LearnerExport::AddIdentities(const OwnIdentities& own, xapi::JsonDocument& out) {
+  JsonAllocator& alloc = out.GetAllocator();
+  JsonValue identities(rapidjson::kArrayType);
+  for (const auto& [variant_id, agent_json] : own) {
+    auto agent = xapi::ParseJson(agent_json);
+    if (agent.ok()) identities.PushBack(JsonValue(**agent, alloc), alloc);
+  }
+  out.AddMember("identities", identities, alloc);
+}
+
+MaybeError LearnerExport::AddStatements(const std::string& pseudonym, const OwnIdentities& own,
+                                        xapi::JsonDocument& out) {
   JsonAllocator& alloc = out.GetAllocator();
   // Only the learner's own variants are opened: the others in their
   // statements (instructors, team mates) stay pseudonymous.
-  std::unordered_map<std::string, std::string> own;  // variant id -> original JSON
-  auto sealed = reader_.FindIdentitiesByPseudonym(pseudonym);
-  if (!sealed.ok()) return sealed.error();
-  for (const auto& identity : *sealed) {
-    auto opened = vault_.Open(identity);
-    if (!opened.ok()) return opened.error();
-    if (opened->has_value()) own.emplace(identity.variant_id, std::move(**opened));
-  }
-  anonymizer::VariantResolver resolve = [&own](const std::string& variant_id,
-                                               const std::string&) -> std::optional<std::string> {
-    auto it = own.find(variant_id);
-    if (it == own.end()) return std::nullopt;
+  const std::unordered_map<std::string, std::string> opened(own.begin(), own.end());
+  anonymizer::VariantResolver resolve =
+      [&opened](const std::string& variant_id, const std::string&) -> std::optional<std::string> {
+    auto it = opened.find(variant_id);
+    if (it == opened.end()) return std::nullopt;
     return it->second;
   };
 

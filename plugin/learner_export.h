@@ -13,6 +13,8 @@
 // Thread safety: Build may be called concurrently.
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "plugin/consent_registry.h"
 #include "plugin/identity_vault.h"
@@ -32,8 +34,13 @@ class LearnerExport {
   MaybeError Build(const std::string& pseudonym, xapi::JsonDocument& out);
 
  private:
-  MaybeError AddIdentities(const std::string& pseudonym, xapi::JsonDocument& out);
-  MaybeError AddStatements(const std::string& pseudonym, xapi::JsonDocument& out);
+  // (variant id, original agent JSON) of every identity variant the learner
+  // was met under, opened with their key.
+  using OwnIdentities = std::vector<std::pair<std::string, std::string>>;
+  Result<OwnIdentities> OpenOwnIdentities(const std::string& pseudonym);
+  void AddIdentities(const OwnIdentities& own, xapi::JsonDocument& out);
+  MaybeError AddStatements(const std::string& pseudonym, const OwnIdentities& own,
+                           xapi::JsonDocument& out);
   MaybeError AddDocuments(const std::string& pseudonym, xapi::JsonDocument& out);
   MaybeError AddAttachmentsAndFacts(const std::string& pseudonym, xapi::JsonDocument& out);
 
