@@ -16,6 +16,7 @@
 #include "anonymizer/pseudonymizer.h"
 
 #include <openssl/core_names.h>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
 
@@ -86,6 +87,15 @@ std::string HmacSha256HexOfParts(std::string_view key,
   return xapi::HexEncode(HmacSha256OfParts(key, parts));
 }
 
+// Hex HMAC of (domain, NUL, data): the NUL keeps ("ab", "c") apart from ("a", "bc").
+std::string DomainHmacHex(std::string_view key, std::string_view domain, std::string_view data) {
+  static constexpr char kSeparator = '\0';
+  return HmacSha256HexOfParts(key, {domain, std::string_view(&kSeparator, 1), data});
+}
+
+// Key material is zeroed before its memory goes back to the allocator.
+void Wipe(std::string& secret) { OPENSSL_cleanse(secret.data(), secret.size()); }
+
 }  // namespace
 
 class Pseudonymizer::Cache {
@@ -93,6 +103,7 @@ class Pseudonymizer::Cache {
   explicit Cache(size_t capacity)
       : key_(SystemRandom()->Bytes(kSha256Bytes)),
         shard_capacity_(std::max<size_t>(1, capacity / kCacheShards)) {}
+  ~Cache() { Wipe(key_); }
 
   std::string LookupKey(std::string_view canonical_ifi) const {
     return HmacSha256OfParts(key_, {canonical_ifi});
@@ -152,7 +163,7 @@ class Pseudonymizer::Cache {
     shard.current.emplace(lookup_key, std::move(pseudonym));
   }
 
-  const std::string key_;
+  std::string key_;  // wiped by the destructor, else never changed
   const size_t shard_capacity_;
   std::array<Shard, kCacheShards> shards_;
 };
@@ -170,7 +181,11 @@ Pseudonymizer::Pseudonymizer(std::string key_id, std::string pseudonym_key, std:
   }
 }
 
-Pseudonymizer::~Pseudonymizer() = default;
+Pseudonymizer::~Pseudonymizer() {
+  Wipe(pseudonym_key_);
+  Wipe(keyed_digest_key_);
+  Wipe(digest_key_);
+}
 
 std::string Pseudonymizer::Pseudonym(std::string_view canonical_ifi) const {
   if (!cache_) return CurvePseudonym(pseudonym_key_, canonical_ifi);
@@ -179,9 +194,7 @@ std::string Pseudonymizer::Pseudonym(std::string_view canonical_ifi) const {
 }
 
 std::string Pseudonymizer::KeyedDigest(std::string_view domain, std::string_view data) const {
-  // The NUL after the label keeps ("ab", "c") apart from ("a", "bc").
-  static constexpr char kSeparator = '\0';
-  return HmacSha256HexOfParts(keyed_digest_key_, {domain, std::string_view(&kSeparator, 1), data});
+  return DomainHmacHex(keyed_digest_key_, domain, data);
 }
 
 std::string Pseudonymizer::AnonymousGroupPseudonym(
@@ -197,9 +210,7 @@ std::string Pseudonymizer::AnonymousGroupPseudonym(
 }
 
 std::string Pseudonymizer::ContentDigest(std::string_view data) const {
-  static constexpr char kSeparator = '\0';
-  return HmacSha256HexOfParts(digest_key_,
-                              {kStatementDomain, std::string_view(&kSeparator, 1), data});
+  return DomainHmacHex(digest_key_, kStatementDomain, data);
 }
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {

@@ -25,6 +25,8 @@
 // key, IFI), never by the IFI itself, so no raw identifier stays in memory
 // beyond the request that brought it.
 //
+// The keys (and the cache key) are zeroed when the Pseudonymizer goes.
+//
 // Thread-safe: all methods may be called concurrently (the cache is sharded,
 // one mutex per shard).
 

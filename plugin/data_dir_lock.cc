@@ -19,8 +19,8 @@ Result<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(const std::string& dat
     int error = errno;
     ::close(fd);
     if (error == EWOULDBLOCK) {
-      return MakeError(409, "data directory", data_dir,
-                       "another lrs process is using " + data_dir + " (stop it first)");
+      return MakeError(409, "data directory", path,
+                       "another lrs process holds " + path + " (stop it first)");
     }
     return MakeError(500, "data directory", path, "cannot lock " + path + ": " + std::strerror(error));
   }

@@ -16,7 +16,8 @@ namespace lrs::plugin {
 
 class DataDirLock {
  public:
-  // Errors: 409 when another process holds it (the message says so), 500 on I/O.
+  // Errors: 409 when another process holds it (the message says so and names
+  // the lock file, so callers report it as it is), 500 on I/O.
   static Result<std::unique_ptr<DataDirLock>> Acquire(const std::string& data_dir);
   ~DataDirLock();
 

@@ -8,6 +8,7 @@
 #include "anonymizer/curve_pseudonym.h"
 #include "anonymizer/pseudonymizer.h"
 #include "anonymizer/reference_rekey.h"
+#include "plugin/audit_trail.h"
 #include "plugin/identity_vault.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
@@ -92,11 +93,13 @@ MaybeError RecordRotation(const DataPaths& paths, const RotationReport& report) 
   entry.role = "system";
   entry.action = "keys.rotate";
   entry.purpose = "security";
-  entry.detail = "{\"pseudonym_key\":\"" + report.to_pseudonym_key_id + "\",\"master_key\":\"" +
-                 report.to_master_key_id +
-                 "\",\"statements\":" + std::to_string(report.statement_db.statements) +
-                 ",\"pseudonyms\":" + std::to_string(report.statement_db.pseudonyms) +
-                 ",\"data_keys\":" + std::to_string(report.key_store.data_keys) + "}";
+  entry.detail = AuditDetail()
+                     .Name("pseudonym_key", report.to_pseudonym_key_id)
+                     .Name("master_key", report.to_master_key_id)
+                     .Count("statements", report.statement_db.statements)
+                     .Count("pseudonyms", report.statement_db.pseudonyms)
+                     .Count("data_keys", report.key_store.data_keys)
+                     .ToJson();
   auto appended = (*log)->Append(std::move(entry));
   if (!appended.ok()) return appended.error();
   return std::nullopt;

@@ -45,11 +45,7 @@ int Rotate(const std::vector<std::string>& args) {
                                    "there is no data directory at " + paths.data_dir));
   }
   auto lock = DataDirLock::Acquire(paths.data_dir);
-  if (!lock.ok()) {
-    Error error = lock.error();
-    error.message = "cannot take " + paths.data_dir + "/lrs.lock: " + error.message;
-    return ReportFailure("keys rotate", error);
-  }
+  if (!lock.ok()) return ReportFailure("keys rotate", lock.error());
   auto report = RotateKeys(paths, *anonymizer::SystemRandom());
   if (!report.ok()) return ReportFailure("keys rotate", report.error());
 

@@ -94,11 +94,7 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
     return 2;
   }
   auto lock = DataDirLock::Acquire(paths.data_dir);
-  if (!lock.ok()) {
-    std::cerr << "lrs: purge: " << lock.error().message << "; lock file " << paths.data_dir
-              << "/lrs.lock\n";
-    return lock.error().status >= 500 ? 1 : 2;
-  }
+  if (!lock.ok()) return ReportFailure("purge", lock.error());
 
   auto db = storage::OpenStatementDatabase(paths.statement_db);
   if (!db.ok()) return ReportFailure("purge", db.error());

@@ -33,7 +33,7 @@ cat <<INFO
   pages:
     privacy notice  http://$LISTEN/privacy   (the manifest as data: /privacy.json)
     learner page    http://$LISTEN/me#token=TOKEN, with a token the LMS gets from
-    curl -u $KEY:$SECRET http://$LISTEN/privacy/tokens \
+    curl -u $KEY:$SECRET http://$LISTEN/privacy/tokens \\
          -d '{"agent":{"mbox":"mailto:ada@example.org"}}'
 
 INFO

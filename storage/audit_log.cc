@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <utility>
 
@@ -12,6 +13,7 @@
 #include "storage/schema.h"
 #include "storage/storage_error.h"
 #include "storage/transaction.h"
+#include "xapi/hex.h"
 
 namespace lrs::storage {
 namespace {
@@ -53,14 +55,7 @@ class CanonicalHash {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(ctx_, digest, &length);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(2 * length);
-    for (unsigned int i = 0; i < length; ++i) {
-      out += kHex[digest[i] >> 4];
-      out += kHex[digest[i] & 0xF];
-    }
-    return out;
+    return xapi::HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
   }
 
  private:
@@ -134,13 +129,17 @@ Result<std::optional<AuditAnchor>> ReadAuditAnchor(Database& key_store) {
   Result<bool> row = stmt->Step();
   if (!row.ok()) return row.error();
   if (!*row) return std::optional<AuditAnchor>();
+  // Read back from a file someone may have edited: a seq that is not a
+  // decimal int64 (too many digits included) is malformed, never an exception.
   const std::string value = stmt->ColumnText(0);
   const size_t colon = value.find(':');
-  if (colon == std::string::npos || colon == 0 || value.find_first_not_of("0123456789") != colon) {
+  AuditAnchor anchor;
+  if (colon == std::string::npos || colon == 0 || value.find_first_not_of("0123456789") != colon ||
+      std::from_chars(value.data(), value.data() + colon, anchor.seq).ec != std::errc()) {
     return StorageError("audit anchor: the key store's value is malformed");
   }
-  return std::optional<AuditAnchor>(
-      AuditAnchor{std::stoll(value.substr(0, colon)), value.substr(colon + 1)});
+  anchor.hash = value.substr(colon + 1);
+  return std::optional<AuditAnchor>(std::move(anchor));
 }
 
 Result<AuditVerification> VerifyAuditChain(Database& statements,

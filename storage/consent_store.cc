@@ -9,7 +9,7 @@ namespace {
 constexpr char kColumns[] = "seq, pseudonym, state, purposes, actor, at_us";
 
 ConsentEvent ReadEvent(const Statement& row) {
-  return ConsentEvent{row.ColumnInt(0), row.ColumnText(1), row.ColumnText(2),
+  return ConsentEvent{row.ColumnInt(0),  row.ColumnText(1), row.ColumnText(2),
                       row.ColumnText(3), row.ColumnText(4), row.ColumnInt(5)};
 }
 

@@ -20,7 +20,7 @@ namespace lrs::storage {
 class Database;
 
 struct ConsentEvent {
-  int64_t seq = 0;            // assigned by Append
+  int64_t seq = 0;  // assigned by Append
   std::string pseudonym;
   std::string state;          // "granted" | "withdrawn"
   std::string purposes_json;  // JSON array of manifest purpose ids

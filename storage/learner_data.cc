@@ -47,8 +47,8 @@ Result<std::vector<StoredStatement>> LearnerData::Statements(const std::string& 
   if (!query.ok()) return query.error();
   (*query)->Bind(1, pseudonym).Bind(2, after_seq).Bind(3, int64_t{limit});
   return Collect<StoredStatement>(**query, [](const Statement& row) {
-    return StoredStatement{row.ColumnInt(0), row.ColumnText(1), row.ColumnText(2),
-                           row.ColumnInt(3), row.ColumnInt(4) != 0};
+    return StoredStatement{row.ColumnInt(0), row.ColumnText(1), row.ColumnText(2), row.ColumnInt(3),
+                           row.ColumnInt(4) != 0};
   });
 }
 

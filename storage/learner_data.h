@@ -50,8 +50,8 @@ class LearnerData {
 
   // Statements that mention the learner in any role, voided ones included,
   // in insertion order after `after_seq`, at most `limit`.
-  Result<std::vector<StoredStatement>> Statements(const std::string& pseudonym,
-                                                  int64_t after_seq, int limit);
+  Result<std::vector<StoredStatement>> Statements(const std::string& pseudonym, int64_t after_seq,
+                                                  int limit);
   Result<std::vector<LearnerDocument>> Documents(const std::string& pseudonym);
   Result<std::vector<LearnerAttachment>> Attachments(const std::string& pseudonym);
   Result<std::vector<LearnerFact>> Facts(const std::string& pseudonym);

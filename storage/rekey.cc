@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "storage/erasure.h"
 #include "storage/storage_error.h"
 #include "storage/transaction.h"
 
@@ -314,16 +315,6 @@ MaybeError FinishRekey(Database& statement_db) {
   return statement_db.Exec("DROP TABLE IF EXISTS rekey_pseudonyms");
 }
 
-MaybeError CheckpointAndTruncateWal(Database& db) {
-  Result<Statement> checkpoint = db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-  if (!checkpoint.ok()) return checkpoint.error();
-  Result<bool> row = checkpoint->Step();
-  if (!row.ok()) return row.error();
-  // (busy, log frames, checkpointed frames): busy means a reader held it back.
-  if (*row && checkpoint->ColumnInt(0) != 0) {
-    return StorageError("checkpoint: another connection kept the WAL busy");
-  }
-  return std::nullopt;
-}
+MaybeError CheckpointAndTruncateWal(Database& db) { return CheckpointAndTruncate(db); }
 
 }  // namespace lrs::storage

@@ -101,7 +101,8 @@ Result<RekeyCounts> RekeyKeyStore(Database& keys, Database& statement_db,
 MaybeError FinishRekey(Database& statement_db);
 
 // Copies the WAL into the file and truncates it, so that no page written
-// before (old pseudonyms, old wrapped keys) stays in the WAL.
+// before (old pseudonyms, old wrapped keys) stays in the WAL. The same as
+// CheckpointAndTruncate (storage/erasure.h), under the name key rotation uses.
 MaybeError CheckpointAndTruncateWal(Database& db);
 
 }  // namespace lrs::storage

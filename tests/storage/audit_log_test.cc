@@ -266,6 +266,21 @@ BOOST_FIXTURE_TEST_CASE(anchors_the_newest_entry_in_the_key_store, Fixture) {
   BOOST_TEST((*anchor)->hash == (*entries)[2].hash);
 }
 
+// Regression: a seq too long for int64 in an edited key store made
+// ReadAuditAnchor throw std::out_of_range (std::stoll) out of `audit verify`.
+BOOST_FIXTURE_TEST_CASE(an_edited_anchor_is_malformed_not_an_exception, Fixture) {
+  AppendThree();
+  auto keys = OpenKeyStore(dir.KeyStore());
+  BOOST_REQUIRE(keys.ok());
+  for (const char* value : {"99999999999999999999:abc", "-1:abc", ":abc", "3"}) {
+    BOOST_REQUIRE(!(*keys)->Exec(std::string("UPDATE meta SET value = '") + value +
+                                 "' WHERE name = 'audit_head'"));
+    auto anchor = ReadAuditAnchor(**keys);
+    BOOST_TEST(!anchor.ok(), value);
+    BOOST_TEST(!log->Verify().ok(), value);
+  }
+}
+
 BOOST_FIXTURE_TEST_CASE(detects_an_anchored_entry_replaced_by_a_recomputed_chain, Fixture) {
   AppendThree();
   // Rewrite entry 3 and recompute its hash: the chain alone is valid again.
