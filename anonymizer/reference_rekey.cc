@@ -14,7 +14,6 @@ namespace {
 using xapi::JsonAllocator;
 using xapi::JsonValue;
 
-
 class Rekeyer {
  public:
   Rekeyer(JsonAllocator& alloc, const PseudonymMap& rotate, const Pseudonymizer& to,

@@ -13,7 +13,8 @@ Result<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(const std::string& dat
   const std::string path = data_dir + "/lrs.lock";
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return MakeError(500, "data directory", path, "cannot open " + path + ": " + std::strerror(errno));
+    return MakeError(500, "data directory", path,
+                     "cannot open " + path + ": " + std::strerror(errno));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int error = errno;
@@ -22,7 +23,8 @@ Result<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(const std::string& dat
       return MakeError(409, "data directory", path,
                        "another lrs process holds " + path + " (stop it first)");
     }
-    return MakeError(500, "data directory", path, "cannot lock " + path + ": " + std::strerror(error));
+    return MakeError(500, "data directory", path,
+                     "cannot lock " + path + ": " + std::strerror(error));
   }
   return std::unique_ptr<DataDirLock>(new DataDirLock(fd));
 }

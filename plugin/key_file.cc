@@ -177,9 +177,12 @@ MaybeError WriteKeyFile(const std::string& path, const KeyMaterial& keys) {
   // An older temporary file may have had looser permissions.
   bool ok = ::fchmod(fd, 0600) == 0 && WriteAll(fd, text.data(), text.size()) && ::fsync(fd) == 0;
   if (::close(fd) != 0) ok = false;
-  if (!ok) return KeyFileIoError(path, "cannot be written");
-  if (::rename(temporary.c_str(), path.c_str()) != 0)
-    return KeyFileIoError(path, "cannot be created");
+  if (!ok || ::rename(temporary.c_str(), path.c_str()) != 0) {
+    // No copy of the keys, whole or partial, is left behind.
+    Error error = KeyFileIoError(path, ok ? "cannot be created" : "cannot be written");
+    ::unlink(temporary.c_str());
+    return error;
+  }
   if (!SyncFolderOf(path)) return KeyFileIoError(path, "cannot sync its folder");
   return std::nullopt;
 }

@@ -12,6 +12,7 @@
 #include "plugin/identity_vault.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
+#include "storage/erasure.h"
 #include "storage/schema.h"
 
 namespace lrs::plugin {
@@ -83,15 +84,45 @@ Result<std::string> KeyIdOf(storage::Database& db, const std::string& fallback) 
   return id->value_or(fallback);
 }
 
-// The audit trail's entry for a rotation: run at the console, so by no
-// credential, and about no learner. Key ids name keys without revealing them.
-MaybeError RecordRotation(const DataPaths& paths, const RotationReport& report) {
+constexpr char kRotationAction[] = "keys.rotate";
+
+// Whether the trail already holds the entry of the rotation to `to_key_id`.
+// Asked only by a run that finds both files re-keyed: the run before it may
+// have stopped after step 3 committed but before its entry was durable. Reads
+// the whole trail, which only that rare resumed run does.
+Result<bool> RotationRecorded(storage::AuditLog& log, const std::string& to_key_id) {
+  const std::string names_key = "\"pseudonym_key\":\"" + to_key_id + "\"";
+  storage::AuditRange range;
+  range.limit = 1000;
+  for (;;) {
+    auto entries = log.Read(range);
+    if (!entries.ok()) return entries.error();
+    for (const storage::AuditEntry& entry : *entries) {
+      if (entry.action == kRotationAction && entry.detail.find(names_key) != std::string::npos) {
+        return true;
+      }
+    }
+    if (static_cast<int64_t>(entries->size()) < range.limit) return false;
+    range.after_seq = entries->back().seq;
+  }
+}
+
+// The audit trail's entry for a rotation (step 3), unless `only_if_missing`
+// and the trail has it already: run at the console, so by no credential, and
+// about no learner. Key ids name keys without revealing them.
+MaybeError RecordRotation(const DataPaths& paths, const RotationReport& report,
+                          bool only_if_missing) {
   auto log = storage::AuditLog::Open(paths.statement_db, paths.key_store);
   if (!log.ok()) return log.error();
+  if (only_if_missing) {
+    Result<bool> recorded = RotationRecorded(**log, report.to_pseudonym_key_id);
+    if (!recorded.ok()) return recorded.error();
+    if (*recorded) return std::nullopt;
+  }
   storage::NewAuditEntry entry;
   entry.actor = "lrs";  // as the retention timer's entries (plugin/lrs_app.cc)
   entry.role = "system";
-  entry.action = "keys.rotate";
+  entry.action = kRotationAction;
   entry.purpose = "security";
   entry.detail = AuditDetail()
                      .Name("pseudonym_key", report.to_pseudonym_key_id)
@@ -190,13 +221,15 @@ Result<RotationReport> RotateKeys(const DataPaths& paths, anonymizer::RandomSour
                                next.pseudonym_key.id, next.master_key.id, rekey_pseudonym, rewrap);
     if (!key_counts.ok()) return key_counts.error();
     report.key_store = *key_counts;
-    if (MaybeError error = RecordRotation(paths, report)) return *error;
   }
+  // Step 3's entry; a run that found both files re-keyed writes it only if
+  // the run that re-keyed them stopped before it (its counts are then 0).
+  if (MaybeError error = RecordRotation(paths, report, /*only_if_missing=*/done)) return *error;
 
   // Step 4.
   if (MaybeError error = storage::FinishRekey(*files->statements)) return *error;
-  if (MaybeError error = storage::CheckpointAndTruncateWal(*files->statements)) return *error;
-  if (MaybeError error = storage::CheckpointAndTruncateWal(*files->keys)) return *error;
+  if (MaybeError error = storage::CheckpointAndTruncate(*files->statements)) return *error;
+  if (MaybeError error = storage::CheckpointAndTruncate(*files->keys)) return *error;
   files->statements.reset();
   files->keys.reset();
   // Step 5.

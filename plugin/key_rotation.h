@@ -30,7 +30,9 @@
 // Steps 2 and 3 are skipped for a file whose meta row already names the next
 // key, and the old keys are read only while a file still needs them, so a
 // crash anywhere, even between the two halves of step 5, is finished by
-// running the command again.
+// running the command again. A run that finds both files re-keyed writes step
+// 3's audit entry if the trail lacks it (a crash between the key store's
+// commit and the entry), so every rotation is in the trail once.
 //
 // Preconditions: the caller holds the data directory lock (plugin/
 // data_dir_lock.h): rotation never runs beside a server.

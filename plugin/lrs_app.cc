@@ -201,15 +201,8 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   retention.on_pass = [trail](const Result<storage::ExpiredCounts>& pass) {
     PrintRetentionPass(pass);
     if (!pass.ok() || pass->Total() == 0) return;
-    const storage::ExpiredCounts& c = *pass;
-    AuditDetail detail;
-    detail.Count("statements", c.statements)
-        .Count("documents", c.documents)
-        .Count("facts", c.facts)
-        .Count("attachments", c.attachments)
-        .Count("identities", c.identities);
     auto recorded = trail->Record(Principal{"lrs", "retention timer", "system"}, "retention.purge",
-                                  "retention", detail, {});
+                                  "retention", RetentionAuditDetail(*pass), {});
     if (!recorded.ok()) std::cerr << "lrs: audit: " << recorded.error().message << std::endl;
   };
   parts->retention = std::make_unique<RetentionTimer>(retention, *parts->writer, *parts->vault);

@@ -132,8 +132,10 @@ HttpResponse Html(std::string body, const std::string& policy) {
 
 // ---- what the permissions and the kept parts mean, in words -----------------
 
-const std::map<std::string, std::string, std::less<>>& PermissionWords() {
-  static const std::map<std::string, std::string, std::less<>> words = {
+using WordMap = std::map<std::string, std::string, std::less<>>;
+
+const WordMap& PermissionWords() {
+  static const WordMap words = {
       {"statements:write", "send learning records (and saved progress documents)"},
       {"statements:read", "read learning records back"},
       {"identities:read", "see who a record is about (read sealed identities back)"},
@@ -147,8 +149,8 @@ const std::map<std::string, std::string, std::less<>>& PermissionWords() {
   return words;
 }
 
-const std::map<std::string, std::string, std::less<>>& RoleWords() {
-  static const std::map<std::string, std::string, std::less<>> words = {
+const WordMap& RoleWords() {
+  static const WordMap words = {
       {"lms", "Your learning platform (LMS), which sends the records"},
       {"analyst", "Staff who read dashboards"},
       {"admin", "The people who run this service"},
@@ -156,8 +158,8 @@ const std::map<std::string, std::string, std::less<>>& RoleWords() {
   return words;
 }
 
-const std::map<std::string, std::string, std::less<>>& ResultWords() {
-  static const std::map<std::string, std::string, std::less<>> words = {
+const WordMap& ResultWords() {
+  static const WordMap words = {
       {"score", "your score"},
       {"success", "whether you passed"},
       {"completion", "whether you completed it"},
@@ -168,8 +170,8 @@ const std::map<std::string, std::string, std::less<>>& ResultWords() {
   return words;
 }
 
-const std::map<std::string, std::string, std::less<>>& ContextWords() {
-  static const std::map<std::string, std::string, std::less<>> words = {
+const WordMap& ContextWords() {
+  static const WordMap words = {
       {"registration", "which enrolment or attempt it belongs to"},
       {"instructor", "the instructor (as a pseudonym too)"},
       {"team", "your team (as a pseudonym)"},
@@ -185,7 +187,7 @@ const std::map<std::string, std::string, std::less<>>& ContextWords() {
   return words;
 }
 
-std::string Words(const std::map<std::string, std::string, std::less<>>& words,
+std::string Words(const WordMap& words,
                   std::string_view key) {
   auto it = words.find(key);
   return it == words.end() ? Code(key) : Escape(it->second) + " " + Code(key);
@@ -199,6 +201,8 @@ struct PageInput {
   std::vector<std::string> consent_purposes;
   int k = 0;
   bool sealed = true;
+  int statement_days = 0;  // retention
+  int fact_days = 0;
 };
 
 std::string ExtensionsClause(const JsonValue& keep, const char* field) {
@@ -215,7 +219,7 @@ std::string ExtensionsClause(const JsonValue& keep, const char* field) {
 
 void KeptList(std::string& out, const JsonValue& keep, const char* parts_field,
               const char* extensions_field,
-              const std::map<std::string, std::string, std::less<>>& words,
+              const WordMap& words,
               const std::vector<std::string>& free_text, std::string_view nothing) {
   std::vector<std::string> parts = Strings(xapi::Member(keep, parts_field));
   std::vector<std::string> shown;
@@ -270,13 +274,12 @@ void CollectedSection(std::string& out, const PageInput& in) {
              : "<li>Text you type (such as answers) is removed before anything is stored.</li>\n";
   const JsonValue* names = xapi::Member(*keep, "display_names");
   bool names_kept = names != nullptr && names->IsBool() && names->GetBool();
+  // Under pseudonymous-only no identity is stored, so no name either.
   out += names_kept && in.sealed
              ? "<li>Display names (such as your full name) are kept only sealed, together with "
                "your identity, for the learning platform that sent them.</li>\n"
-             : names_kept ? "<li>Display names (such as your full name) are kept only sealed, "
-                            "and nobody reads them back.</li>\n"
-                          : "<li>Display names (such as your full name) are removed before "
-                            "anything is stored.</li>\n";
+             : "<li>Display names (such as your full name) are removed before anything is "
+               "stored.</li>\n";
   const JsonValue* attachments = xapi::Member(*keep, "attachments");
   out += attachments != nullptr && attachments->IsBool() && attachments->GetBool()
              ? "<li>Files attached to a record are kept (yours sealed under your own key).</li>\n"
@@ -309,15 +312,12 @@ void PurposesSection(std::string& out, const PageInput& in) {
 }
 
 void RetentionSection(std::string& out, const PageInput& in) {
-  const JsonValue* retention = xapi::Member(in.root, "retention");
-  int statements = retention ? IntMember(*retention, "statements_days", 0) : 0;
-  int facts = retention ? IntMember(*retention, "facts_days", 0) : 0;
   out += "<section class=\"card\" id=\"retention\" aria-labelledby=\"retention-title\">\n"
          "<h2 id=\"retention-title\">How long it is kept</h2>\n<ul class=\"plain\">\n"
          "<li>Learning records, with the documents, files and sealed identities only they "
-         "need: <strong>" + Escape(Days(statements)) + "</strong> after they were stored.</li>\n"
+         "need: <strong>" + Escape(Days(in.statement_days)) + "</strong> after they were stored.</li>\n"
          "<li>Facts worked out from your records for dashboards and recommendations: <strong>" +
-         Escape(Days(facts)) + "</strong>.</li>\n</ul>\n"
+         Escape(Days(in.fact_days)) + "</strong>.</li>\n</ul>\n"
          "<p>Older data is deleted automatically every day. If you erase your data "
          "(<a href=\"#rights\">see below</a>), it is deleted at once.</p>\n</section>\n";
 }
@@ -436,8 +436,6 @@ void RolesSection(std::string& out, const PageInput& in) {
 
 std::string RenderPrivacyPage(const PageInput& in) {
   std::string name(xapi::StringMember(in.root, "name"));
-  const JsonValue* retention = xapi::Member(in.root, "retention");
-  int statement_days = retention ? IntMember(*retention, "statements_days", 0) : 0;
 
   std::string out;
   out += "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -465,7 +463,7 @@ std::string RenderPrivacyPage(const PageInput& in) {
          "<span class=\"value\" id=\"glance-k\">" + Plural(in.k, "person", "people") +
          "</span></li>\n"
          "<li><span class=\"label\">Learning records are kept for</span>"
-         "<span class=\"value\" id=\"glance-retention\">" + Plural(statement_days, "day", "days") +
+         "<span class=\"value\" id=\"glance-retention\">" + Plural(in.statement_days, "day", "days") +
          "</span></li>\n"
          "<li><span class=\"label\">Consent</span><span class=\"value\" id=\"glance-consent\">" +
          std::string(in.consent_mode == "opt-in" ? "Opt-in" : "Opt-out") + "</span></li>\n"
@@ -499,11 +497,14 @@ HttpResponse PrivacyPage(std::string_view manifest_json) {
   if (!doc.ok() || !(*doc)->IsObject()) return ManifestUnavailable();
   const JsonValue& root = **doc;
   const JsonValue* consent = xapi::Member(root, "consent");
+  const JsonValue* retention = xapi::Member(root, "retention");
   PageInput in{root,
                consent ? std::string(xapi::StringMember(*consent, "mode")) : std::string(),
                consent ? Strings(xapi::Member(*consent, "purposes")) : std::vector<std::string>(),
                IntMember(root, "k", 0),
-               xapi::StringMember(root, "identity") != "pseudonymous-only"};
+               xapi::StringMember(root, "identity") != "pseudonymous-only",
+               retention ? IntMember(*retention, "statements_days", 0) : 0,
+               retention ? IntMember(*retention, "facts_days", 0) : 0};
   HttpResponse response = Html(RenderPrivacyPage(in), ContentSecurityPolicy(""));
   response.headers["Cache-Control"] = "no-cache";
   return response;

@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "plugin/data_dir_lock.h"
 #include "plugin/lrs_app.h"
 #include "plugin/manifest.h"
+#include "plugin/retention_timer.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/erasure.h"
@@ -51,15 +53,25 @@ constexpr char kPurgeUsage[] =
     "  {\"now\": T, \"statements_before\": T, \"facts_before\": T,\n"
     "   \"deleted\": {\"statements\": N, \"documents\": N, \"facts\": N,\n"
     "               \"attachments\": N, \"identities\": N}}\n"
-    "where T are UTC timestamps: rows older than the *_before times were deleted.\n";
+    "where T are UTC timestamps: rows older than the *_before times were deleted\n"
+    "(a *_before is null when the retention reaches back further than time can\n"
+    "count: nothing is that old).\n";
 
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
+
+// A cutoff's time, or null for the earliest time there is (CutoffsAt's answer
+// to a retention longer than int64 microseconds reach), which is no date.
+std::string CutoffJson(int64_t before_us) {
+  return before_us == std::numeric_limits<int64_t>::min()
+             ? "null"
+             : Quoted(xapi::FormatTimestamp(before_us));
+}
 
 std::string ReportJson(int64_t now_us, const storage::RetentionCutoffs& cutoffs,
                        const storage::ExpiredCounts& deleted) {
   return "{\"now\": " + Quoted(xapi::FormatTimestamp(now_us)) +
-         ", \"statements_before\": " + Quoted(xapi::FormatTimestamp(cutoffs.statements_before_us)) +
-         ", \"facts_before\": " + Quoted(xapi::FormatTimestamp(cutoffs.facts_before_us)) +
+         ", \"statements_before\": " + CutoffJson(cutoffs.statements_before_us) +
+         ", \"facts_before\": " + CutoffJson(cutoffs.facts_before_us) +
          ", \"deleted\": {\"statements\": " + std::to_string(deleted.statements) +
          ", \"documents\": " + std::to_string(deleted.documents) +
          ", \"facts\": " + std::to_string(deleted.facts) +
@@ -119,7 +131,7 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
     auto audit = storage::AuditLog::Open(paths.statement_db, paths.key_store);
     if (!audit.ok()) return ReportFailure("purge", audit.error());
     auto recorded = (*audit)->Append(storage::NewAuditEntry{
-        "lrs", "system", "retention.purge", "retention", ReportJson(now_us, cutoffs, d), {}});
+        "lrs", "system", "retention.purge", "retention", RetentionAuditDetail(d).ToJson(), {}});
     if (!recorded.ok()) return ReportFailure("purge", recorded.error());
   }
   std::cout << ReportJson(now_us, cutoffs, *deleted) << std::endl;

@@ -7,6 +7,7 @@
 #include "plugin/identity_vault.h"
 
 namespace lrs::plugin {
+
 void PrintRetentionPass(const Result<storage::ExpiredCounts>& pass) {
   if (!pass.ok()) {
     std::cerr << "lrs: retention: " << pass.error().message << std::endl;
@@ -17,10 +18,19 @@ void PrintRetentionPass(const Result<storage::ExpiredCounts>& pass) {
 }
 
 std::string DescribeExpired(const storage::ExpiredCounts& c) {
-  return "deleted " + std::to_string(c.statements) + " statements, " +
-         std::to_string(c.documents) + " documents, " + std::to_string(c.facts) + " facts, " +
-         std::to_string(c.attachments) + " attachments, " + std::to_string(c.identities) +
-         " identities";
+  return "deleted " + std::to_string(c.statements) + " statements, " + std::to_string(c.documents) +
+         " documents, " + std::to_string(c.facts) + " facts, " + std::to_string(c.attachments) +
+         " attachments, " + std::to_string(c.identities) + " identities";
+}
+
+AuditDetail RetentionAuditDetail(const storage::ExpiredCounts& c) {
+  AuditDetail detail;
+  detail.Count("statements", c.statements)
+      .Count("documents", c.documents)
+      .Count("facts", c.facts)
+      .Count("attachments", c.attachments)
+      .Count("identities", c.identities);
+  return detail;
 }
 
 RetentionTimer::RetentionTimer(Options options, storage::StatementWriter& writer,

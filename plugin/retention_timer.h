@@ -32,6 +32,7 @@
 #include <mutex>
 #include <thread>
 
+#include "plugin/audit_trail.h"
 #include "storage/retention.h"
 #include "storage/statement_writer.h"
 #include "xapi/result.h"
@@ -83,5 +84,9 @@ void PrintRetentionPass(const Result<storage::ExpiredCounts>& pass);
 
 // "deleted 3 statements, 0 documents, 1 facts, 0 attachments, 2 identities".
 std::string DescribeExpired(const storage::ExpiredCounts& counts);
+
+// The audit detail of a retention pass that deleted something ("retention.purge",
+// by the server's daily pass and by `lrs purge` alike): the counts, nothing else.
+AuditDetail RetentionAuditDetail(const storage::ExpiredCounts& counts);
 
 }  // namespace lrs::plugin

@@ -22,6 +22,8 @@ Result<int64_t> DeleteWhere(Database& db, const char* sql, const std::string& ps
 }  // namespace
 
 Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::string& pseudonym) {
+  // '' is the agent of every Activity Profile: erasing by it would delete them all.
+  if (pseudonym.empty()) return StorageError("erasure: no pseudonym given");
   ErasureCounts counts;
   {
     auto tx = Transaction::Begin(db, Transaction::Mode::kImmediate);

@@ -41,7 +41,7 @@ struct ErasureCounts {
 // `db` is the statement database, `keys` the key store (the writer's
 // connections). The statement database is committed first: a crash between
 // the two leaves only a key with nothing under it, and erasing again
-// finishes. Errors: 500.
+// finishes. Errors: 500 (also for an empty `pseudonym`, which names no one).
 Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::string& pseudonym);
 
 // Copies every committed page into the database file and truncates the WAL,

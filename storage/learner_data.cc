@@ -39,10 +39,11 @@ Result<std::vector<StoredStatement>> LearnerData::Statements(const std::string& 
                                                              int64_t after_seq, int limit) {
   auto lease = pool_->Acquire();
   if (!lease.ok()) return lease.error();
-  // DISTINCT: a learner can be mentioned in several roles of one statement.
+  // IN, not a join: a learner mentioned in several roles of one statement
+  // still gets it once.
   auto query = lease->Prepare(
       "SELECT s.seq, s.id, s.json, s.stored_us, s.voided FROM statements s "
-      "WHERE s.seq IN (SELECT DISTINCT seq FROM statement_agents WHERE pseudonym = ?1) "
+      "WHERE s.seq IN (SELECT seq FROM statement_agents WHERE pseudonym = ?1) "
       "AND s.seq > ?2 ORDER BY s.seq LIMIT ?3");
   if (!query.ok()) return query.error();
   (*query)->Bind(1, pseudonym).Bind(2, after_seq).Bind(3, int64_t{limit});

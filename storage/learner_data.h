@@ -1,7 +1,9 @@
 #pragma once
 // Everything stored about one learner, found by pseudonym, for self-access
 // (GET /privacy/me, data portability). Reads only; what erasure deletes
-// (storage/erasure.h) is exactly what these find, plus the data key.
+// (storage/erasure.h) is what these find, plus the learner's sealed
+// identities, consent history (storage/consent_store.h) and data key, which
+// self-access reads elsewhere.
 //
 // Thread safety: all methods may be called concurrently (a read pool).
 

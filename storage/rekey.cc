@@ -2,7 +2,6 @@
 
 #include <string_view>
 
-#include "storage/erasure.h"
 #include "storage/storage_error.h"
 #include "storage/transaction.h"
 
@@ -206,8 +205,10 @@ Result<RekeyCounts> RekeyStatementDatabase(Database& db, const std::string& from
   if (MaybeError error = RekeyStatementJson(db, rekey_statement, counts)) return *error;
   // Column and table names are constants of this file, never input.
   for (const PseudonymColumn& c : kPseudonymColumns) {
+    // '' is no one: an Activity Profile's agent.
     const std::string collect = std::string("INSERT OR IGNORE INTO rekey_pseudonyms (old, new) ") +
-                                "SELECT " + c.column + ", NULL FROM " + c.table;
+                                "SELECT " + c.column + ", NULL FROM " + c.table + " WHERE " +
+                                c.column + " <> ''";
     if (MaybeError error = db.Exec(collect)) return *error;
   }
   if (MaybeError error = MapRemainingPseudonyms(db, rekey_pseudonym, counts)) return *error;
@@ -314,7 +315,5 @@ Result<RekeyCounts> RekeyKeyStore(Database& keys, Database& statement_db,
 MaybeError FinishRekey(Database& statement_db) {
   return statement_db.Exec("DROP TABLE IF EXISTS rekey_pseudonyms");
 }
-
-MaybeError CheckpointAndTruncateWal(Database& db) { return CheckpointAndTruncate(db); }
 
 }  // namespace lrs::storage

@@ -5,10 +5,11 @@
 //
 // What holds a pseudonym (schema.cc, versions 1 to 5): statements.json (every
 // "$p" reference), statement_agents.pseudonym, identities.pseudonym,
-// documents.agent_pseudonym, attachments.owner, consent_events.pseudonym,
-// learner_facts.pseudonym, and in the key store data_keys.pseudonym (whose
-// wrapped key is bound to it). audit_subjects are keyed by a tag derived from
-// the learner's data key, which rotation keeps: they need nothing.
+// documents.agent_pseudonym ('' for Activity Profiles: no one),
+// attachments.owner, consent_events.pseudonym, learner_facts.pseudonym, and
+// in the key store data_keys.pseudonym (whose wrapped key is bound to it).
+// audit_subjects are keyed by a tag derived from the learner's data key,
+// which rotation keeps: they need nothing.
 //
 // Invariants:
 //  1. Each file is re-keyed in one IMMEDIATE transaction that also sets its
@@ -99,10 +100,5 @@ Result<RekeyCounts> RekeyKeyStore(Database& keys, Database& statement_db,
 // After both files are re-keyed: drops the work table (secure_delete zeroes
 // its pages). Idempotent.
 MaybeError FinishRekey(Database& statement_db);
-
-// Copies the WAL into the file and truncates it, so that no page written
-// before (old pseudonyms, old wrapped keys) stays in the WAL. The same as
-// CheckpointAndTruncate (storage/erasure.h), under the name key rotation uses.
-MaybeError CheckpointAndTruncateWal(Database& db);
 
 }  // namespace lrs::storage

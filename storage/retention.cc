@@ -24,6 +24,7 @@
 #include "storage/retention.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 #include <string_view>
@@ -56,11 +57,11 @@ constexpr char kSelectActivities[] =
     "SELECT activity_id, role FROM statement_activities WHERE seq = ?1";
 constexpr char kRememberSeq[] = "INSERT INTO temp.retention_batch_seqs (seq) VALUES (?1)";
 // INDEXED BY: without statistics SQLite would rather scan the primary key
-// for `kind IN (1, 2)` (every learner document) and sort.
+// for the two learner kinds (every learner document) and sort.
 constexpr char kSelectDocuments[] =
     "SELECT kind, activity_id, agent_pseudonym, registration, document_id, content_type,"
     " updated_us FROM documents INDEXED BY documents_by_updated"
-    " WHERE updated_us < ?1 AND kind IN (1, 2)"
+    " WHERE updated_us < ?1 AND kind IN (?3, ?4)"
     " ORDER BY updated_us LIMIT ?2";
 // The walk over learner_facts: the next ?1 facts in primary key order, from
 // the start or after the key (?2, ?3, ?4), which SQLite seeks to directly.
@@ -73,11 +74,10 @@ constexpr char kWalkFactsAfter[] =
     " success, score_scaled FROM learner_facts"
     " WHERE (pseudonym, activity_id, verb_id) > (?2, ?3, ?4)"
     " ORDER BY pseudonym, activity_id, verb_id LIMIT ?1";
-constexpr char kAttachmentExists[] =
-    "SELECT 1 FROM attachments WHERE sha2 = ?1 AND owner = ?2";
+constexpr char kAttachmentExists[] = "SELECT 1 FROM attachments WHERE sha2 = ?1 AND owner = ?2";
 constexpr char kAttachmentStillNamed[] =
     "SELECT 1 FROM statement_agents a JOIN statements s ON s.seq = a.seq"
-    " WHERE a.pseudonym = ?1 AND a.role = 0"
+    " WHERE a.pseudonym = ?1 AND a.role = ?3"
     " AND a.seq NOT IN (SELECT seq FROM temp.retention_batch_seqs)"
     " AND instr(s.json, ?2) > 0 LIMIT 1";
 constexpr char kPseudonymStillMentioned[] =
@@ -93,6 +93,18 @@ constexpr char kDeleteDocument[] =
 constexpr char kDeleteFact[] =
     "DELETE FROM learner_facts WHERE pseudonym = ?1 AND activity_id = ?2 AND verb_id = ?3";
 constexpr char kDeleteIdentity[] = "DELETE FROM identities WHERE variant_id = ?1";
+
+// `days` whole days before `now_us`, or the earliest time there is when that
+// is earlier still: a manifest that keeps data "forever" (say 1,000,000,000
+// days) must expire nothing, where the plain product overflowed and put the
+// cutoff in the future, expiring everything. Negative days break the
+// precondition; they too expire nothing, never everything.
+int64_t DaysBefore(int64_t now_us, int days) {
+  constexpr int64_t kEarliest = std::numeric_limits<int64_t>::min();
+  if (days < 0 || days > std::numeric_limits<int64_t>::max() / kMicrosPerDay) return kEarliest;
+  const int64_t span = days * kMicrosPerDay;
+  return now_us < kEarliest + span ? kEarliest : now_us - span;
+}
 
 std::optional<int64_t> OptionalInt(const Statement& s, int column) {
   if (s.ColumnIsNull(column)) return std::nullopt;
@@ -213,7 +225,10 @@ MaybeError Batch::SelectStatements() {
 MaybeError Batch::SelectDocuments() {
   Result<Statement> select = Prepare(kSelectDocuments);
   if (!select.ok()) return select.error();
-  select->Bind(1, cutoffs_.statements_before_us).Bind(2, limit_);
+  select->Bind(1, cutoffs_.statements_before_us)
+      .Bind(2, limit_)
+      .Bind(3, static_cast<int64_t>(DocumentKind::kState))
+      .Bind(4, static_cast<int64_t>(DocumentKind::kAgentProfile));
   for (;;) {
     Result<bool> row = select->Step();
     if (!row.ok()) return row.error();
@@ -292,6 +307,7 @@ MaybeError Batch::SelectAttachments() {
   }
   if (named.empty()) return std::nullopt;
 
+  constexpr int64_t kActorOrObject = static_cast<int64_t>(AgentRole::kActorOrObject);
   Result<Statement> exists = Prepare(kAttachmentExists);
   Result<Statement> still_named = Prepare(kAttachmentStillNamed);
   if (!exists.ok()) return exists.error();
@@ -301,7 +317,7 @@ MaybeError Batch::SelectAttachments() {
     Result<bool> stored = Exists(*exists);
     if (!stored.ok()) return stored.error();
     if (!*stored) continue;
-    still_named->Bind(1, owner).Bind(2, sha2);
+    still_named->Bind(1, owner).Bind(2, sha2).Bind(3, kActorOrObject);
     Result<bool> kept = Exists(*still_named);
     if (!kept.ok()) return kept.error();
     if (!*kept) rows_.attachments.push_back({sha2, owner});
@@ -388,8 +404,7 @@ MaybeError Batch::Delete() {
 }  // namespace
 
 RetentionCutoffs CutoffsAt(int64_t now_us, int statement_days, int fact_days) {
-  return RetentionCutoffs{now_us - statement_days * kMicrosPerDay,
-                          now_us - fact_days * kMicrosPerDay};
+  return RetentionCutoffs{DaysBefore(now_us, statement_days), DaysBefore(now_us, fact_days)};
 }
 
 bool ExpiringRows::empty() const {

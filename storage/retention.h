@@ -86,7 +86,9 @@ struct RetentionCutoffs {
 };
 
 // The cutoffs `statement_days` and `fact_days` (whole days of 86,400 s) before
-// `now_us`. Days must be positive (the manifest guarantees it).
+// `now_us`; a span longer than int64 microseconds reach gives the earliest
+// time there is (nothing expires). Days must be positive (the manifest
+// guarantees it); negative days also give the earliest time, the safe side.
 RetentionCutoffs CutoffsAt(int64_t now_us, int statement_days, int fact_days);
 
 struct RetentionLimits {

@@ -456,7 +456,7 @@
       const when = el("td");
       when.append(timeElement(event.at));
       const purposes = Array.isArray(event.purposes) && event.purposes.length
-        ? event.purposes.join(", ")
+        ? event.purposes.map(humanize).join(", ")
         : "all purposes";
       row.append(
         when,

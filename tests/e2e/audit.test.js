@@ -81,6 +81,18 @@ test("an LMS statement read, an Agents read and a State read each add an entry",
   const text = JSON.stringify(entries);
   assert.ok(!text.includes(agent.mbox.slice("mailto:".length)), text);
   assert.ok(!text.includes(agent.name), text);
+  // Nor their pseudonym, as their own page shows it, after they looked at it.
+  const issued = await request(lrs, "/privacy/tokens", { method: "POST", version: null, body: { agent: { mbox: agent.mbox } } });
+  assert.equal(issued.status, 200, issued.text);
+  const me = await request(lrs, "/privacy/me", { auth: `Bearer ${issued.json.token}`, version: null });
+  assert.equal(me.status, 200, me.text);
+  assert.equal(typeof me.json.pseudonym, "string");
+  const after = JSON.stringify(await auditEntries());
+  assert.ok(!after.includes(me.json.pseudonym), after);
+
+  // A learner's token never reads the trail, not even about themselves.
+  const asLearner = await request(lrs, "/privacy/audit", { auth: `Bearer ${issued.json.token}`, version: null });
+  assert.equal(asLearner.status, 403, asLearner.text);
 });
 
 test("/privacy/audit is for a role with audit:read only", async () => {

@@ -202,6 +202,26 @@ test("/privacy shows markup from a hand-edited manifest as text, and its values"
   }
 });
 
+test("/privacy under pseudonymous-only says display names are removed, not kept sealed", async () => {
+  // Regression: with keep.display_names true the page said names were "kept
+  // only sealed", but pseudonymous-only stores no identity, names included.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lrs-pages-pseudonymous-"));
+  const m = { ...structuredClone(manifest), identity: "pseudonymous-only" };
+  m.keep.display_names = true;
+  const file = path.join(dir, "pseudonymous-only.json");
+  fs.writeFileSync(file, JSON.stringify(m, null, 2));
+  const other = await startLrs({ args: ["--manifest", file] });
+  try {
+    const raw = await request(other, "/privacy", { auth: null, version: null });
+    assert.equal(raw.status, 200, raw.text);
+    assert.match(raw.text, /Display names \(such as your full name\) are removed/);
+    assert.doesNotMatch(raw.text, /names \(such as your full name\) are kept/);
+  } finally {
+    await other.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("/privacy renders every shipped manifest (manifests/*.json)", async () => {
   const dir = path.join(REPO_ROOT, "manifests");
   const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json") && !f.includes("schema"));

@@ -7,8 +7,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { startLrs, LRS_BIN, REPO_ROOT } from "./lib/harness.js";
+import { startLrs, addCredential, basicAuth, LRS_BIN, REPO_ROOT } from "./lib/harness.js";
 import { request } from "./lib/http.js";
 import { tag, uuid, VERBS, mboxAgent, simpleStatement } from "./lib/statements.js";
 
@@ -23,7 +25,7 @@ after(async () => {
 /** Runs `lrs purge --data <the server's data dir> ...args`; {status, stdout, stderr, report}. */
 function purge(...args) {
   const all = ["purge", "--data", lrs.dataDir, ...args];
-  if (process.env.LRS_MANIFEST) all.push("--manifest", path.resolve(process.env.LRS_MANIFEST));
+  if (process.env.LRS_MANIFEST && !args.includes("--manifest")) all.push("--manifest", path.resolve(process.env.LRS_MANIFEST));
   const run = spawnSync(LRS_BIN, all, { cwd: REPO_ROOT, encoding: "utf8", timeout: 60_000 });
   let report;
   try {
@@ -32,6 +34,16 @@ function purge(...args) {
     report = undefined;
   }
   return { status: run.status, stdout: run.stdout, stderr: run.stderr, report };
+}
+
+/** The manifest in use with the longest retention the schema allows (about 270 years), in a temp file. */
+function foreverManifest() {
+  const source = path.resolve(process.env.LRS_MANIFEST || path.join(REPO_ROOT, "manifests", "default.json"));
+  const m = JSON.parse(fs.readFileSync(source, "utf8"));
+  m.retention = { statements_days: 100_000, facts_days: 100_000 };
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lrs-forever-")), "forever.json");
+  fs.writeFileSync(file, JSON.stringify(m));
+  return file;
 }
 
 const stateQuery = (t, agent) =>
@@ -64,6 +76,16 @@ test("purge deletes what is past retention, keeps what is not, and never runs be
 
   await lrs.shutdown();
 
+  // The longest retention the manifest allows: a century from now nothing
+  // goes, and the cutoffs are real dates (two centuries back).
+  const foreverFile = foreverManifest();
+  const forever = purge("--manifest", foreverFile, "--now", "2126-01-01T00:00:00Z");
+  fs.rmSync(path.dirname(foreverFile), { recursive: true, force: true });
+  assert.equal(forever.status, 0, forever.stderr);
+  assert.match(forever.report.statements_before, /^18\d\d-/, forever.stdout);
+  assert.match(forever.report.facts_before, /^18\d\d-/, forever.stdout);
+  assert.deepEqual(forever.report.deleted, { statements: 0, documents: 0, facts: 0, attachments: 0, identities: 0 });
+
   // Measured from just after they were stored, everything is within retention.
   const soon = purge("--now", new Date(Date.now() + 60_000).toISOString());
   assert.equal(soon.status, 0, soon.stderr);
@@ -85,6 +107,16 @@ test("purge deletes what is past retention, keeps what is not, and never runs be
   assert.equal(again.report.deleted.statements, 0);
 
   await lrs.restart();
+  // The purge that deleted something is in the audit trail with the counts
+  // only, as the server's daily pass records itself (regression: it also
+  // carried the report's timestamps, in another shape).
+  const admin = basicAuth(addCredential(lrs.dataDir, "admin", "e2e-retention-admin"));
+  const trail = await request(lrs, "/privacy/audit?limit=1000", { auth: admin });
+  assert.equal(trail.status, 200, trail.text);
+  const purges = trail.json.entries.filter((entry) => entry.action === "retention.purge");
+  assert.equal(purges.length, 1, JSON.stringify(purges));
+  assert.deepEqual(purges[0].detail, later.report.deleted);
+
   for (const id of ids) {
     const got = await request(lrs, `/xapi/statements?statementId=${id}`);
     assert.equal(got.status, 404, `statement ${id} after purge: ${got.status}`);

@@ -177,3 +177,14 @@ BOOST_AUTO_TEST_CASE(replacing_the_key_file_leaves_only_the_new_keys) {
     BOOST_TEST(everything.find(lrs::xapi::HexEncode(secret)) == std::string::npos);
   }
 }
+
+BOOST_AUTO_TEST_CASE(a_key_file_that_cannot_be_put_in_place_leaves_no_copy_of_the_keys) {
+  // Regression: the private temporary file, keys and all, stayed beside it.
+  Dir dir;
+  const std::string path = dir.File("lrs.key");
+  fs::create_directories(fs::path(path) / "in-the-way");  // rename over a non-empty folder fails
+  auto error = WriteKeyFile(path, NewKeyMaterial(*lrs::anonymizer::SystemRandom()));
+  BOOST_REQUIRE(error.has_value());
+  BOOST_TEST(error->status == 500);
+  BOOST_TEST(!fs::exists(path + ".tmp"));
+}

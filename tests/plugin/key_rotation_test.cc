@@ -97,6 +97,27 @@ struct RotatingLrs : lrs::testing::TestLrs {
   DataPaths paths;
 };
 
+// The trail's "keys.rotate" entries, oldest first; the chain must verify.
+std::vector<lrs::storage::AuditEntry> RotationEntries(const DataPaths& paths) {
+  auto log = lrs::storage::AuditLog::Open(paths.statement_db, paths.key_store);
+  BOOST_REQUIRE(log.ok());
+  lrs::storage::AuditRange everything;
+  everything.limit = 1000;
+  std::vector<lrs::storage::AuditEntry> rotations;
+  auto entries = (*log)->Read(everything);
+  BOOST_REQUIRE(entries.ok());
+  for (auto& entry : *entries) {
+    if (entry.action == "keys.rotate") rotations.push_back(std::move(entry));
+  }
+  auto db = lrs::storage::OpenStatementDatabase(paths.statement_db);
+  auto keys = lrs::storage::OpenKeyStore(paths.key_store);
+  BOOST_REQUIRE((db.ok() && keys.ok()));
+  auto verified =
+      lrs::storage::VerifyAuditChain(**db, lrs::storage::ReadAuditAnchor(**keys).value());
+  BOOST_TEST(verified.value().intact);
+  return rotations;
+}
+
 std::shared_ptr<lrs::xapi::JsonDocument> Json(const HttpResponse& response) {
   auto doc = lrs::xapi::ParseJson(response.body);
   BOOST_REQUIRE_MESSAGE(doc.ok(), response.body);
@@ -120,24 +141,11 @@ BOOST_FIXTURE_TEST_CASE(rotated_data_reads_back_and_old_keys_and_pseudonyms_are_
   BOOST_TEST(report->key_store.left_as_is == 0);
   BOOST_TEST(report->key_store.data_keys >= 5);  // ada, bob, cat, red, the group, the authority
 
-  {
-    // One entry in the audit trail, and the chain (anchored in the re-keyed
-    // key store) still verifies.
-    auto log = lrs::storage::AuditLog::Open(paths.statement_db, paths.key_store);
-    BOOST_REQUIRE(log.ok());
-    lrs::storage::AuditRange everything;
-    everything.limit = 1000;
-    auto entries = (*log)->Read(everything).value();
-    BOOST_REQUIRE(!entries.empty());
-    BOOST_TEST(entries.back().action == "keys.rotate");
-    BOOST_TEST(entries.back().detail.find(report->to_pseudonym_key_id) != std::string::npos);
-    auto db = lrs::storage::OpenStatementDatabase(paths.statement_db);
-    auto keys = lrs::storage::OpenKeyStore(paths.key_store);
-    BOOST_REQUIRE((db.ok() && keys.ok()));
-    auto verified =
-        lrs::storage::VerifyAuditChain(**db, lrs::storage::ReadAuditAnchor(**keys).value());
-    BOOST_TEST(verified.value().intact);
-  }
+  // One entry in the audit trail, and the chain (anchored in the re-keyed key
+  // store) still verifies.
+  const auto rotations = RotationEntries(paths);
+  BOOST_REQUIRE(rotations.size() == 1u);
+  BOOST_TEST(rotations[0].detail.find(report->to_pseudonym_key_id) != std::string::npos);
   const KeyMaterial new_keys = LoadKeyFile(paths.key_file).value();
   BOOST_TEST(new_keys.pseudonym_key.id == report->to_pseudonym_key_id);
   BOOST_TEST(new_keys.digest_key.secret == old_keys.digest_key.secret);
@@ -217,6 +225,38 @@ BOOST_FIXTURE_TEST_CASE(a_rotation_stopped_while_replacing_the_key_file_is_finis
   BOOST_TEST(report->from_pseudonym_key_id.empty());
   BOOST_TEST(report->statement_db.statements == 0);
   BOOST_TEST(lrs::testing::ReadTextFile(paths.key_file) == next_text);
+  BOOST_TEST(RotationEntries(paths).size() == 1u);  // the first run's, not a second
+  Start();
+  BOOST_TEST(Call("GET", "/xapi/activities/state", StateQuery()).body == R"({"page":7})");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_rotation_stopped_before_its_audit_entry_records_it_when_finished,
+                        RotatingLrs) {
+  // Regression: both files were re-keyed but the entry was not written; the
+  // run that finished the rotation found nothing left to do and skipped it.
+  StoreLearningData();
+  Stop();
+  auto refuse_audit = [this](bool refuse) {
+    auto db = lrs::storage::OpenStatementDatabase(paths.statement_db);
+    BOOST_REQUIRE(db.ok());
+    BOOST_REQUIRE(!(*db)->Exec(refuse ? "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log "
+                                        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                                      : "DROP TRIGGER refuse_audit"));
+  };
+  refuse_audit(true);
+  auto stopped = RotateKeys(paths, *lrs::anonymizer::SystemRandom());
+  BOOST_REQUIRE(!stopped.ok());
+  BOOST_REQUIRE(fs::exists(PendingKeyFilePath(paths.key_file)));
+  refuse_audit(false);
+  BOOST_TEST(RotationEntries(paths).empty());
+
+  auto report = RotateKeys(paths, *lrs::anonymizer::SystemRandom());
+  BOOST_REQUIRE_MESSAGE(report.ok(), (report.ok() ? "" : report.error().message));
+  BOOST_TEST(report->resumed);
+  BOOST_TEST(report->from_pseudonym_key_id.empty());  // both files were done
+  auto rotations = RotationEntries(paths);
+  BOOST_REQUIRE(rotations.size() == 1u);
+  BOOST_TEST(rotations[0].detail.find(report->to_pseudonym_key_id) != std::string::npos);
   Start();
   BOOST_TEST(Call("GET", "/xapi/activities/state", StateQuery()).body == R"({"page":7})");
 }

@@ -155,6 +155,9 @@ BOOST_AUTO_TEST_CASE(names_the_bad_field) {
       {"/key_file", "42", "$.key_file", "must be a string or null"},
       {"/key_file", "\"\"", "$.key_file", "must not be empty"},
       {"/retention/statements_days", "0", "$.retention.statements_days", "at least 1"},
+      // Days past what a microsecond clock can subtract would wrap (and
+      // expire everything); the schema caps them.
+      {"/retention/statements_days", "3000000000", "$.retention.statements_days", "at most 100000"},
       {"/retention/facts_days", "\"forever\"", "$.retention.facts_days", "must be an integer"},
       {"/retention", "[]", "$.retention", "must be an object"},
       // Enumerations.

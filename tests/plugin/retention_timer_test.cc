@@ -183,6 +183,9 @@ BOOST_AUTO_TEST_CASE(describes_counts_without_anything_else) {
   counts.identities = 2;
   BOOST_TEST(DescribeExpired(counts) ==
              "deleted 3 statements, 0 documents, 0 facts, 0 attachments, 2 identities");
+  // The audit detail of the server's pass and of `lrs purge`: counts only.
+  BOOST_TEST(RetentionAuditDetail(counts).ToJson() ==
+             R"({"statements":3,"documents":0,"facts":0,"attachments":0,"identities":2})");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,11 +1,11 @@
 #define BOOST_TEST_MODULE storage_erasure
-#include <boost/test/unit_test.hpp>
+#include "storage/erasure.h"
 
+#include <boost/test/unit_test.hpp>
 #include <fstream>
 #include <sstream>
 
 #include "storage/database.h"
-#include "storage/erasure.h"
 #include "storage/schema.h"
 #include "storage_test_util.h"
 
@@ -65,12 +65,13 @@ BOOST_AUTO_TEST_CASE(erases_every_row_that_names_the_learner_and_nothing_else) {
   writer.reset();
 
   BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM statements") == 1);
-  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM statement_agents WHERE pseudonym = 'bob'") == 1);
+  BOOST_TEST(Count(dir.StatementDb(),
+                   "SELECT count(*) FROM statement_agents WHERE pseudonym = 'bob'") == 1);
   BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM identities") == 1);
   BOOST_TEST(Count(dir.KeyStore(), "SELECT count(*) FROM data_keys") == 1);
   // secure_delete and the truncating checkpoint leave no copy in any file.
-  for (const std::string& file : {dir.StatementDb(), dir.StatementDb() + "-wal", dir.KeyStore(),
-                                  dir.KeyStore() + "-wal"}) {
+  for (const std::string& file :
+       {dir.StatementDb(), dir.StatementDb() + "-wal", dir.KeyStore(), dir.KeyStore() + "-wal"}) {
     BOOST_TEST(FileBytes(file).find(ada) == std::string::npos, file);
     BOOST_TEST(FileBytes(file).find("wrapped-ada") == std::string::npos, file);
   }
@@ -85,4 +86,27 @@ BOOST_AUTO_TEST_CASE(erasing_an_unknown_learner_changes_nothing) {
   BOOST_TEST(!counts.data_key);
   writer.reset();
   BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM statements") == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_empty_pseudonym_is_refused_and_activity_profiles_stay) {
+  TempDir dir;
+  auto writer = std::move(*StatementWriter::Open(dir.StatementDb(), dir.KeyStore()));
+  BOOST_REQUIRE(writer
+                    ->RunExclusive<bool>([](Database& db, Database&) -> lrs::Result<bool> {
+                      auto insert = db.Prepare(
+                          "INSERT INTO documents VALUES (3, 'http://example.com/a', '', '', "
+                          "'profile', 'application/json', 'content', NULL, 1)");
+                      if (!insert.ok()) return insert.error();
+                      if (auto error = insert->Run()) return *error;
+                      return true;
+                    })
+                    .get()
+                    .ok());
+  auto erased = writer
+                    ->RunExclusive<ErasureCounts>(
+                        [](Database& db, Database& keys) { return EraseLearner(db, keys, ""); })
+                    .get();
+  BOOST_TEST(!erased.ok());
+  writer.reset();
+  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM documents") == 1);
 }

@@ -11,6 +11,7 @@
 #include "anonymizer/curve_pseudonym.h"
 #include "anonymizer/identity_split.h"
 #include "anonymizer/pseudonymizer.h"
+#include "storage/erasure.h"
 #include "anonymizer/reference_rekey.h"
 #include "storage/database.h"
 #include "storage/schema.h"
@@ -244,7 +245,7 @@ BOOST_AUTO_TEST_CASE(every_table_and_every_reference_is_rekeyed_to_what_the_new_
       RekeyStatementDatabase(**db, "pk-old", "pk-new", f.statement, f.pseudonym)->already_done);
   BOOST_TEST(
       RekeyKeyStore(**keys, **db, "pk-old", "pk-new", "mk-new", f.pseudonym, f.key)->already_done);
-  BOOST_TEST(!CheckpointAndTruncateWal(**db));
+  BOOST_TEST(!CheckpointAndTruncate(**db));
   BOOST_TEST(std::filesystem::file_size(dir.StatementDb() + "-wal") == 0u);
 }
 
@@ -299,6 +300,32 @@ BOOST_AUTO_TEST_CASE(statements_are_rewritten_in_pages_past_the_first) {
              std::vector<std::string>{std::to_string(kRows)});
   BOOST_TEST(Column(**db, "SELECT DISTINCT pseudonym FROM statement_agents") ==
              std::vector<std::string>{new_ada});
+}
+
+// Regression: an Activity Profile's agent_pseudonym is '' (it has no agent),
+// and '' was collected into the work table as a pseudonym: every rotation of
+// an LRS holding one reported one pseudonym too many.
+BOOST_AUTO_TEST_CASE(an_activity_profile_names_no_pseudonym) {
+  TempDir dir;
+  auto db = OpenStatementDatabase(dir.StatementDb());
+  BOOST_REQUIRE(db.ok());
+  const std::string ada = kOld.Pseudonym(Ifi("ada@example.com"));
+  BOOST_REQUIRE(!Run(**db,
+                     "INSERT INTO documents VALUES (3, 'http://example.com/a', '', '', 'profile', "
+                     "'application/json', 'content', NULL, 1)",
+                     {}));
+  BOOST_REQUIRE(!Run(**db,
+                     "INSERT INTO learner_facts (pseudonym, activity_id, verb_id, first_us, "
+                     "last_us, statements) VALUES (?1, 'http://example.com/a', 'v', 1, 1, 1)",
+                     {ada}));
+  Functions f;
+  auto counts = RekeyStatementDatabase(**db, "pk-old", "pk-new", f.statement, f.pseudonym);
+  BOOST_REQUIRE(counts.ok());
+  BOOST_TEST(counts->pseudonyms == 1);
+  BOOST_TEST(counts->left_as_is == 0);
+  BOOST_TEST(Column(**db, "SELECT agent_pseudonym FROM documents") == std::vector<std::string>{""});
+  BOOST_TEST(Column(**db, "SELECT pseudonym FROM learner_facts") ==
+             std::vector<std::string>{kNew.Pseudonym(Ifi("ada@example.com"))});
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_rekey_changes_nothing) {

@@ -2,6 +2,7 @@
 #include "storage/retention.h"
 
 #include <boost/test/unit_test.hpp>
+#include <limits>
 #include <map>
 #include <set>
 #include <string>
@@ -180,6 +181,27 @@ BOOST_AUTO_TEST_CASE(cutoffs_are_whole_days_before_now) {
   const RetentionCutoffs cutoffs = CutoffsAt(kNew, 730, 365);
   BOOST_TEST(cutoffs.statements_before_us == kNew - 730 * kDay);
   BOOST_TEST(cutoffs.facts_before_us == kNew - 365 * kDay);
+}
+
+// Regression: days * microseconds per day overflowed for a manifest that
+// keeps data "forever" (1,000,000,000 days), which put the cutoff in the
+// future and made a purge delete every statement, document and fact. A
+// negative count (3,000,000,000 days read as an int) must not do that either.
+BOOST_AUTO_TEST_CASE(a_retention_longer_than_time_can_count_expires_nothing) {
+  WriteAt(kOld, {LearnerRecord(1, "ada")});
+  const TableRows before = Dump();
+  for (int days : {1'000'000'000, std::numeric_limits<int>::max(), -1'294'967'296}) {
+    const RetentionCutoffs cutoffs = CutoffsAt(kNew, days, days);
+    BOOST_TEST(cutoffs.statements_before_us == std::numeric_limits<int64_t>::min());
+    BOOST_TEST(cutoffs.facts_before_us == std::numeric_limits<int64_t>::min());
+    auto result = ExpireBatch(*db, cutoffs, RetentionCursor{});
+    BOOST_REQUIRE(result.ok());
+    BOOST_TEST(result->deleted.Total() == 0);
+  }
+  BOOST_TEST((Dump() == before));
+  // The longest span that still fits is exact.
+  const int64_t longest = std::numeric_limits<int64_t>::max() / kDay;
+  BOOST_TEST(CutoffsAt(0, static_cast<int>(longest), 1).statements_before_us == -longest * kDay);
 }
 
 BOOST_AUTO_TEST_CASE(nothing_expired_deletes_nothing) {
