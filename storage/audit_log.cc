@@ -361,16 +361,11 @@ Result<std::vector<AuditEntry>> AuditLog::Read(const AuditRange& range) {
   stmt->Bind(1, range.after_seq)
       .Bind(2, range.since_us.value_or(std::numeric_limits<int64_t>::min()))
       .Bind(3, range.limit);
-  std::vector<AuditEntry> out;
-  for (;;) {
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    AuditEntry entry = EntryFromRow(*stmt);
-    entry.subject_count = stmt->ColumnInt(9);
-    out.push_back(std::move(entry));
-  }
-  return out;
+  return CollectRows<AuditEntry>(*stmt, [](const Statement& row) {
+    AuditEntry entry = EntryFromRow(row);
+    entry.subject_count = row.ColumnInt(9);
+    return entry;
+  });
 }
 
 Result<std::vector<AuditEntryAbout>> AuditLog::FindByTag(const std::string& tag, int64_t limit) {
@@ -382,18 +377,15 @@ Result<std::vector<AuditEntryAbout>> AuditLog::FindByTag(const std::string& tag,
                        "WHERE t.tag = ?1 ORDER BY t.seq DESC LIMIT ?2");
   if (!stmt.ok()) return stmt.error();
   stmt->Bind(1, tag).Bind(2, limit);
-  std::vector<AuditEntryAbout> out;
-  for (;;) {
-    Result<bool> row = stmt->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    AuditEntryAbout about;
-    about.entry = EntryFromRow(*stmt);
-    about.entry.subject_count = stmt->ColumnInt(9);
-    about.sealed = stmt->ColumnBlob(10);
-    out.push_back(std::move(about));
-  }
-  std::reverse(out.begin(), out.end());
+  Result<std::vector<AuditEntryAbout>> out =
+      CollectRows<AuditEntryAbout>(*stmt, [](const Statement& row) {
+        AuditEntryAbout about;
+        about.entry = EntryFromRow(row);
+        about.entry.subject_count = row.ColumnInt(9);
+        about.sealed = row.ColumnBlob(10);
+        return about;
+      });
+  if (out.ok()) std::reverse(out->begin(), out->end());
   return out;
 }
 

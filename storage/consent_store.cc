@@ -46,14 +46,7 @@ Result<std::vector<ConsentEvent>> ConsentStore::History(const std::string& pseud
                              " FROM consent_events WHERE pseudonym = ?1 ORDER BY seq");
   if (!select.ok()) return select.error();
   select->Bind(1, pseudonym);
-  std::vector<ConsentEvent> events;
-  for (;;) {
-    auto row = select->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    events.push_back(ReadEvent(*select));
-  }
-  return events;
+  return CollectRows<ConsentEvent>(*select, ReadEvent);
 }
 
 MaybeError ConsentStore::ForEach(const std::function<void(const ConsentEvent&)>& visit) {
@@ -61,13 +54,7 @@ MaybeError ConsentStore::ForEach(const std::function<void(const ConsentEvent&)>&
   auto select =
       db_->Prepare(std::string("SELECT ") + kColumns + " FROM consent_events ORDER BY seq");
   if (!select.ok()) return select.error();
-  for (;;) {
-    auto row = select->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    visit(ReadEvent(*select));
-  }
-  return std::nullopt;
+  return select->ForEachRow([&visit](const Statement& row) { visit(ReadEvent(row)); });
 }
 
 }  // namespace lrs::storage

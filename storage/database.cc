@@ -154,16 +154,17 @@ Result<bool> Statement::Step() {
   }
 }
 
-MaybeError Statement::Run() {
-  MaybeError error;
+MaybeError Statement::ForEachRow(const std::function<void(const Statement& row)>& visit) {
   for (;;) {
     Result<bool> row = Step();
-    if (!row.ok()) {
-      error = row.error();
-      break;
-    }
-    if (!*row) break;
+    if (!row.ok()) return row.error();
+    if (!*row) return std::nullopt;
+    visit(*this);
   }
+}
+
+MaybeError Statement::Run() {
+  MaybeError error = ForEachRow([](const Statement&) {});
   Reset();
   return error;
 }
@@ -196,6 +197,11 @@ double Statement::ColumnDouble(int column) const { return sqlite3_column_double(
 
 bool Statement::ColumnIsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::optional<int64_t> Statement::ColumnOptionalInt(int column) const {
+  if (ColumnIsNull(column)) return std::nullopt;
+  return ColumnInt(column);
 }
 
 }  // namespace lrs::storage

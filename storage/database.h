@@ -11,10 +11,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "xapi/result.h"
 
@@ -73,6 +75,10 @@ class Statement {
 
   // Steps once. Returns true while a row is available, false when done.
   Result<bool> Step();
+  // Steps to the end, calling `visit` for each row; the first failed step is
+  // returned and ends the walk. Does not reset: callers that reuse the
+  // statement call Reset.
+  MaybeError ForEachRow(const std::function<void(const Statement& row)>& visit);
   // Steps to completion, for statements without results. Resets afterwards.
   MaybeError Run();
   void Reset();  // resets and clears bindings for reuse
@@ -82,6 +88,7 @@ class Statement {
   std::string ColumnBlob(int column) const;
   double ColumnDouble(int column) const;
   bool ColumnIsNull(int column) const;
+  std::optional<int64_t> ColumnOptionalInt(int column) const;  // nullopt for NULL
 
  private:
   friend class Database;
@@ -91,5 +98,17 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
   int bind_error_ = 0;  // first failed bind since the last Reset (SQLITE_OK = 0)
 };
+
+// Steps `query` to the end (ForEachRow), collecting `read(row)` for each row;
+// the first failed step is returned instead.
+template <typename T, typename Read>
+Result<std::vector<T>> CollectRows(Statement& query, Read read) {
+  std::vector<T> rows;
+  if (MaybeError error =
+          query.ForEachRow([&](const Statement& row) { rows.push_back(read(row)); })) {
+    return *error;
+  }
+  return rows;
+}
 
 }  // namespace lrs::storage

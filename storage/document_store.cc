@@ -153,14 +153,9 @@ Result<std::vector<DocumentListEntry>> DocumentStore::List(const DocumentScope& 
   Result<Statement*> stmt = lease->Prepare(kListSql);
   if (!stmt.ok()) return stmt.error();
   BindScope(**stmt, scope).Bind(5, since_us.value_or(INT64_MIN));
-  std::vector<DocumentListEntry> entries;
-  for (;;) {
-    Result<bool> row = (*stmt)->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    entries.push_back(DocumentListEntry{(*stmt)->ColumnText(0), (*stmt)->ColumnInt(1)});
-  }
-  return entries;
+  return CollectRows<DocumentListEntry>(**stmt, [](const Statement& row) {
+    return DocumentListEntry{row.ColumnText(0), row.ColumnInt(1)};
+  });
 }
 
 MaybeError DocumentStore::StoreDataKeys(const std::vector<WrappedDataKey>& keys) {

@@ -5,26 +5,6 @@
 #include "storage/schema.h"
 
 namespace lrs::storage {
-namespace {
-
-// Steps `query` to the end, handing each row to `read`.
-template <typename Row, typename Read>
-Result<std::vector<Row>> Collect(Statement& query, Read read) {
-  std::vector<Row> rows;
-  for (;;) {
-    Result<bool> row = query.Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return rows;
-    rows.push_back(read(query));
-  }
-}
-
-std::optional<int64_t> OptionalInt(const Statement& row, int column) {
-  if (row.ColumnIsNull(column)) return std::nullopt;
-  return row.ColumnInt(column);
-}
-
-}  // namespace
 
 Result<std::unique_ptr<LearnerData>> LearnerData::Open(const std::string& statement_db_path) {
   auto pool = ReadPool::Open(statement_db_path, &MigrateStatementDatabase);
@@ -47,7 +27,7 @@ Result<std::vector<StoredStatement>> LearnerData::Statements(const std::string& 
       "AND s.seq > ?2 ORDER BY s.seq LIMIT ?3");
   if (!query.ok()) return query.error();
   (*query)->Bind(1, pseudonym).Bind(2, after_seq).Bind(3, int64_t{limit});
-  return Collect<StoredStatement>(**query, [](const Statement& row) {
+  return CollectRows<StoredStatement>(**query, [](const Statement& row) {
     return StoredStatement{row.ColumnInt(0), row.ColumnText(1), row.ColumnText(2), row.ColumnInt(3),
                            row.ColumnInt(4) != 0};
   });
@@ -61,7 +41,7 @@ Result<std::vector<LearnerDocument>> LearnerData::Documents(const std::string& p
       "FROM documents WHERE agent_pseudonym = ?1 ORDER BY updated_us");
   if (!query.ok()) return query.error();
   (*query)->Bind(1, pseudonym);
-  return Collect<LearnerDocument>(**query, [&pseudonym](const Statement& row) {
+  return CollectRows<LearnerDocument>(**query, [&pseudonym](const Statement& row) {
     LearnerDocument document;
     document.key.kind = static_cast<DocumentKind>(row.ColumnInt(0));
     document.key.activity_id = row.ColumnText(1);
@@ -83,7 +63,7 @@ Result<std::vector<LearnerAttachment>> LearnerData::Attachments(const std::strin
       "ORDER BY sha2");
   if (!query.ok()) return query.error();
   (*query)->Bind(1, pseudonym);
-  return Collect<LearnerAttachment>(**query, [](const Statement& row) {
+  return CollectRows<LearnerAttachment>(**query, [](const Statement& row) {
     return LearnerAttachment{row.ColumnText(0), row.ColumnText(1), row.ColumnInt(2)};
   });
 }
@@ -96,15 +76,15 @@ Result<std::vector<LearnerFact>> LearnerData::Facts(const std::string& pseudonym
       "score_scaled FROM learner_facts WHERE pseudonym = ?1 ORDER BY activity_id, verb_id");
   if (!query.ok()) return query.error();
   (*query)->Bind(1, pseudonym);
-  return Collect<LearnerFact>(**query, [](const Statement& row) {
+  return CollectRows<LearnerFact>(**query, [](const Statement& row) {
     LearnerFact fact;
     fact.activity_id = row.ColumnText(0);
     fact.verb_id = row.ColumnText(1);
     fact.first_us = row.ColumnInt(2);
     fact.last_us = row.ColumnInt(3);
     fact.statements = row.ColumnInt(4);
-    fact.completion = OptionalInt(row, 5);
-    fact.success = OptionalInt(row, 6);
+    fact.completion = row.ColumnOptionalInt(5);
+    fact.success = row.ColumnOptionalInt(6);
     if (!row.ColumnIsNull(7)) fact.score_scaled = row.ColumnDouble(7);
     return fact;
   });

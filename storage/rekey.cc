@@ -66,12 +66,10 @@ MaybeError RekeyStatementJson(Database& db, const StatementJsonRekey& rekey, Rek
   for (;;) {
     rows.clear();
     page->Bind(1, last_seq).Bind(2, kPageRows);
-    for (;;) {
-      Result<bool> row = page->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      rows.emplace_back(page->ColumnInt(0), page->ColumnText(1));
-    }
+    auto add_row = [&rows](const Statement& row) {
+      rows.emplace_back(row.ColumnInt(0), row.ColumnText(1));
+    };
+    if (MaybeError error = page->ForEachRow(add_row)) return error;
     page->Reset();
     if (rows.empty()) return std::nullopt;
     for (const auto& [seq, json] : rows) {
@@ -100,12 +98,8 @@ MaybeError MapRemainingPseudonyms(Database& db, const PseudonymRekey& rekey, Rek
   for (;;) {
     olds.clear();
     page->Bind(1, last).Bind(2, kPageRows);
-    for (;;) {
-      Result<bool> row = page->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      olds.push_back(page->ColumnText(0));
-    }
+    auto add_old = [&olds](const Statement& row) { olds.push_back(row.ColumnText(0)); };
+    if (MaybeError error = page->ForEachRow(add_old)) return error;
     page->Reset();
     if (olds.empty()) return std::nullopt;
     for (const std::string& old : olds) {
@@ -141,12 +135,10 @@ MaybeError ApplyMapping(Database& db) {
   for (;;) {
     pairs.clear();
     page->Bind(1, last).Bind(2, kPageRows);
-    for (;;) {
-      Result<bool> row = page->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      pairs.emplace_back(page->ColumnText(0), page->ColumnText(1));
-    }
+    auto add_pair = [&pairs](const Statement& row) {
+      pairs.emplace_back(row.ColumnText(0), row.ColumnText(1));
+    };
+    if (MaybeError error = page->ForEachRow(add_pair)) return error;
     page->Reset();
     if (pairs.empty()) return std::nullopt;
     for (const auto& [old, renewed] : pairs) {
@@ -279,12 +271,10 @@ Result<RekeyCounts> RekeyKeyStore(Database& keys, Database& statement_db,
   for (;;) {
     rows.clear();
     page->Bind(1, last).Bind(2, to_master_key_id).Bind(3, kPageRows);
-    for (;;) {
-      Result<bool> row = page->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      rows.push_back(WrappedDataKey{page->ColumnText(0), page->ColumnText(1), page->ColumnBlob(2)});
-    }
+    auto add_row = [&rows](const Statement& row) {
+      rows.push_back(WrappedDataKey{row.ColumnText(0), row.ColumnText(1), row.ColumnBlob(2)});
+    };
+    if (MaybeError error = page->ForEachRow(add_row)) return *error;
     page->Reset();
     if (rows.empty()) break;
     for (const WrappedDataKey& row : rows) {

@@ -106,11 +106,6 @@ int64_t DaysBefore(int64_t now_us, int days) {
   return now_us < kEarliest + span ? kEarliest : now_us - span;
 }
 
-std::optional<int64_t> OptionalInt(const Statement& s, int column) {
-  if (s.ColumnIsNull(column)) return std::nullopt;
-  return s.ColumnInt(column);
-}
-
 std::optional<bool> OptionalBool(const Statement& s, int column) {
   if (s.ColumnIsNull(column)) return std::nullopt;
   return s.ColumnInt(column) != 0;
@@ -179,42 +174,35 @@ MaybeError Batch::SelectStatements() {
     if (!s->ok()) return s->error();
   }
   select->Bind(1, cutoffs_.statements_before_us).Bind(2, limit_);
-  for (;;) {
-    Result<bool> row = select->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
+  auto add_statement = [this](const Statement& row) {
     ExpiringStatement statement;
-    statement.seq = select->ColumnInt(0);
-    statement.id = select->ColumnText(1);
-    statement.json = select->ColumnText(2);
-    statement.verb_id = select->ColumnText(3);
-    if (!select->ColumnIsNull(4)) statement.registration = select->ColumnText(4);
-    statement.stored_us = select->ColumnInt(5);
-    statement.timestamp_us = OptionalInt(*select, 6);
-    statement.voided = select->ColumnInt(7) != 0;
-    statement.is_voiding = select->ColumnInt(8) != 0;
+    statement.seq = row.ColumnInt(0);
+    statement.id = row.ColumnText(1);
+    statement.json = row.ColumnText(2);
+    statement.verb_id = row.ColumnText(3);
+    if (!row.ColumnIsNull(4)) statement.registration = row.ColumnText(4);
+    statement.stored_us = row.ColumnInt(5);
+    statement.timestamp_us = row.ColumnOptionalInt(6);
+    statement.voided = row.ColumnInt(7) != 0;
+    statement.is_voiding = row.ColumnInt(8) != 0;
     rows_.statements.push_back(std::move(statement));
-  }
+  };
+  if (MaybeError error = select->ForEachRow(add_statement)) return error;
   select->Reset();
 
   for (ExpiringStatement& statement : rows_.statements) {
     agents->Bind(1, statement.seq);
-    for (;;) {
-      Result<bool> row = agents->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      statement.agents.push_back(
-          {agents->ColumnText(0), static_cast<AgentRole>(agents->ColumnInt(1))});
-    }
+    auto add_agent = [&statement](const Statement& row) {
+      statement.agents.push_back({row.ColumnText(0), static_cast<AgentRole>(row.ColumnInt(1))});
+    };
+    if (MaybeError error = agents->ForEachRow(add_agent)) return error;
     agents->Reset();
     activities->Bind(1, statement.seq);
-    for (;;) {
-      Result<bool> row = activities->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
+    auto add_activity = [&statement](const Statement& row) {
       statement.activities.push_back(
-          {activities->ColumnText(0), static_cast<ActivityRole>(activities->ColumnInt(1))});
-    }
+          {row.ColumnText(0), static_cast<ActivityRole>(row.ColumnInt(1))});
+    };
+    if (MaybeError error = activities->ForEachRow(add_activity)) return error;
     activities->Reset();
     remember->Bind(1, statement.seq);
     if (MaybeError error = remember->Run()) return error;
@@ -229,21 +217,17 @@ MaybeError Batch::SelectDocuments() {
       .Bind(2, limit_)
       .Bind(3, static_cast<int64_t>(DocumentKind::kState))
       .Bind(4, static_cast<int64_t>(DocumentKind::kAgentProfile));
-  for (;;) {
-    Result<bool> row = select->Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
+  return select->ForEachRow([this](const Statement& row) {
     ExpiringDocument document;
-    document.key.kind = static_cast<DocumentKind>(select->ColumnInt(0));
-    document.key.activity_id = select->ColumnText(1);
-    document.key.agent_pseudonym = select->ColumnText(2);
-    document.key.registration = select->ColumnText(3);
-    document.key.document_id = select->ColumnText(4);
-    document.content_type = select->ColumnText(5);
-    document.updated_us = select->ColumnInt(6);
+    document.key.kind = static_cast<DocumentKind>(row.ColumnInt(0));
+    document.key.activity_id = row.ColumnText(1);
+    document.key.agent_pseudonym = row.ColumnText(2);
+    document.key.registration = row.ColumnText(3);
+    document.key.document_id = row.ColumnText(4);
+    document.content_type = row.ColumnText(5);
+    document.updated_us = row.ColumnInt(6);
     rows_.documents.push_back(std::move(document));
-  }
-  return std::nullopt;
+  });
 }
 
 // Examines the next facts of the walk: up to facts_examined_ of them, or
@@ -354,12 +338,10 @@ MaybeError Batch::SelectIdentities() {
     documents->Reset();
     if (owned > expiring_documents) continue;
     identities->Bind(1, pseudonym);
-    for (;;) {
-      Result<bool> row = identities->Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      rows_.identities.push_back({identities->ColumnText(0), pseudonym});
-    }
+    auto add_identity = [this, &pseudonym = pseudonym](const Statement& row) {
+      rows_.identities.push_back({row.ColumnText(0), pseudonym});
+    };
+    if (MaybeError error = identities->ForEachRow(add_identity)) return error;
     identities->Reset();
   }
   return std::nullopt;

@@ -227,15 +227,9 @@ Result<std::vector<SealedIdentity>> StatementReader::FindIdentitiesByPseudonym(
   if (!stmt.ok()) return stmt.error();
   Statement& lookup = **stmt;
   lookup.Bind(1, pseudonym).Bind(2, int64_t{std::max(limit, 0)});
-  std::vector<SealedIdentity> identities;
-  for (;;) {
-    Result<bool> row = lookup.Step();
-    if (!row.ok()) return row.error();
-    if (!*row) break;
-    identities.push_back(
-        SealedIdentity{lookup.ColumnText(0), lookup.ColumnText(1), lookup.ColumnBlob(2)});
-  }
-  return identities;
+  return CollectRows<SealedIdentity>(lookup, [](const Statement& row) {
+    return SealedIdentity{row.ColumnText(0), row.ColumnText(1), row.ColumnBlob(2)};
+  });
 }
 
 Result<std::map<std::string, std::string>> StatementReader::FindActivityDefinitions(
@@ -272,14 +266,11 @@ Result<std::vector<AttachmentPayload>> StatementReader::FindAttachments(
   for (const std::string& sha2 : sha2s) {
     if (!seen.insert(sha2).second) continue;
     lookup.Bind(1, sha2);
-    Result<bool> row = lookup.Step();
-    if (!row.ok()) return row.error();
-    while (row.ok() && *row) {
-      found.push_back({sha2, lookup.ColumnText(0), lookup.ColumnText(1), lookup.ColumnBlob(2)});
-      row = lookup.Step();
-    }
+    MaybeError error = lookup.ForEachRow([&found, &sha2](const Statement& row) {
+      found.push_back({sha2, row.ColumnText(0), row.ColumnText(1), row.ColumnBlob(2)});
+    });
     lookup.Reset();
-    if (!row.ok()) return row.error();
+    if (error) return *error;
   }
   return found;
 }

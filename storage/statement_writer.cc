@@ -194,7 +194,7 @@ StatementWriter::~StatementWriter() {
 }
 
 std::future<Result<WriteReceipt>> StatementWriter::Submit(WriteBatch batch) {
-  Job job{std::move(batch), {}};
+  Job job{std::move(batch), {}, {}};
   std::future<Result<WriteReceipt>> future = job.promise.get_future();
   {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <boost/test/unit_test.hpp>
+#include <vector>
 
 #include "storage/transaction.h"
 #include "tests/storage/storage_test_util.h"
@@ -69,6 +70,69 @@ BOOST_AUTO_TEST_CASE(binds_every_kind_of_value_and_reads_it_back) {
   BOOST_TEST(select->ColumnIsNull(4));
   BOOST_TEST(select->ColumnText(5) == "set");
   BOOST_TEST(!select->Step().value());
+}
+
+std::unique_ptr<Database> DbWithNumbers(const TempDir& dir, int count) {
+  std::unique_ptr<Database> db = OpenDb(dir);
+  BOOST_REQUIRE(!db->Exec("CREATE TABLE t (x INTEGER PRIMARY KEY)"));
+  Result<Statement> insert = db->Prepare("INSERT INTO t VALUES (?1)");
+  BOOST_REQUIRE(insert.ok());
+  for (int64_t x = 1; x <= count; ++x) BOOST_REQUIRE(!insert->Bind(1, x).Run());
+  return db;
+}
+
+BOOST_AUTO_TEST_CASE(for_each_row_visits_every_row_in_order) {
+  TempDir dir;
+  std::unique_ptr<Database> db = DbWithNumbers(dir, 3);
+  Result<Statement> select = db->Prepare("SELECT x FROM t ORDER BY x");
+  BOOST_REQUIRE(select.ok());
+  std::vector<int64_t> seen;
+  BOOST_TEST(!select->ForEachRow([&](const Statement& row) { seen.push_back(row.ColumnInt(0)); }));
+  BOOST_TEST(seen == (std::vector<int64_t>{1, 2, 3}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(for_each_row_stops_at_the_first_failed_step_and_returns_it) {
+  TempDir dir;
+  std::unique_ptr<Database> db = DbWithNumbers(dir, 3);
+  // abs() of the smallest integer overflows: the second step fails.
+  Result<Statement> select = db->Prepare(
+      "SELECT CASE WHEN x = 2 THEN abs(-9223372036854775807 - 1) ELSE x END FROM t ORDER BY x");
+  BOOST_REQUIRE(select.ok());
+  std::vector<int64_t> seen;
+  MaybeError error =
+      select->ForEachRow([&](const Statement& row) { seen.push_back(row.ColumnInt(0)); });
+  BOOST_REQUIRE(error.has_value());
+  BOOST_TEST(error->status == 500);
+  BOOST_TEST(seen == (std::vector<int64_t>{1}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(collect_rows_reads_each_row_or_returns_the_error) {
+  TempDir dir;
+  std::unique_ptr<Database> db = DbWithNumbers(dir, 3);
+  Result<Statement> select = db->Prepare("SELECT x * 10 FROM t ORDER BY x");
+  BOOST_REQUIRE(select.ok());
+  Result<std::vector<int64_t>> tens =
+      CollectRows<int64_t>(*select, [](const Statement& row) { return row.ColumnInt(0); });
+  BOOST_REQUIRE(tens.ok());
+  BOOST_TEST(*tens == (std::vector<int64_t>{10, 20, 30}), boost::test_tools::per_element());
+
+  Result<Statement> failing = db->Prepare("SELECT abs(-9223372036854775807 - 1) FROM t");
+  BOOST_REQUIRE(failing.ok());
+  Result<std::vector<int64_t>> none =
+      CollectRows<int64_t>(*failing, [](const Statement& row) { return row.ColumnInt(0); });
+  BOOST_REQUIRE(!none.ok());
+  BOOST_TEST(none.error().status == 500);
+}
+
+BOOST_AUTO_TEST_CASE(column_optional_int_is_empty_only_for_null) {
+  TempDir dir;
+  std::unique_ptr<Database> db = OpenDb(dir);
+  Result<Statement> select = db->Prepare("SELECT NULL, 0, -7");
+  BOOST_REQUIRE(select.ok());
+  BOOST_REQUIRE(select->Step().value());
+  BOOST_TEST(!select->ColumnOptionalInt(0).has_value());
+  BOOST_TEST(select->ColumnOptionalInt(1).value_or(-1) == 0);
+  BOOST_TEST(select->ColumnOptionalInt(2).value_or(-1) == -7);
 }
 
 BOOST_AUTO_TEST_CASE(a_value_over_the_length_limit_fails_the_step_not_the_program) {
