@@ -1,11 +1,16 @@
 #include "storage/erasure.h"
 
 #include <chrono>
+#include <set>
 #include <thread>
+#include <utility>
 
 #include "storage/database.h"
+#include "storage/statement_record.h"
 #include "storage/storage_error.h"
 #include "storage/transaction.h"
+#include "xapi/attachments.h"
+#include "xapi/json.h"
 
 namespace lrs::storage {
 namespace {
@@ -19,6 +24,64 @@ Result<int64_t> DeleteWhere(Database& db, const char* sql, const std::string& ps
   return static_cast<int64_t>(db.Changes());
 }
 
+using AttachmentKey = std::pair<std::string, std::string>;  // (sha2, owner)
+
+// The attachment data that the learner's statements name and that other
+// learners own (the actor of a statement owns its attachments): once those
+// statements are gone, such data may be named by nothing.
+Result<std::set<AttachmentKey>> OthersAttachmentsNamed(Database& db, const std::string& pseudonym) {
+  auto statements = db.Prepare(
+      "SELECT s.seq, s.json FROM statements s WHERE s.seq IN "
+      "(SELECT seq FROM statement_agents WHERE pseudonym = ?1) "
+      "AND instr(s.json, '\"attachments\"') > 0");
+  auto owners = db.Prepare(
+      "SELECT pseudonym FROM statement_agents WHERE seq = ?1 AND role = ?2 AND pseudonym <> ?3");
+  if (!statements.ok()) return statements.error();
+  if (!owners.ok()) return owners.error();
+  statements->Bind(1, pseudonym);
+  std::set<AttachmentKey> named;
+  MaybeError owner_error;
+  auto add = [&](const Statement& row) {
+    auto parsed = xapi::ParseJson(row.ColumnText(1));
+    if (!parsed.ok() || owner_error) return;
+    const std::vector<xapi::DeclaredAttachment> declared = xapi::DeclaredAttachments(**parsed);
+    if (declared.empty()) return;
+    owners->Reset();
+    owners->Bind(1, row.ColumnInt(0))
+        .Bind(2, static_cast<int64_t>(AgentRole::kActorOrObject))
+        .Bind(3, pseudonym);
+    owner_error = owners->ForEachRow([&](const Statement& owner) {
+      for (const auto& attachment : declared) named.emplace(attachment.sha2, owner.ColumnText(0));
+    });
+  };
+  if (auto error = statements->ForEachRow(add)) return *error;
+  if (owner_error) return *owner_error;
+  return named;
+}
+
+// Deletes each (sha2, owner) that no remaining statement of its owner names.
+Result<int64_t> DeleteUnnamedAttachments(Database& db, const std::set<AttachmentKey>& candidates) {
+  auto still_named = db.Prepare(
+      "SELECT 1 FROM statement_agents a JOIN statements s ON s.seq = a.seq "
+      "WHERE a.pseudonym = ?1 AND a.role = ?3 AND instr(s.json, ?2) > 0 LIMIT 1");
+  auto remove = db.Prepare("DELETE FROM attachments WHERE sha2 = ?1 AND owner = ?2");
+  if (!still_named.ok()) return still_named.error();
+  if (!remove.ok()) return remove.error();
+  int64_t deleted = 0;
+  for (const auto& [sha2, owner] : candidates) {
+    still_named->Reset();
+    still_named->Bind(1, owner).Bind(2, sha2).Bind(3,
+                                                   static_cast<int64_t>(AgentRole::kActorOrObject));
+    auto row = still_named->Step();
+    if (!row.ok()) return row.error();
+    if (*row) continue;
+    remove->Bind(1, sha2).Bind(2, owner);
+    if (auto error = remove->Run()) return *error;
+    deleted += db.Changes();
+  }
+  return deleted;
+}
+
 }  // namespace
 
 Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::string& pseudonym) {
@@ -28,6 +91,8 @@ Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::stri
   {
     auto tx = Transaction::Begin(db, Transaction::Mode::kImmediate);
     if (!tx.ok()) return tx.error();
+    auto others_attachments = OthersAttachmentsNamed(db, pseudonym);
+    if (!others_attachments.ok()) return others_attachments.error();
     struct Step {
       const char* sql;
       int64_t* count;
@@ -47,6 +112,9 @@ Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::stri
       if (!deleted.ok()) return deleted.error();
       *step.count = *deleted;
     }
+    auto orphaned = DeleteUnnamedAttachments(db, *others_attachments);
+    if (!orphaned.ok()) return orphaned.error();
+    counts.attachments += *orphaned;
     if (auto error = tx->Commit()) return *error;
   }
   {

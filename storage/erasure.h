@@ -11,6 +11,12 @@
 // unreadable. Audit entries stay: the chain must remain intact, and without
 // the key their subjects link to nobody.
 //
+// Attachment data belongs to the actor of the statement that carried it; when
+// a statement that goes names another learner's attachment (the erased learner
+// was its object or instructor) and no remaining statement of that owner names
+// it, it goes too: it may well be about the erased learner, and nothing could
+// reach it any more.
+//
 // Why everything that mentions them, not only what they did: a statement where
 // they are the instructor or a team member still carries their pseudonym, and
 // after erasure the pseudonym must appear in no file.

@@ -110,3 +110,38 @@ BOOST_AUTO_TEST_CASE(an_empty_pseudonym_is_refused_and_activity_profiles_stay) {
   writer.reset();
   BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM documents") == 1);
 }
+
+// An attachment belongs to its statement's actor. When the erased learner was
+// only the instructor of another learner's statement, that statement goes, and
+// with it the attachment data nothing else of its owner names.
+BOOST_AUTO_TEST_CASE(another_learners_attachment_named_only_by_erased_statements_goes) {
+  TempDir dir;
+  auto writer = std::move(*StatementWriter::Open(dir.StatementDb(), dir.KeyStore()));
+  const std::string only_there(64, 'a');
+  const std::string kept(64, 'b');
+  auto with_attachment = [](StatementRecord record, const std::string& sha2) {
+    record.json = "{\"id\":\"" + record.id +
+                  "\",\"attachments\":[{\"usageType\":\"http://e.com/u\","
+                  "\"display\":{\"en-US\":\"essay\"},\"contentType\":\"text/plain\","
+                  "\"length\":5,\"sha2\":\"" +
+                  sha2 + "\"}]}";
+    record.attachment_sha2s = {sha2};
+    return record;
+  };
+  StatementRecord ada_instructs = with_attachment(Record(1, "bob"), only_there);
+  ada_instructs.agents.push_back({"ada", AgentRole::kRelated});
+  StatementRecord bob_alone = with_attachment(Record(2, "bob"), kept);
+  WriteBatch batch = Batch({ada_instructs, bob_alone});
+  batch.attachments = {{only_there, "bob", "text/plain", "sealed-1"},
+                       {kept, "bob", "text/plain", "sealed-2"}};
+  BOOST_REQUIRE(writer->Submit(std::move(batch)).get().ok());
+
+  ErasureCounts counts = Erase(*writer, "ada");
+  BOOST_TEST(counts.statements == 1);
+  BOOST_TEST(counts.attachments == 1);
+  writer.reset();
+  BOOST_TEST(Count(dir.StatementDb(),
+                   "SELECT count(*) FROM attachments WHERE sha2 = '" + only_there + "'") == 0);
+  BOOST_TEST(Count(dir.StatementDb(),
+                   "SELECT count(*) FROM attachments WHERE sha2 = '" + kept + "'") == 1);
+}
