@@ -82,9 +82,12 @@ MaybeError ConsentRegistry::Change(const std::string& pseudonym, const std::stri
     }
   }
   storage::ConsentEvent event{0, pseudonym, state, PurposesJson(purposes), actor, now_us};
-  // Appended under the lock so the stored order and the applied order agree.
-  std::unique_lock<std::shared_mutex> lock(mutex_);
+  // Changes are serialized so the stored order and the applied order agree,
+  // but the durable append (a disk flush) happens outside the state lock:
+  // ingest keeps reading consent meanwhile.
+  std::lock_guard<std::mutex> change(change_mutex_);
   if (auto error = store_.Append(event)) return error;
+  std::unique_lock<std::shared_mutex> lock(mutex_);
   Apply(event);
   return std::nullopt;
 }

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <shared_mutex>
 #include <string>
 #include <unordered_map>
@@ -62,6 +63,7 @@ class ConsentRegistry {
 
   ConsentPolicy policy_;
   storage::ConsentStore& store_;
+  std::mutex change_mutex_;  // one Change at a time: append order = apply order
   mutable std::shared_mutex mutex_;
   // Only learners with events; purpose -> granted.
   std::unordered_map<std::string, std::map<std::string, bool>> granted_;

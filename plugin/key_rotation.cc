@@ -39,22 +39,6 @@ class MemoizedRotation {
   std::unordered_map<std::string, std::optional<std::string>> memo_;
 };
 
-struct DataFiles {
-  std::unique_ptr<storage::Database> statements;
-  std::unique_ptr<storage::Database> keys;
-};
-
-Result<DataFiles> OpenDataFiles(const DataPaths& paths) {
-  DataFiles files;
-  auto statements = storage::OpenStatementDatabase(paths.statement_db);
-  if (!statements.ok()) return statements.error();
-  files.statements = std::move(*statements);
-  auto keys = storage::OpenKeyStore(paths.key_store);
-  if (!keys.ok()) return keys.error();
-  files.keys = std::move(*keys);
-  return files;
-}
-
 Error KeyedWithOtherKey(const std::string& file, const std::string& file_key_id,
                         const std::string& key_file, const std::string& key_id) {
   return MakeError(400, "key file", file,
@@ -64,8 +48,8 @@ Error KeyedWithOtherKey(const std::string& file, const std::string& file_key_id,
 }
 
 // Binds fresh files to `keys` and checks that both are keyed with them.
-MaybeError CheckFilesKeyedWith(DataFiles& files, const DataPaths& paths, const KeyMaterial& keys,
-                               const std::string& key_file) {
+MaybeError CheckFilesKeyedWith(storage::DataFiles& files, const DataPaths& paths,
+                               const KeyMaterial& keys, const std::string& key_file) {
   const std::string& id = keys.pseudonym_key.id;
   for (auto [db, path] : {std::pair{files.statements.get(), &paths.statement_db},
                           std::pair{files.keys.get(), &paths.key_store}}) {
@@ -144,7 +128,7 @@ Result<RotationReport> RotateKeys(const DataPaths& paths, anonymizer::RandomSour
   std::error_code ec;
   report.resumed = std::filesystem::exists(pending_path, ec);
 
-  auto files = OpenDataFiles(paths);
+  auto files = storage::OpenDataFiles(paths.statement_db, paths.key_store);
   if (!files.ok()) return files.error();
 
   std::optional<KeyMaterial> current;
@@ -238,7 +222,7 @@ Result<RotationReport> RotateKeys(const DataPaths& paths, anonymizer::RandomSour
 }
 
 MaybeError CheckDataKeyedWith(const DataPaths& paths, const KeyMaterial& keys) {
-  auto files = OpenDataFiles(paths);
+  auto files = storage::OpenDataFiles(paths.statement_db, paths.key_store);
   if (!files.ok()) return files.error();
   return CheckFilesKeyedWith(*files, paths, keys, paths.key_file);
 }

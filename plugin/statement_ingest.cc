@@ -52,7 +52,8 @@ void AddContextActivities(const JsonValue& statement, std::vector<storage::Activ
   if (lists == nullptr || !lists->IsObject()) return;
   for (const auto& list : lists->GetObject()) {
     if (list.value.IsArray()) {
-      for (const auto& a : list.value.GetArray()) AddActivity(a, storage::ActivityRole::kRelated, out);
+      for (const auto& a : list.value.GetArray())
+        AddActivity(a, storage::ActivityRole::kRelated, out);
     } else {
       AddActivity(list.value, storage::ActivityRole::kRelated, out);
     }
@@ -71,6 +72,7 @@ StatementIngest::StatementIngest(IngestOptions options,
                                  IdentityVault& vault, storage::StatementWriter& writer,
                                  std::shared_ptr<anonymizer::RandomSource> random)
     : options_(std::move(options)),
+      scrubs_(!options_.keep.KeepsEverything()),
       pseudonymizer_(pseudonymizer),
       vault_(vault),
       writer_(writer),
@@ -84,7 +86,7 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
   }
   // Minimization (DESIGN.md, step 3): what the manifest does not keep goes
   // before anything is hashed, sealed or stored; the rest stays valid xAPI.
-  anonymizer::ScrubStatement(statement, options_.keep);
+  if (scrubs_) anonymizer::ScrubStatement(statement, options_.keep);
   storage::StatementRecord record;
 
   // id (Data 2.4.1): the LRS assigns one when the client did not.
@@ -142,7 +144,8 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
   if (record.verb_id == kVoidedVerb) {
     if (!record.statement_ref) {
       return MakeError(400, "xAPI Data 2.3.2: a voiding statement's object is a StatementRef",
-                       path + ".object", "the object of a voiding statement must be a StatementRef");
+                       path + ".object",
+                       "the object of a voiding statement must be a StatementRef");
     }
     record.is_voiding = true;
   }
@@ -161,16 +164,16 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
   anonymizer::SplitIdentities split =
       anonymizer::SplitStatementIdentities(statement, alloc, pseudonymizer_);
   for (auto& mention : split.mentions) {
-    record.agents.push_back({std::move(mention.pseudonym),
-                             mention.role == anonymizer::MentionRole::kActorOrObject
-                                 ? storage::AgentRole::kActorOrObject
-                                 : storage::AgentRole::kRelated});
+    record.agents.push_back(
+        {std::move(mention.pseudonym), mention.role == anonymizer::MentionRole::kActorOrObject
+                                           ? storage::AgentRole::kActorOrObject
+                                           : storage::AgentRole::kRelated});
   }
   for (auto& variant : split.variants) variants.push_back(std::move(variant));
 
   // What the statement adds to its learner's facts (storage::LearnerFactUpdate),
   // read from the statement as it will be stored, pseudonym included.
-  if (const JsonValue &actor = statement["actor"], &fact_object = statement["object"];
+  if (const JsonValue& actor = statement["actor"], &fact_object = statement["object"];
       IsActivity(fact_object) && xapi::StringMember(actor, "objectType") == "Agent" &&
       !anonymizer::ReferencePseudonym(actor).empty()) {
     storage::LearnerFactUpdate fact;
@@ -192,8 +195,7 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
 }
 
 Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body,
-                                                        const Principal& who,
-                                                        xapi::Version version,
+                                                        const Principal& who, xapi::Version version,
                                                         const std::optional<std::string>& put_id,
                                                         RequestAttachments attachments) {
   JsonAllocator& alloc = body.GetAllocator();
@@ -201,9 +203,9 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
   bool is_batch = body.IsArray();
   if (is_batch && !put_id) {
     if (body.Size() > options_.max_batch) {
-      return MakeError(413, "batch size limit", "$",
-                       "a batch may hold at most " + std::to_string(options_.max_batch) +
-                           " statements");
+      return MakeError(
+          413, "batch size limit", "$",
+          "a batch may hold at most " + std::to_string(options_.max_batch) + " statements");
     }
     for (auto& s : body.GetArray()) statements.push_back(&s);
   } else if (body.IsObject()) {
@@ -228,8 +230,7 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
   // Attachment data (Communication 1.5.2) is matched before anything else:
   // the exchange rules concern the request as a whole.
   const std::vector<xapi::DeclaredAttachment> declared = xapi::DeclaredAttachments(body);
-  if (auto error =
-          xapi::CheckAttachmentParts(declared, attachments.parts, attachments.multipart)) {
+  if (auto error = xapi::CheckAttachmentParts(declared, attachments.parts, attachments.multipart)) {
     return *error;
   }
 
@@ -284,7 +285,8 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
         auto sealed_content =
             vault_.SealFor(owner, part.content, "attachment\n" + sha2, batch.data_keys);
         if (!sealed_content.ok()) return sealed_content.error();
-        batch.attachments.push_back({sha2, owner, std::move(content_type), std::move(*sealed_content)});
+        batch.attachments.push_back(
+            {sha2, owner, std::move(content_type), std::move(*sealed_content)});
         break;
       }
     }

@@ -73,6 +73,7 @@ class StatementIngest {
                                            std::vector<anonymizer::IdentityVariant>& variants);
 
   IngestOptions options_;
+  const bool scrubs_;  // the manifest drops something: decided once, not per statement
   const anonymizer::Pseudonymizer& pseudonymizer_;
   IdentityVault& vault_;
   storage::StatementWriter& writer_;

@@ -115,12 +115,10 @@ Result<std::unique_ptr<DocumentStore>> DocumentStore::Open(const std::string& st
                                                            const std::string& key_store_path,
                                                            Clock clock) {
   std::unique_ptr<DocumentStore> store(new DocumentStore());
-  Result<std::unique_ptr<Database>> db = OpenStatementDatabase(statement_db_path);
-  if (!db.ok()) return db.error();
-  Result<std::unique_ptr<Database>> keys = OpenKeyStore(key_store_path);
-  if (!keys.ok()) return keys.error();
-  store->db_ = std::move(*db);
-  store->keys_ = std::move(*keys);
+  Result<DataFiles> files = OpenDataFiles(statement_db_path, key_store_path);
+  if (!files.ok()) return files.error();
+  store->db_ = std::move(files->statements);
+  store->keys_ = std::move(files->keys);
   Result<std::unique_ptr<Prepared>> prepared = Prepared::Create(*store->db_, *store->keys_);
   if (!prepared.ok()) return prepared.error();
   store->prepared_ = std::move(*prepared);

@@ -10,7 +10,6 @@
 #include "storage/storage_error.h"
 #include "storage/transaction.h"
 #include "xapi/attachments.h"
-#include "xapi/json.h"
 
 namespace lrs::storage {
 namespace {
@@ -42,16 +41,14 @@ Result<std::set<AttachmentKey>> OthersAttachmentsNamed(Database& db, const std::
   std::set<AttachmentKey> named;
   MaybeError owner_error;
   auto add = [&](const Statement& row) {
-    auto parsed = xapi::ParseJson(row.ColumnText(1));
-    if (!parsed.ok() || owner_error) return;
-    const std::vector<xapi::DeclaredAttachment> declared = xapi::DeclaredAttachments(**parsed);
-    if (declared.empty()) return;
+    const std::vector<std::string> declared = xapi::DeclaredAttachmentHashes(row.ColumnText(1));
+    if (declared.empty() || owner_error) return;
     owners->Reset();
     owners->Bind(1, row.ColumnInt(0))
         .Bind(2, static_cast<int64_t>(AgentRole::kActorOrObject))
         .Bind(3, pseudonym);
     owner_error = owners->ForEachRow([&](const Statement& owner) {
-      for (const auto& attachment : declared) named.emplace(attachment.sha2, owner.ColumnText(0));
+      for (const std::string& sha2 : declared) named.emplace(sha2, owner.ColumnText(0));
     });
   };
   if (auto error = statements->ForEachRow(add)) return *error;

@@ -33,7 +33,6 @@
 #include "storage/database.h"
 #include "storage/transaction.h"
 #include "xapi/attachments.h"
-#include "xapi/json.h"
 
 namespace lrs::storage {
 namespace {
@@ -280,12 +279,9 @@ MaybeError Batch::SelectAttachments() {
   // for each pseudonym that is their actor or object (the owner is the actor).
   std::set<std::pair<std::string, std::string>> named;
   for (const ExpiringStatement& statement : rows_.statements) {
-    if (statement.json.find("\"attachments\"") == std::string::npos) continue;  // most
-    Result<std::shared_ptr<xapi::JsonDocument>> parsed = xapi::ParseJson(statement.json);
-    if (!parsed.ok()) continue;  // stored by this program: cannot happen; keep the data then
-    for (const xapi::DeclaredAttachment& declared : xapi::DeclaredAttachments(**parsed)) {
+    for (const std::string& sha2 : xapi::DeclaredAttachmentHashes(statement.json)) {
       for (const AgentRef& agent : statement.agents) {
-        if (agent.role == AgentRole::kActorOrObject) named.emplace(declared.sha2, agent.pseudonym);
+        if (agent.role == AgentRole::kActorOrObject) named.emplace(sha2, agent.pseudonym);
       }
     }
   }

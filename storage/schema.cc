@@ -331,4 +331,16 @@ MaybeError MigrateKeyStore(Database& db) {
   return Migrate(db, kKeyStoreId, kKeyStoreMigrations, "key store");
 }
 
+Result<DataFiles> OpenDataFiles(const std::string& statement_db_path,
+                                const std::string& key_store_path) {
+  DataFiles files;
+  auto statements = OpenStatementDatabase(statement_db_path);
+  if (!statements.ok()) return statements.error();
+  files.statements = std::move(*statements);
+  auto keys = OpenKeyStore(key_store_path);
+  if (!keys.ok()) return keys.error();
+  files.keys = std::move(*keys);
+  return files;
+}
+
 }  // namespace lrs::storage

@@ -20,4 +20,13 @@ MaybeError MigrateKeyStore(Database& db);
 Result<std::unique_ptr<Database>> OpenStatementDatabase(const std::string& path);
 Result<std::unique_ptr<Database>> OpenKeyStore(const std::string& path);
 
+// One connection to each file, for whatever writes both (the statement
+// writer, the document store, key rotation).
+struct DataFiles {
+  std::unique_ptr<Database> statements;
+  std::unique_ptr<Database> keys;
+};
+Result<DataFiles> OpenDataFiles(const std::string& statement_db_path,
+                                const std::string& key_store_path);
+
 }  // namespace lrs::storage

@@ -46,6 +46,20 @@
 namespace lrs::storage {
 namespace {
 
+// A result field the statement may not have given: NULL then.
+void BindOrNull(Statement& statement, int index, const std::optional<bool>& value) {
+  if (value)
+    statement.Bind(index, int64_t{*value});
+  else
+    statement.BindNull(index);
+}
+void BindOrNull(Statement& statement, int index, const std::optional<double>& value) {
+  if (value)
+    statement.BindDouble(index, *value);
+  else
+    statement.BindNull(index);
+}
+
 // Enough to amortize one fsync over many requests, small enough that one
 // group's transaction (and the wait of the requests in it) stays short.
 constexpr size_t kMaxGroupJobs = 256;
@@ -130,7 +144,7 @@ struct StatementWriter::Prepared {
          " ON CONFLICT (activity_id) DO UPDATE SET definition = excluded.definition,"
          " updated_us = excluded.updated_us"},
         {&db,
- "INSERT OR IGNORE INTO attachments (sha2, owner, content_type, content)"
+         "INSERT OR IGNORE INTO attachments (sha2, owner, content_type, content)"
          " VALUES (?1, ?2, ?3, ?4)"},
         // Learner facts (StatementRecord::fact): completion and success keep
         // the newest value a statement gave, the score the best one; max()
@@ -154,8 +168,8 @@ struct StatementWriter::Prepared {
     return std::unique_ptr<Prepared>(new Prepared{
         std::move(s[0]), std::move(s[1]), std::move(s[2]), std::move(s[3]), std::move(s[4]),
         std::move(s[5]), std::move(s[6]), std::move(s[7]), std::move(s[8]), std::move(s[9]),
-        std::move(s[10]), std::move(s[11]), std::move(s[12]), std::move(s[13]),
-        std::move(s[14]), std::move(s[15]), std::move(s[16])});
+        std::move(s[10]), std::move(s[11]), std::move(s[12]), std::move(s[13]), std::move(s[14]),
+        std::move(s[15]), std::move(s[16])});
   }
 };
 
@@ -163,12 +177,10 @@ Result<std::unique_ptr<StatementWriter>> StatementWriter::Open(const std::string
                                                                const std::string& key_store_path,
                                                                Clock clock) {
   std::unique_ptr<StatementWriter> writer(new StatementWriter());
-  Result<std::unique_ptr<Database>> db = OpenStatementDatabase(statement_db_path);
-  if (!db.ok()) return db.error();
-  Result<std::unique_ptr<Database>> keys = OpenKeyStore(key_store_path);
-  if (!keys.ok()) return keys.error();
-  writer->db_ = std::move(*db);
-  writer->keys_ = std::move(*keys);
+  Result<DataFiles> files = OpenDataFiles(statement_db_path, key_store_path);
+  if (!files.ok()) return files.error();
+  writer->db_ = std::move(files->statements);
+  writer->keys_ = std::move(files->keys);
   Result<std::unique_ptr<Prepared>> prepared = Prepared::Create(*writer->db_, *writer->keys_);
   if (!prepared.ok()) return prepared.error();
   writer->prepared_ = std::move(*prepared);
@@ -501,9 +513,9 @@ Result<std::vector<WriteOutcome>> StatementWriter::StoreBatch(const WriteBatch& 
       Statement& upsert = p.upsert_fact;
       upsert.Bind(1, fact.pseudonym).Bind(2, fact.activity_id).Bind(3, record.verb_id);
       upsert.Bind(4, stored_us);
-      if (fact.completion) upsert.Bind(5, int64_t{*fact.completion}); else upsert.BindNull(5);
-      if (fact.success) upsert.Bind(6, int64_t{*fact.success}); else upsert.BindNull(6);
-      if (fact.score_scaled) upsert.BindDouble(7, *fact.score_scaled); else upsert.BindNull(7);
+      BindOrNull(upsert, 5, fact.completion);
+      BindOrNull(upsert, 6, fact.success);
+      BindOrNull(upsert, 7, fact.score_scaled);
       if (MaybeError error = upsert.Run()) return *error;
     }
     outcomes.push_back(WriteOutcome::kStored);

@@ -47,6 +47,15 @@ void CollectFrom(const JsonValue& statement, const std::string& path,
 
 }  // namespace
 
+std::vector<std::string> DeclaredAttachmentHashes(std::string_view statement_json) {
+  std::vector<std::string> hashes;
+  if (statement_json.find("\"attachments\"") == std::string_view::npos) return hashes;
+  auto parsed = ParseJson(statement_json);
+  if (!parsed.ok()) return hashes;
+  for (auto& declared : DeclaredAttachments(**parsed)) hashes.push_back(std::move(declared.sha2));
+  return hashes;
+}
+
 std::vector<DeclaredAttachment> DeclaredAttachments(const JsonValue& body) {
   std::vector<DeclaredAttachment> out;
   if (body.IsArray()) {

@@ -39,6 +39,12 @@ struct DeclaredAttachment {
 // reports them).
 std::vector<DeclaredAttachment> DeclaredAttachments(const JsonValue& body);
 
+// The sha2 of every attachment a statement's JSON text declares, for code that
+// holds stored statements as text (retention, erasure). Most statements have
+// none, so text without an "attachments" member is not parsed; text that does
+// not parse declares nothing.
+std::vector<std::string> DeclaredAttachmentHashes(std::string_view statement_json);
+
 // Checks a request's parts against what its statements declare:
 //  - application/json (`multipart` false): every attachment has a fileUrl
 //    (Communication 1.5.2, "Requirements for Attachment Statement Batches");
