@@ -3,9 +3,7 @@
 //
 // Split, join and ReferencedVariants all walk the statement through this one
 // function, so the direction that writes references and the directions that
-// read them can never disagree about which nodes are identities. Everything
-// else (extensions, results, activity definitions) is client data and is never
-// visited, even when it happens to contain "$p" or "$v".
+// read them can never disagree about which nodes are identities.
 //
 // Positions (xAPI Data 2.4; xAPI 2.0 adds contextAgents and contextGroups):
 //   actor                          any object (no objectType means Agent)
@@ -14,7 +12,16 @@
 //   authority                      top level only: a SubStatement has none
 //   context.instructor, .team      any object
 //   context.contextAgents[i].agent, context.contextGroups[i].group
+//   inside extensions (result, context, and every activity definition's,
+//   at any depth): each object that looks like an Agent or Group (an IFI,
+//   or a Group's "member" list) or is already a reference ("$p" and "$v").
+//   A grader or a peer in an xAPI profile's extension is a person too.
 // Group members are not positions of their own: the caller handles "member".
+//
+// Extension values are client JSON and may hold any member name, "$p"
+// included: before the split, EscapeExtensionKeys doubles the "$" of every
+// such name, so only the split's own references have "$p" there, and the
+// join undoes it (UnescapeExtensionKeys) after restoring identities.
 //
 // Roles: the top-level actor and object are kActorOrObject; every other
 // position, and every position inside a SubStatement, is kRelated.
@@ -41,6 +48,81 @@ void ForEachMember(Value& member_array, Visit&& visit) {
 }
 
 namespace detail {
+
+inline bool HasString(const xapi::JsonValue& node, const char* name) {
+  auto it = node.FindMember(name);
+  return it != node.MemberEnd() && it->value.IsString() && it->value.GetStringLength() > 0;
+}
+
+// An Agent or Group a client put where xAPI does not require one (an
+// extension): judged by what identifies it, since nothing validated it.
+inline bool LooksLikeAgent(const xapi::JsonValue& node) {
+  if (!node.IsObject()) return false;
+  if (HasString(node, "$p") && HasString(node, "$v")) return true;  // a stored reference
+  const std::string_view type = xapi::StringMember(node, "objectType");
+  if (!type.empty() && type != "Agent" && type != "Group") return false;
+  bool has_ifi = HasString(node, "mbox") || HasString(node, "mbox_sha1sum") ||
+                 HasString(node, "openid");
+  auto account = node.FindMember("account");
+  if (account != node.MemberEnd() && account->value.IsObject() &&
+      HasString(account->value, "homePage") && HasString(account->value, "name")) {
+    has_ifi = true;
+  }
+  if (has_ifi) return true;
+  auto member = node.FindMember("member");
+  return type == "Group" && member != node.MemberEnd() && member->value.IsArray() &&
+         !member->value.Empty();
+}
+
+template <typename Value, typename Visit>
+void VisitExtensionValue(Value& value, Visit& visit) {
+  if (value.IsObject()) {
+    if (LooksLikeAgent(value)) {
+      visit(value, MentionRole::kRelated);
+      return;
+    }
+    for (auto& m : value.GetObject()) VisitExtensionValue(m.value, visit);
+  } else if (value.IsArray()) {
+    for (auto& element : value.GetArray()) VisitExtensionValue(element, visit);
+  }
+}
+
+// Calls `on_extensions(Value& extensions_object)` for every "extensions" map
+// of a statement or SubStatement body: result, context, the object's and
+// every context activity's definition.
+template <typename Value, typename OnExtensions>
+void ForEachExtensionsMap(Value& body, OnExtensions& on_extensions) {
+  if (!body.IsObject()) return;
+  auto visit_map = [&](auto& parent) {
+    if (!parent.IsObject()) return;
+    auto it = parent.FindMember("extensions");
+    if (it != parent.MemberEnd() && it->value.IsObject()) on_extensions(it->value);
+  };
+  auto visit_definition = [&](auto& activity) {
+    if (!activity.IsObject()) return;
+    auto definition = activity.FindMember("definition");
+    if (definition != activity.MemberEnd()) visit_map(definition->value);
+  };
+  auto result = body.FindMember("result");
+  if (result != body.MemberEnd()) visit_map(result->value);
+  auto object = body.FindMember("object");
+  if (object != body.MemberEnd() && object->value.IsObject()) {
+    const std::string_view type = xapi::StringMember(object->value, "objectType");
+    if (type.empty() || type == "Activity") visit_definition(object->value);
+  }
+  auto context = body.FindMember("context");
+  if (context == body.MemberEnd() || !context->value.IsObject()) return;
+  visit_map(context->value);
+  auto lists = context->value.FindMember("contextActivities");
+  if (lists == context->value.MemberEnd() || !lists->value.IsObject()) return;
+  for (auto& list : lists->value.GetObject()) {
+    if (list.value.IsArray()) {
+      for (auto& activity : list.value.GetArray()) visit_definition(activity);
+    } else {
+      visit_definition(list.value);
+    }
+  }
+}
 
 template <typename Value, typename Visit>
 void VisitIfObject(Value& parent, const char* name, MentionRole role, Visit& visit) {
@@ -76,6 +158,11 @@ void VisitStatement(Value& statement, bool top_level, Visit& visit) {
 
   if (top_level) VisitIfObject(statement, "authority", MentionRole::kRelated, visit);
 
+  auto on_extensions = [&](auto& extensions) {
+    for (auto& m : extensions.GetObject()) VisitExtensionValue(m.value, visit);
+  };
+  ForEachExtensionsMap(statement, on_extensions);
+
   auto context = statement.FindMember("context");
   if (context == statement.MemberEnd() || !context->value.IsObject()) return;
   VisitIfObject(context->value, "instructor", MentionRole::kRelated, visit);
@@ -89,6 +176,19 @@ void VisitStatement(Value& statement, bool top_level, Visit& visit) {
 template <typename Value, typename Visit>
 void ForEachAgentPosition(Value& statement, Visit&& visit) {
   detail::VisitStatement(statement, /*top_level=*/true, visit);
+}
+
+// Calls `on_extensions(Value& map)` for every "extensions" map of the
+// statement and of its SubStatement.
+template <typename Value, typename OnExtensions>
+void ForEachExtensionsMap(Value& statement, OnExtensions&& on_extensions) {
+  detail::ForEachExtensionsMap(statement, on_extensions);
+  if (!statement.IsObject()) return;
+  auto object = statement.FindMember("object");
+  if (object != statement.MemberEnd() && object->value.IsObject() &&
+      xapi::StringMember(object->value, "objectType") == "SubStatement") {
+    detail::ForEachExtensionsMap(object->value, on_extensions);
+  }
 }
 
 }  // namespace lrs::anonymizer::internal

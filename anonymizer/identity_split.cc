@@ -14,6 +14,7 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
+#include <unordered_set>
 #include <utility>
 
 #include "anonymizer/agent_positions.h"
@@ -61,10 +62,15 @@ class Splitter {
   // Replaces the Agent or Group `node` (and its members) by references.
   // Returns its pseudonym.
   std::string Split(JsonValue& node, MentionRole role) {
+    // The stand-in for a learner without consent identifies nobody and is
+    // stored as it is (anonymizer/consent_filter.h).
+    if (IsWithheldPlaceholder(node)) return {};
     JsonValue members = Detach(node, kReferenceMember);
     std::vector<std::string> member_pseudonyms;
-    internal::ForEachMember(
-        members, [&](JsonValue& member) { member_pseudonyms.push_back(Split(member, role)); });
+    internal::ForEachMember(members, [&](JsonValue& member) {
+      std::string pseudonym = Split(member, role);
+      if (!pseudonym.empty()) member_pseudonyms.push_back(std::move(pseudonym));
+    });
 
     const std::optional<std::string> ifi = xapi::CanonicalIfi(node);
     std::string pseudonym;
@@ -99,27 +105,26 @@ class Splitter {
     return pseudonymizer_.AnonymousGroupPseudonym(std::move(member_pseudonyms));
   }
 
-  // A handful of agents per statement: a linear scan beats hashing.
+  // Sets, not scans: a Group may have thousands of members, and a scan per
+  // member made splitting one quadratic (20,000 members took 9 s).
   void Mention(const std::string& pseudonym, MentionRole role) {
-    AgentMention mention{pseudonym, role};
-    auto& mentions = result_.mentions;
-    if (std::find(mentions.begin(), mentions.end(), mention) == mentions.end()) {
-      mentions.push_back(std::move(mention));
-    }
+    std::string key = pseudonym;
+    key += role == MentionRole::kActorOrObject ? '0' : '1';
+    if (mentioned_.insert(std::move(key)).second) result_.mentions.push_back({pseudonym, role});
   }
 
   void AddVariant(const std::string& variant_id, const std::string& pseudonym,
                   const JsonValue& node) {
-    auto& variants = result_.variants;
-    const bool known = std::any_of(variants.begin(), variants.end(), [&](const IdentityVariant& v) {
-      return v.variant_id == variant_id;
-    });
-    if (!known) variants.push_back(IdentityVariant{variant_id, pseudonym, xapi::ToJson(node)});
+    if (variant_ids_.insert(variant_id).second) {
+      result_.variants.push_back(IdentityVariant{variant_id, pseudonym, xapi::ToJson(node)});
+    }
   }
 
   JsonAllocator& alloc_;
   const Pseudonymizer& pseudonymizer_;
   SplitIdentities result_;
+  std::unordered_set<std::string> mentioned_;
+  std::unordered_set<std::string> variant_ids_;
 };
 
 class Joiner {
@@ -178,23 +183,52 @@ class Joiner {
   std::string_view home_page_;
 };
 
-void CollectReferences(const JsonValue& node,
+void CollectReferences(const JsonValue& node, std::unordered_set<std::string>& seen,
                        std::vector<std::pair<std::string, std::string>>& out) {
   const std::string_view pseudonym = xapi::StringMember(node, kReferencePseudonym);
   const std::string_view variant_id = xapi::StringMember(node, kReferenceVariant);
   if (pseudonym.empty() || variant_id.empty()) return;
-  std::pair<std::string, std::string> ref(variant_id, pseudonym);
-  if (std::find(out.begin(), out.end(), ref) == out.end()) out.push_back(std::move(ref));
+  std::string key(variant_id);
+  key += '\n';
+  key += pseudonym;
+  if (seen.insert(std::move(key)).second) out.emplace_back(variant_id, pseudonym);
   if (const JsonValue* members = xapi::Member(node, kReferenceMember)) {
-    internal::ForEachMember(*members,
-                            [&](const JsonValue& member) { CollectReferences(member, out); });
+    internal::ForEachMember(
+        *members, [&](const JsonValue& member) { CollectReferences(member, seen, out); });
   }
+}
+
+// Client member names in extension values that start with "$" get one more
+// (agent_positions.h), so only the split's references have "$p" there.
+void RenameDollarKeys(JsonValue& value, JsonAllocator& alloc, bool escape) {
+  if (value.IsObject()) {
+    for (auto& m : value.GetObject()) {
+      const std::string_view name(m.name.GetString(), m.name.GetStringLength());
+      if (escape && !name.empty() && name[0] == '$') {
+        const std::string renamed = "$" + std::string(name);
+        m.name.SetString(renamed.data(), static_cast<rapidjson::SizeType>(renamed.size()), alloc);
+      } else if (!escape && name.size() >= 2 && name[0] == '$' && name[1] == '$') {
+        const std::string renamed(name.substr(1));
+        m.name.SetString(renamed.data(), static_cast<rapidjson::SizeType>(renamed.size()), alloc);
+      }
+      RenameDollarKeys(m.value, alloc, escape);
+    }
+  } else if (value.IsArray()) {
+    for (auto& element : value.GetArray()) RenameDollarKeys(element, alloc, escape);
+  }
+}
+
+void RenameExtensionKeys(JsonValue& statement, JsonAllocator& alloc, bool escape) {
+  internal::ForEachExtensionsMap(statement, [&](JsonValue& extensions) {
+    for (auto& m : extensions.GetObject()) RenameDollarKeys(m.value, alloc, escape);
+  });
 }
 
 }  // namespace
 
 SplitIdentities SplitStatementIdentities(xapi::JsonValue& statement, xapi::JsonAllocator& alloc,
                                          const Pseudonymizer& pseudonymizer) {
+  RenameExtensionKeys(statement, alloc, /*escape=*/true);
   Splitter splitter(alloc, pseudonymizer);
   internal::ForEachAgentPosition(
       statement, [&](JsonValue& node, MentionRole role) { splitter.Split(node, role); });
@@ -213,6 +247,7 @@ void JoinStatementIdentities(xapi::JsonValue& statement, xapi::JsonAllocator& al
   Joiner joiner(alloc, resolve, home_page);
   internal::ForEachAgentPosition(statement,
                                  [&](JsonValue& node, MentionRole) { joiner.Join(node); });
+  RenameExtensionKeys(statement, alloc, /*escape=*/false);
 }
 
 void JoinAgentIdentity(xapi::JsonValue& agent, xapi::JsonAllocator& alloc,
@@ -224,8 +259,10 @@ void JoinAgentIdentity(xapi::JsonValue& agent, xapi::JsonAllocator& alloc,
 std::vector<std::pair<std::string, std::string>> ReferencedVariants(
     const xapi::JsonValue& statement) {
   std::vector<std::pair<std::string, std::string>> references;
-  internal::ForEachAgentPosition(
-      statement, [&](const JsonValue& node, MentionRole) { CollectReferences(node, references); });
+  std::unordered_set<std::string> seen;
+  internal::ForEachAgentPosition(statement, [&](const JsonValue& node, MentionRole) {
+    CollectReferences(node, seen, references);
+  });
   return references;
 }
 

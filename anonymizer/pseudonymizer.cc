@@ -43,6 +43,7 @@ constexpr size_t kCacheShards = 16;
 constexpr char kKeyedDigestKeyLabel[] = "lrs keyed-digest key v2";
 constexpr char kAnonymousGroupDomain[] = "anonymous-group";
 constexpr char kStatementDomain[] = "statement";
+constexpr char kAddressDomain[] = "address";
 
 [[noreturn]] void DieOnHmacFailure() {
   // Only a broken OpenSSL installation or exhausted memory gets here; an
@@ -211,6 +212,10 @@ std::string Pseudonymizer::AnonymousGroupPseudonym(
 
 std::string Pseudonymizer::ContentDigest(std::string_view data) const {
   return DomainHmacHex(digest_key_, kStatementDomain, data);
+}
+
+std::string Pseudonymizer::AddressToken(std::string_view address) const {
+  return "a" + DomainHmacHex(digest_key_, kAddressDomain, address).substr(0, 32);
 }
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {

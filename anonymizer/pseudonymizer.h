@@ -66,6 +66,12 @@ class Pseudonymizer {
   // its members' pseudonyms, sorted so the order of members does not matter.
   std::string AnonymousGroupPseudonym(std::vector<std::string> member_pseudonyms) const;
 
+  // "a" + the first 32 lowercase hex of HMAC-SHA256 of ("address", address)
+  // under the digest key: the token an e-mail address outside Agent fields is
+  // stored as (anonymizer/address_tokens.h). Under the digest key, which key
+  // rotation keeps, so queries by a tokenized id match before and after.
+  std::string AddressToken(std::string_view address) const;
+
   // Lowercase hex HMAC-SHA256 of ("statement", data) under the digest key:
   // the content hash a re-sent statement is compared by.
   std::string ContentDigest(std::string_view data) const;

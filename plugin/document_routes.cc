@@ -11,11 +11,14 @@
 
 #include "plugin/document_routes.h"
 
+#include "anonymizer/address_tokens.h"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <set>
 #include <utility>
 #include <vector>
@@ -174,13 +177,14 @@ class DocumentExchange {
  public:
   DocumentExchange(const ResourceSpec& spec, const HttpRequest& request, xapi::Version version,
                    const anonymizer::Pseudonymizer& pseudonymizer, IdentityVault& vault,
-                   storage::DocumentStore& store)
+                   storage::DocumentStore& store, const DocumentPrivacy& privacy)
       : spec_(spec),
         request_(request),
         version_(version),
         pseudonymizer_(pseudonymizer),
         vault_(vault),
-        store_(store) {}
+        store_(store),
+        privacy_(privacy) {}
 
   // The learner the request concerns ("" for Activity Profile documents).
   const std::string& agent_pseudonym() const { return params_.key.agent_pseudonym; }
@@ -196,6 +200,13 @@ class DocumentExchange {
     const bool needs_id = method != "DELETE" || spec_.kind != DocumentKind::kState;
     if (needs_id && !params_.has_document_id) {
       return Missing(spec_.id_param);
+    }
+    // Consent (DESIGN.md, privacy rules): a learner without a granted
+    // purpose is stored nowhere, their documents included. The client gets
+    // what a statement gets: success, and nothing is kept (no key either).
+    if ((method == "PUT" || method == "POST") && spec_.sealed && privacy_.may_store &&
+        !privacy_.may_store(params_.key.agent_pseudonym)) {
+      return HttpResponse::Empty(204);
     }
     if (method == "PUT") return Put();
     if (method == "POST") return Post();
@@ -221,7 +232,7 @@ class DocumentExchange {
       }
       if (name == "activityId" && spec_.has_activity) {
         if (!xapi::IsValidIri(value)) return Invalid(name, "an IRI");
-        params_.key.activity_id = value;
+        params_.key.activity_id = Tokenized(value);
         has_activity = true;
       } else if (name == "agent" && spec_.has_agent) {
         Result<std::string> pseudonym = AgentPseudonym(value);
@@ -234,7 +245,7 @@ class DocumentExchange {
         params_.has_registration = true;
       } else if (name == spec_.id_param) {
         if (value.empty()) return Invalid(name, "a non-empty string");
-        params_.key.document_id = value;
+        params_.key.document_id = Tokenized(value);
         params_.has_document_id = true;
       } else if (name == "since" && is_read) {
         // Meaningful only without an id; accepted (and ignored) with one, as
@@ -252,6 +263,19 @@ class DocumentExchange {
     if (spec_.has_activity && !has_activity) return Missing("activityId");
     if (spec_.has_agent && !has_agent) return Missing("agent");
     return std::nullopt;
+  }
+
+  // Addresses in ids are stored as tokens (anonymizer/address_tokens.h);
+  // each one's sealed form is kept for a write, so listings read back as sent.
+  std::string Tokenized(const std::string& id) {
+    std::optional<std::string> out =
+        anonymizer::ReplaceAddresses(id, [&](std::string_view address) {
+          std::string token = pseudonymizer_.AddressToken(address);
+          addresses_.push_back({token, pseudonymizer_.Pseudonym(anonymizer::AddressIfi(address)),
+                                anonymizer::AddressVariantJson(address)});
+          return token + std::string(anonymizer::kTokenDomain);
+        });
+    return out ? *out : id;
   }
 
   Result<std::string> AgentPseudonym(const std::string& text) const {
@@ -304,6 +328,7 @@ class DocumentExchange {
     if (params_.has_registration) scope.registration = params_.key.registration;
     Result<std::vector<storage::DocumentListEntry>> entries = store_.List(scope, params_.since_us);
     if (!entries.ok()) return entries.error();
+    if (MaybeError error = RestoreIds(*entries)) return *error;
     HttpResponse response = HttpResponse::Json(200, IdArray(*entries));
     response.headers["ETag"] = QuotedEtag(response.body);
     int64_t newest = 0;
@@ -336,11 +361,55 @@ class DocumentExchange {
     return current;
   }
 
+  // The listed ids with their addresses put back, for a caller who may see
+  // identities (the sealed forms open only while their learners' keys exist).
+  MaybeError RestoreIds(std::vector<storage::DocumentListEntry>& entries) {
+    if (!privacy_.may_see_identities || privacy_.identities == nullptr) return std::nullopt;
+    std::vector<std::string> tokens;
+    for (const auto& entry : entries) {
+      for (auto& t : anonymizer::FindTokens(entry.document_id)) tokens.push_back(std::move(t));
+    }
+    if (tokens.empty()) return std::nullopt;
+    auto sealed = privacy_.identities->FindIdentities(tokens);
+    if (!sealed.ok()) return sealed.error();
+    std::map<std::string, std::string> opened;
+    for (const auto& identity : *sealed) {
+      auto plaintext = vault_.Open(identity);
+      if (!plaintext.ok()) return plaintext.error();
+      if (!plaintext->has_value()) continue;
+      if (auto address = anonymizer::AddressFromVariantJson(**plaintext)) {
+        opened.emplace(identity.variant_id, std::move(*address));
+      }
+    }
+    for (auto& entry : entries) {
+      std::optional<std::string> restored = anonymizer::ReplaceTokens(
+          entry.document_id, [&](std::string_view token) -> std::optional<std::string> {
+            auto it = opened.find(std::string(token));
+            if (it == opened.end()) return std::nullopt;
+            return it->second;
+          });
+      if (restored) entry.document_id = std::move(*restored);
+    }
+    return std::nullopt;
+  }
+
   // Builds a kPut change of `content`, sealed when the kind is learner-owned.
   Result<DocumentChange> PutChange(std::string content_type, const std::string& content) {
     DocumentChange change;
     change.action = DocumentChange::Action::kPut;
     change.content_type = std::move(content_type);
+    if (privacy_.seal_identities && !addresses_.empty()) {
+      // Only the addresses of learners who may be stored are kept sealed;
+      // the others stay tokens that open nothing.
+      std::vector<anonymizer::IdentityVariant> kept;
+      for (const auto& a : addresses_) {
+        if (!privacy_.may_store || privacy_.may_store(a.pseudonym)) kept.push_back(a);
+      }
+      Result<std::vector<storage::SealedIdentity>> sealed =
+          vault_.SealVariants(kept, change.data_keys);
+      if (!sealed.ok()) return sealed.error();
+      change.identities = std::move(*sealed);
+    }
     if (spec_.sealed) {
       Result<std::string> sealed = vault_.SealFor(params_.key.agent_pseudonym, content,
                                                   SealContext(params_.key), change.data_keys);
@@ -465,7 +534,9 @@ class DocumentExchange {
   const anonymizer::Pseudonymizer& pseudonymizer_;
   IdentityVault& vault_;
   storage::DocumentStore& store_;
+  const DocumentPrivacy& privacy_;
   Params params_;
+  std::vector<anonymizer::IdentityVariant> addresses_;  // in the ids, as sent
   std::vector<storage::WrappedDataKey> carried_;  // data keys the write carried
 };
 
@@ -481,12 +552,14 @@ std::string DocumentSealContext(const storage::DocumentKey& key) {
 
 DocumentRoutes::DocumentRoutes(const Manifest& manifest,
                                const anonymizer::Pseudonymizer& pseudonymizer, IdentityVault& vault,
-                               storage::DocumentStore& store, AuditTrail& audit)
+                               storage::DocumentStore& store, AuditTrail& audit,
+                               DocumentPrivacy privacy)
     : manifest_(manifest),
       pseudonymizer_(pseudonymizer),
       vault_(vault),
       store_(store),
-      audit_(audit) {}
+      audit_(audit),
+      privacy_(std::move(privacy)) {}
 
 bool DocumentRoutes::Handles(std::string_view resource) { return FindSpec(resource) != nullptr; }
 
@@ -509,7 +582,9 @@ HttpResponse DocumentRoutes::Handle(const HttpRequest& request, std::string_view
                                    std::string("this credential's role may not ") +
                                        (is_read ? "read" : "write") + " documents"));
   }
-  DocumentExchange exchange(*spec, request, version, pseudonymizer_, vault_, store_);
+  DocumentPrivacy privacy = privacy_;
+  privacy.may_see_identities = manifest_.RoleMaySeeIdentities(who.role);
+  DocumentExchange exchange(*spec, request, version, pseudonymizer_, vault_, store_, privacy);
   Result<HttpResponse> response = exchange.Run();
   if (response.ok() && method == "GET" && spec->sealed) {
     const bool state = spec->kind == DocumentKind::kState;

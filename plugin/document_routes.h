@@ -34,6 +34,7 @@
 //
 // Thread safety: Handle may be called concurrently.
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -44,14 +45,29 @@
 #include "plugin/identity_vault.h"
 #include "plugin/manifest.h"
 #include "storage/document_store.h"
+#include "storage/statement_reader.h"
 #include "xapi/version.h"
 
 namespace lrs::plugin {
 
+// What the document routes need of privacy beyond the vault.
+struct DocumentPrivacy {
+  // Whether the learner with this pseudonym may be stored (consent); unset:
+  // everyone. A State or Agent Profile write for a learner who may not is
+  // answered 204 and keeps nothing.
+  std::function<bool(const std::string& pseudonym)> may_store;
+  // Addresses in document ids are sealed only when identities are
+  // (manifest identity "sealed"), and read back by whoever may see them.
+  bool seal_identities = true;
+  bool may_see_identities = false;                // set per request
+  storage::StatementReader* identities = nullptr;  // finds sealed addresses
+};
+
 class DocumentRoutes {
  public:
   DocumentRoutes(const Manifest& manifest, const anonymizer::Pseudonymizer& pseudonymizer,
-                 IdentityVault& vault, storage::DocumentStore& store, AuditTrail& audit);
+                 IdentityVault& vault, storage::DocumentStore& store, AuditTrail& audit,
+                 DocumentPrivacy privacy = {});
 
   // True for the three resource paths above (relative to /xapi).
   static bool Handles(std::string_view resource);
@@ -67,6 +83,7 @@ class DocumentRoutes {
   IdentityVault& vault_;
   storage::DocumentStore& store_;
   AuditTrail& audit_;
+  DocumentPrivacy privacy_;
 };
 
 // The associated data a learner-owned document is sealed with: binds the

@@ -144,6 +144,7 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   ingest_options.max_batch = options.max_batch;
   ingest_options.authority_home_page = options.public_base_url;
   ingest_options.keep = parts->manifest.keep;
+  ingest_options.max_group_members = static_cast<size_t>(parts->manifest.max_group_members);
   ingest_options.seal_identities = parts->manifest.identity == IdentityMode::kSealed;
   ConsentRegistry* consent = parts->consent.get();
   ingest_options.may_store = [consent](const std::string& actor) {
@@ -160,9 +161,15 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   parts->activities = std::make_unique<ActivitiesResource>(*parts->reader);
   parts->agents =
       std::make_unique<AgentsResource>(*parts->pseudonymizer, *parts->vault, *parts->reader);
+  DocumentPrivacy document_privacy;
+  document_privacy.may_store = [consent](const std::string& learner) {
+    return consent->MayStore(learner);
+  };
+  document_privacy.seal_identities = parts->manifest.identity == IdentityMode::kSealed;
+  document_privacy.identities = parts->reader.get();
   parts->documents = std::make_unique<DocumentRoutes>(parts->manifest, *parts->pseudonymizer,
                                                       *parts->vault, *parts->document_store,
-                                                      *parts->audit);
+                                                      *parts->audit, std::move(document_privacy));
   parts->learner_export = std::make_unique<LearnerExport>(
       parts->manifest.pseudonym_home_page, *parts->vault, *parts->reader, *parts->learner_data,
       *parts->consent);

@@ -310,6 +310,9 @@ Result<Manifest> BuildManifest(const std::string& source, const JsonValue& root)
     }
   }
 
+  if (root.HasMember("limits") && root["limits"].HasMember("group_members")) {
+    m.max_group_members = root["limits"]["group_members"].GetInt();
+  }
   m.statement_retention_days = root["retention"]["statements_days"].GetInt();
   m.fact_retention_days = root["retention"]["facts_days"].GetInt();
 

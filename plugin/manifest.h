@@ -53,6 +53,7 @@ struct Manifest {
   std::optional<std::string> key_file;  // nullopt: <data>/../keys/lrs.key
   std::string consent_mode;             // "opt-in" | "opt-out"
   std::vector<std::string> consent_purposes;
+  int max_group_members = 5000;  // limits.group_members
   int statement_retention_days = 0;
   int fact_retention_days = 0;
   std::vector<CohortDimension> cohort_dimensions;

@@ -1,7 +1,12 @@
 #include "plugin/statement_ingest.h"
 
+#include <functional>
 #include <set>
+#include <unordered_set>
 
+#include "anonymizer/address_tokens.h"
+#include "anonymizer/agent_positions.h"
+#include "anonymizer/consent_filter.h"
 #include "anonymizer/identity_split.h"
 #include "anonymizer/reference_keys.h"
 #include "anonymizer/scrubber.h"
@@ -65,6 +70,66 @@ bool IsActivity(const JsonValue& object) {
   return type.empty() || type == "Activity";
 }
 
+// The largest "member" list of any Group the statement names.
+size_t LargestGroup(const JsonValue& statement) {
+  size_t largest = 0;
+  anonymizer::internal::ForEachAgentPosition(
+      statement, [&](const JsonValue& node, anonymizer::MentionRole) {
+        const JsonValue* members = xapi::Member(node, "member");
+        if (members != nullptr && members->IsArray()) largest = std::max<size_t>(largest, members->Size());
+      });
+  return largest;
+}
+
+// A voiding statement from a learner without consent keeps only what
+// voiding needs: id, actor (its identifier, no name), verb id, the
+// StatementRef, timestamp, version, authority.
+void MinimizeVoiding(JsonValue& statement, JsonAllocator& alloc) {
+  static constexpr const char* kKept[] = {"id", "actor", "verb", "object", "timestamp", "version",
+                                          "authority"};
+  for (auto it = statement.MemberBegin(); it != statement.MemberEnd();) {
+    const std::string_view name(it->name.GetString(), it->name.GetStringLength());
+    bool keep = false;
+    for (const char* k : kKept) keep |= name == k;
+    it = keep ? it + 1 : statement.EraseMember(it);
+  }
+  JsonValue& verb = statement["verb"];
+  if (verb.IsObject()) verb.EraseMember("display");
+  JsonValue& actor = statement["actor"];
+  if (actor.IsObject()) {
+    actor.EraseMember("name");
+    if (JsonValue* members = actor.HasMember("member") ? &actor["member"] : nullptr;
+        members && members->IsArray()) {
+      for (auto& m : members->GetArray()) {
+        if (m.IsObject()) m.EraseMember("name");
+      }
+    }
+  }
+}
+
+// Agents inside a canonical activity definition's extensions are stand-ins,
+// never references: the definitions table is shown to whoever reads
+// /activities, so it names nobody.
+std::string WithoutReferences(const std::string& definition_json) {
+  if (definition_json.find("\"$p\"") == std::string::npos) return definition_json;
+  xapi::JsonDocument doc;
+  doc.Parse(definition_json.c_str(), definition_json.size());
+  if (doc.HasParseError()) return definition_json;
+  std::function<void(JsonValue&)> walk = [&](JsonValue& v) {
+    if (v.IsObject()) {
+      if (!anonymizer::ReferencePseudonym(v).empty()) {
+        v = anonymizer::WithheldAgent(doc.GetAllocator());
+        return;
+      }
+      for (auto& m : v.GetObject()) walk(m.value);
+    } else if (v.IsArray()) {
+      for (auto& e : v.GetArray()) walk(e);
+    }
+  };
+  walk(doc);
+  return xapi::ToJson(doc);
+}
+
 }  // namespace
 
 StatementIngest::StatementIngest(IngestOptions options,
@@ -78,11 +143,41 @@ StatementIngest::StatementIngest(IngestOptions options,
       writer_(writer),
       random_(std::move(random)) {}
 
+StatementIngest::Kept StatementIngest::ApplyConsent(JsonValue& statement, JsonAllocator& alloc,
+                                                    bool is_voiding) const {
+  Kept kept;
+  if (!options_.may_store) return kept;
+  const anonymizer::ConsentCheck consents = [this](const std::string& ifi) {
+    return options_.may_store(pseudonymizer_.Pseudonym(ifi));
+  };
+  if (is_voiding && !anonymizer::ConsentsToBeNamed(statement["actor"], consents)) {
+    // Apply the voiding, keep nothing of the learner but their pseudonym.
+    MinimizeVoiding(statement, alloc);
+    kept.seal = false;
+    kept.attachments = false;
+    return kept;
+  }
+  const anonymizer::ConsentFilterResult filtered =
+      anonymizer::WithholdUnconsented(statement, alloc, consents);
+  kept.store = filtered.keeps_learner || is_voiding;
+  if (filtered.actor_withheld) {
+    // The actor owns the attachments; without them there is nobody to seal under.
+    statement.RemoveMember("attachments");
+    kept.attachments = false;
+  }
+  return kept;
+}
+
 Result<storage::StatementRecord> StatementIngest::Prepare(
     JsonValue& statement, JsonAllocator& alloc, const Principal& who, xapi::Version version,
-    const std::string& path, std::vector<anonymizer::IdentityVariant>& variants) {
+    const std::string& path, std::vector<anonymizer::IdentityVariant>& variants, Kept& kept) {
   if (auto error = xapi::ValidateStatement(statement, xapi::ValidationOptions{version})) {
     return WithPath(*error, path);
+  }
+  if (LargestGroup(statement) > options_.max_group_members) {
+    return MakeError(413, "group member limit", path,
+                     "a Group may have at most " + std::to_string(options_.max_group_members) +
+                         " members (manifest limits.group_members)");
   }
   // Minimization (DESIGN.md, step 3): what the manifest does not keep goes
   // before anything is hashed, sealed or stored; the rest stays valid xAPI.
@@ -129,7 +224,38 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
     }
   }
 
-  // What queries filter on.
+  // Consent for every learner the statement names (DESIGN.md, step 4).
+  const bool is_voiding = xapi::StringMember(statement["verb"], "id") == kVoidedVerb;
+  kept = ApplyConsent(statement, alloc, is_voiding);
+  if (!kept.store) return record;
+
+  // Identities leave the statement here (DESIGN.md, Identity): every Agent
+  // and Group, then every e-mail address anywhere else.
+  anonymizer::SplitIdentities split =
+      anonymizer::SplitStatementIdentities(statement, alloc, pseudonymizer_);
+  anonymizer::ConsentCheck address_consents;
+  if (options_.may_store) {
+    address_consents = [this](const std::string& ifi) {
+      return options_.may_store(pseudonymizer_.Pseudonym(ifi));
+    };
+  }
+  anonymizer::SplitIdentities addresses = anonymizer::SplitStatementAddresses(
+      statement, alloc, pseudonymizer_, options_.may_store ? &address_consents : nullptr);
+  // Each part is de-duplicated; an address's learner may also be an agent.
+  std::unordered_set<std::string> mentioned;
+  for (auto* part : {&split, &addresses}) {
+    for (auto& mention : part->mentions) {
+      const bool primary = mention.role == anonymizer::MentionRole::kActorOrObject;
+      if (!mentioned.insert(mention.pseudonym + (primary ? "\n0" : "\n1")).second) continue;
+      record.agents.push_back({std::move(mention.pseudonym), primary
+                                                                 ? storage::AgentRole::kActorOrObject
+                                                                 : storage::AgentRole::kRelated});
+    }
+    for (auto& variant : part->variants) variants.push_back(std::move(variant));
+  }
+
+  // What queries filter on, read from the statement as it will be stored
+  // (addresses in ids are tokens, so are the query parameters).
   record.verb_id = std::string(xapi::StringMember(statement["verb"], "id"));
   const JsonValue& object = statement["object"];
   auto object_type = xapi::StringMember(object, "objectType");
@@ -141,7 +267,7 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
   if (object_type == "StatementRef") {
     record.statement_ref = xapi::NormalizeUuid(xapi::StringMember(object, "id"));
   }
-  if (record.verb_id == kVoidedVerb) {
+  if (is_voiding) {
     if (!record.statement_ref) {
       return MakeError(400, "xAPI Data 2.3.2: a voiding statement's object is a StatementRef",
                        path + ".object",
@@ -159,17 +285,9 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
   }
   // Merged into the canonical definitions if the writer inserts the statement.
   record.activity_definitions = xapi::ExtractActivityDefinitions(statement);
-
-  // Identities leave the statement here (DESIGN.md, Identity).
-  anonymizer::SplitIdentities split =
-      anonymizer::SplitStatementIdentities(statement, alloc, pseudonymizer_);
-  for (auto& mention : split.mentions) {
-    record.agents.push_back(
-        {std::move(mention.pseudonym), mention.role == anonymizer::MentionRole::kActorOrObject
-                                           ? storage::AgentRole::kActorOrObject
-                                           : storage::AgentRole::kRelated});
+  for (auto& [id, definition] : record.activity_definitions) {
+    definition = WithoutReferences(definition);
   }
-  for (auto& variant : split.variants) variants.push_back(std::move(variant));
 
   // What the statement adds to its learner's facts (storage::LearnerFactUpdate),
   // read from the statement as it will be stored, pseudonym included.
@@ -253,7 +371,8 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
       }
     }
     std::vector<anonymizer::IdentityVariant> variants;
-    auto record = Prepare(*statements[i], alloc, who, version, path, variants);
+    Kept kept;
+    auto record = Prepare(*statements[i], alloc, who, version, path, variants, kept);
     if (!record.ok()) return record.error();
     if (!seen.insert(record->id).second) {
       return MakeError(400, "xAPI Communication 2.1.2: one id per batch", path + ".id",
@@ -263,11 +382,10 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     // The learner the statement is about, for consent and attachments.
     const std::string owner(anonymizer::ReferencePseudonym((*statements[i])["actor"]));
     // Consent (DESIGN.md, the path of one statement, step 4): a statement
-    // about a learner who has not consented is acknowledged with its id and
-    // never stored. Voiding statements carry no learning data and only ever
-    // void what was stored with consent, so they pass.
-    if (options_.may_store && !record->is_voiding && !options_.may_store(owner)) continue;
+    // naming nobody with consent is acknowledged with its id and never stored.
+    if (!kept.store) continue;
     for (auto& attachment : xapi::DeclaredAttachments(*statements[i])) {
+      if (!kept.attachments) break;
       record->attachment_sha2s.push_back(std::move(attachment.sha2));
     }
     // The actor owns the statement's attachments: they are sealed under the
@@ -292,7 +410,10 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     }
     // Sealed identities travel with the statement that names them: a
     // statement the writer finds already stored is skipped whole.
-    if (options_.seal_identities) {
+    if (!kept.seal) {
+      // A voiding statement from a learner without consent: their pseudonym
+      // only, no sealed identity and no data key.
+    } else if (options_.seal_identities) {
       auto sealed = vault_.SealVariants(variants, batch.data_keys);
       if (!sealed.ok()) return sealed.error();
       record->identities = std::move(*sealed);

@@ -36,9 +36,13 @@ struct IngestOptions {
   // false under "identity": "pseudonymous-only" (DESIGN.md, Identity): no
   // identity is sealed or stored at all, since nobody may read one back.
   bool seal_identities = true;
-  // Consent: whether statements whose actor has this pseudonym may be stored
-  // (plugin/consent_registry.h); unset stores everything.
-  std::function<bool(const std::string& actor_pseudonym)> may_store;
+  // Consent: whether the learner with this pseudonym may be stored
+  // (plugin/consent_registry.h); asked for every learner a statement names
+  // (anonymizer/consent_filter.h). Unset stores everything.
+  std::function<bool(const std::string& pseudonym)> may_store;
+  // Members a Group may have, in any position (manifest limits.group_members);
+  // more is a 413.
+  size_t max_group_members = 5000;
 };
 
 // The attachment data a PUT/POST carried (Communication 1.5.2).
@@ -65,12 +69,23 @@ class StatementIngest {
                                          RequestAttachments attachments = {});
 
  private:
+  // What consent leaves of one statement (anonymizer/consent_filter.h).
+  struct Kept {
+    bool store = true;      // someone with consent is named (or it voids)
+    bool seal = true;       // its identities are sealed (not: a voiding
+                            // statement from a learner without consent)
+    bool attachments = true;  // its actor, who owns them, consents
+  };
+
   // Checks and completes one statement and builds its record; the statement
   // is left pseudonymized in place. `path` prefixes error paths.
   Result<storage::StatementRecord> Prepare(xapi::JsonValue& statement, xapi::JsonAllocator& alloc,
                                            const Principal& who, xapi::Version version,
                                            const std::string& path,
-                                           std::vector<anonymizer::IdentityVariant>& variants);
+                                           std::vector<anonymizer::IdentityVariant>& variants,
+                                           Kept& kept);
+  // Consent for every learner the statement names; changes it in place.
+  Kept ApplyConsent(xapi::JsonValue& statement, xapi::JsonAllocator& alloc, bool is_voiding) const;
 
   IngestOptions options_;
   const bool scrubs_;  // the manifest drops something: decided once, not per statement

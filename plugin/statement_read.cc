@@ -5,7 +5,9 @@
 #include <set>
 #include <unordered_map>
 
+#include "anonymizer/address_tokens.h"
 #include "anonymizer/identity_split.h"
+#include "anonymizer/reference_keys.h"
 #include "plugin/more_cursor.h"
 #include "xapi/activity_definition.h"
 #include "xapi/agent_identifier.h"
@@ -39,6 +41,36 @@ void AddMentionedLearners(JsonValue& statement, std::vector<std::string>& out) {
   if (it != statement.MemberEnd()) it->value.Swap(authority);
 }
 
+// Takes a stored statement's list of address tokens out of it.
+std::vector<std::string> TakeAddressTokens(JsonValue& statement) {
+  std::vector<std::string> tokens;
+  auto it = statement.FindMember(anonymizer::kAddressTokens);
+  if (it == statement.MemberEnd()) return tokens;
+  if (it->value.IsArray()) {
+    for (const auto& t : it->value.GetArray()) {
+      if (t.IsString()) tokens.emplace_back(t.GetString(), t.GetStringLength());
+    }
+  }
+  statement.EraseMember(it);
+  return tokens;
+}
+
+// Puts back the addresses of `tokens` (those that opened) in every string.
+void RestoreAddresses(JsonValue& statement, JsonAllocator& alloc,
+                      const std::vector<std::string>& tokens,
+                      const std::unordered_map<std::string, std::string>& opened) {
+  if (tokens.empty()) return;
+  auto open = [&](std::string_view token) -> std::optional<std::string> {
+    if (std::find(tokens.begin(), tokens.end(), token) == tokens.end()) return std::nullopt;
+    auto it = opened.find(std::string(token));
+    if (it == opened.end()) return std::nullopt;
+    return anonymizer::AddressFromVariantJson(it->second);
+  };
+  anonymizer::RewriteStrings(statement, alloc, [&](std::string_view text) {
+    return anonymizer::ReplaceTokens(text, open);
+  });
+}
+
 }  // namespace
 
 StatementRead::StatementRead(ReadOptions options, const anonymizer::Pseudonymizer& pseudonymizer,
@@ -62,7 +94,11 @@ MaybeError StatementRead::Render(const std::vector<storage::StoredStatement>& st
     }
     out.PushBack(parsed.Move(), alloc);  // same allocator: no copy
   }
-  for (auto& statement : out.GetArray()) AddMentionedLearners(statement, subjects);
+  std::vector<std::vector<std::string>> address_tokens;  // per statement
+  for (auto& statement : out.GetArray()) {
+    address_tokens.push_back(TakeAddressTokens(statement));
+    AddMentionedLearners(statement, subjects);
+  }
   std::sort(subjects.begin(), subjects.end());
   subjects.erase(std::unique(subjects.begin(), subjects.end()), subjects.end());
 
@@ -74,6 +110,10 @@ MaybeError StatementRead::Render(const std::vector<storage::StoredStatement>& st
       for (auto& [variant, pseudonym] : anonymizer::ReferencedVariants(statement)) {
         variant_ids.push_back(variant);
       }
+    }
+    // An address's token is the variant id of its sealed copy.
+    for (const auto& tokens : address_tokens) {
+      variant_ids.insert(variant_ids.end(), tokens.begin(), tokens.end());
     }
     auto sealed = reader_.FindIdentities(variant_ids);
     if (!sealed.ok()) return sealed.error();
@@ -124,6 +164,7 @@ MaybeError StatementRead::Render(const std::vector<storage::StoredStatement>& st
       xapi::ApplyCanonicalDefinitions(statement, alloc, canonical_definition);
       xapi::ApplyCanonicalFormat(statement, alloc, languages);
     }
+    RestoreAddresses(statement, alloc, address_tokens[i - 1], opened);
   }
   return std::nullopt;
 }
@@ -204,8 +245,14 @@ Result<ReadResult> StatementRead::ReadPage(const xapi::StatementQuery& query,
       }
       f.agent_pseudonym = pseudonymizer_.Pseudonym(*ifi);
     }
-    f.verb_id = query.verb_id;
-    f.activity_id = query.activity_id;
+    // Ids are stored with their addresses as tokens (anonymizer/address_tokens.h).
+    auto tokenized = [this](const std::optional<std::string>& id) -> std::optional<std::string> {
+      if (!id) return id;
+      std::optional<std::string> t = anonymizer::TokenizeAddresses(*id, pseudonymizer_);
+      return t ? t : id;
+    };
+    f.verb_id = tokenized(query.verb_id);
+    f.activity_id = tokenized(query.activity_id);
     f.registration = query.registration;
     f.related_agents = query.related_agents;
     f.related_activities = query.related_activities;

@@ -79,6 +79,7 @@ struct DocumentStore::Prepared {
   Statement remove_agent;
   Statement insert_key;
   Statement find_key;
+  Statement insert_identity;
 
   static Result<std::unique_ptr<Prepared>> Create(Database& db, Database& keys) {
     std::vector<Statement> s;
@@ -99,6 +100,8 @@ struct DocumentStore::Prepared {
          "INSERT OR IGNORE INTO data_keys (pseudonym, master_key_id, wrapped) "
          "VALUES (?1, ?2, ?3)"},
         {&keys, "SELECT master_key_id, wrapped FROM data_keys WHERE pseudonym = ?1"},
+        {&db,
+         "INSERT OR IGNORE INTO identities (variant_id, pseudonym, sealed) VALUES (?1, ?2, ?3)"},
     };
     for (const auto& [database, text] : sql) {
       Result<Statement> statement = database->Prepare(text);
@@ -107,7 +110,7 @@ struct DocumentStore::Prepared {
     }
     return std::unique_ptr<Prepared>(new Prepared{std::move(s[0]), std::move(s[1]), std::move(s[2]),
                                                   std::move(s[3]), std::move(s[4]), std::move(s[5]),
-                                                  std::move(s[6])});
+                                                  std::move(s[6]), std::move(s[7])});
   }
 };
 
@@ -213,6 +216,12 @@ Result<int64_t> DocumentStore::Update(const DocumentKey& key, const DocumentDeci
   }
 
   if (MaybeError error = StoreDataKeys(change->data_keys)) return *error;
+  for (const SealedIdentity& identity : change->identities) {
+    p.insert_identity.Bind(1, identity.variant_id)
+        .Bind(2, identity.pseudonym)
+        .BindBlob(3, identity.sealed);
+    if (MaybeError error = p.insert_identity.Run()) return *error;
+  }
   const int64_t updated_us =
       std::max(clock_(), current ? current->updated_us + 1 : std::numeric_limits<int64_t>::min());
   BindKey(p.upsert, key)

@@ -70,6 +70,9 @@ struct DocumentChange {
   std::string content;
   std::optional<std::string> etag;
   std::vector<WrappedDataKey> data_keys;  // keys `content` is sealed under, not yet durable
+  // Sealed forms of the addresses in the document's ids (anonymizer/
+  // address_tokens.h), stored beside the statements' identities.
+  std::vector<SealedIdentity> identities;
 };
 
 // Called once, inside the write transaction, with the document as stored

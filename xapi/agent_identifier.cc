@@ -16,7 +16,11 @@ std::string Sha1Hex(std::string_view text) {
 
 std::optional<std::string> CanonicalIfi(const JsonValue& agent) {
   if (auto mbox = StringMember(agent, "mbox"); !mbox.empty()) {
-    return "mbox_sha1sum:" + Sha1Hex(mbox);
+    // Addresses are compared without regard to case: the domain always is
+    // (RFC 5321 2.4), and every mail provider treats the local part so too.
+    std::string lower(mbox);
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return "mbox_sha1sum:" + Sha1Hex(lower);
   }
   if (auto sha1 = StringMember(agent, "mbox_sha1sum"); !sha1.empty()) {
     std::string lower(sha1);

@@ -17,6 +17,8 @@ namespace lrs::xapi {
 // Precondition: `agent` passed validation (exactly one IFI, or an anonymous
 // Group with none). Returns nullopt for an anonymous Group.
 //   mbox          -> "mbox_sha1sum:" + lowercase hex SHA-1 of the mailto IRI
+//                    in lower case (Ada@EXAMPLE.org is ada@example.org; an
+//                    mbox_sha1sum matches the mbox whose lowercased IRI it hashes)
 //   mbox_sha1sum  -> "mbox_sha1sum:" + lowercase hex
 //   openid        -> "openid:" + IRI
 //   account       -> "account:" + homePage + "\n" + name

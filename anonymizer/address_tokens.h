@@ -1,0 +1,110 @@
+#pragma once
+// E-mail addresses outside Agent fields (DESIGN.md, Identity).
+//
+// An address in free text, an extension value, an activity id or definition,
+// attachment metadata or a document id names a person as surely as an mbox
+// does. At the door each one is replaced, in place inside its string, by a
+// token address
+//     a<32 lowercase hex>@pseudonym.invalid
+// where the hex is the first 128 bits of HMAC(digest key, "address", the
+// address exactly as written) (Pseudonymizer::AddressToken). So:
+//   - the same address always gives the same token: a query by an activity
+//     id that holds an address finds its statements;
+//   - the token is also the variant id under which the address is sealed
+//     with its learner's data key ({"mbox": "mailto:<address>"}), so the LMS
+//     reads back exactly what it sent and the learner's erasure shreds it;
+//   - ".invalid" is reserved (RFC 2606): a token is still a well-formed
+//     address and IRI, so the stored statement stays valid xAPI;
+//   - an address a client sends that already looks like a token is itself
+//     an address and is tokenized like any other, so no client can make the
+//     LRS open someone else's token.
+// The learner an address names is the one its mbox would name: the address
+// compared without regard to case (xapi/agent_identifier.h).
+// An address whose learner has no granted purpose becomes kWithheldAddress,
+// which identifies nobody and is never sealed.
+//
+// A stored statement lists the tokens its strings hold (reference_keys.h,
+// kAddressTokens) and only those are opened when it is read, so a token a
+// client copied into a string verbatim opens nothing.
+//
+// What counts as an address: a local part of RFC 5322 atext and dots (not
+// starting with one; without "/", "?", "#", "&" and "=", which in practice
+// end the IRI path or parameter before an address), "@", and a domain of at least two non-empty labels of
+// letters, digits and hyphens with an alphabetic top label of two or more
+// (a trailing "." or "-" ends the text, not the domain). Percent-encoded or
+// quoted forms are not recognised.
+//
+// Pure; thread-safe.
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "anonymizer/consent_filter.h"
+#include "anonymizer/identity_split.h"
+#include "anonymizer/pseudonymizer.h"
+#include "xapi/json.h"
+
+namespace lrs::anonymizer {
+
+inline constexpr std::string_view kTokenDomain = "@pseudonym.invalid";
+inline constexpr std::string_view kWithheldAddress = "another.learner@withheld.invalid";
+inline constexpr size_t kTokenLength = 33;  // "a" + 32 hex
+
+struct TextSpan {
+  size_t begin;
+  size_t end;
+};
+
+// Every address in `text`, in order, not overlapping.
+std::vector<TextSpan> FindAddresses(std::string_view text);
+
+// `text` with each address replaced by `replace(address)`; nullopt when it
+// holds none (the common case, decided without allocating).
+std::optional<std::string> ReplaceAddresses(
+    std::string_view text, const std::function<std::string(std::string_view)>& replace);
+
+// The tokens ("a<hex>", without the domain) of every token address in `text`.
+std::vector<std::string> FindTokens(std::string_view text);
+
+// `text` with each token address whose token `open` knows replaced by the
+// address; nullopt when nothing was replaced.
+std::optional<std::string> ReplaceTokens(
+    std::string_view text, const std::function<std::optional<std::string>(std::string_view)>& open);
+
+// The canonical IFI of the learner `address` names (CanonicalIfi of
+// {"mbox": "mailto:" + address}).
+std::string AddressIfi(std::string_view address);
+
+// The sealed form of an address: {"mbox":"mailto:<address>"}; and back.
+std::string AddressVariantJson(std::string_view address);
+std::optional<std::string> AddressFromVariantJson(std::string_view json);
+
+// Calls `rewrite(text)` for every string value and member name in `root`,
+// except inside agent references ({"$p", "$v"} objects, whose content is the
+// split's); a returned value replaces the string.
+void RewriteStrings(xapi::JsonValue& root, xapi::JsonAllocator& alloc,
+                    const std::function<std::optional<std::string>(std::string_view)>& rewrite);
+
+// Calls `visit(text)` for every string value and member name in `root`
+// (references included: nothing is changed).
+void ForEachString(const xapi::JsonValue& root, const std::function<void(std::string_view)>& visit);
+
+// The ingest direction, after SplitStatementIdentities: replaces every
+// address outside agent references by its token, or by kWithheldAddress when
+// `consents` (may be null: everyone) refuses its learner; returns each
+// token's learner as a kRelated mention and its sealed form as a variant
+// (variant id = the token), and records the tokens in the statement's
+// kAddressTokens list.
+SplitIdentities SplitStatementAddresses(xapi::JsonValue& statement, xapi::JsonAllocator& alloc,
+                                        const Pseudonymizer& pseudonymizer,
+                                        const ConsentCheck* consents);
+
+// Replaces each address in `text` by its token (query parameters, document
+// ids); nullopt when there is none.
+std::optional<std::string> TokenizeAddresses(std::string_view text,
+                                             const Pseudonymizer& pseudonymizer);
+
+}  // namespace lrs::anonymizer
