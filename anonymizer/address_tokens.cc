@@ -32,31 +32,35 @@ bool IsDomainChar(char c) {
 
 bool IsHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
 
-// The end of a valid domain starting at `begin`, or `begin` when none.
+// The end of the longest domain starting at `begin` (`begin` when none):
+// labels of letters, digits and hyphens, none empty, the last alphabetic and
+// at least two long, not followed by a letter or digit. Backs off from a
+// longer run ("ada@example.org-final" names ada@example.org). Each
+// character is looked at a bounded number of times.
 size_t DomainEnd(std::string_view text, size_t begin) {
-  size_t end = begin;
-  while (end < text.size() && IsDomainChar(text[end])) ++end;
-  // A trailing dot or hyphen ends the sentence, not the domain.
-  while (end > begin && (text[end - 1] == '.' || text[end - 1] == '-')) --end;
-  std::string_view domain = text.substr(begin, end - begin);
-  if (domain.empty() || domain.front() == '.' || domain.front() == '-') return begin;
-  size_t labels = 0;
-  size_t label_start = 0;
-  for (size_t i = 0; i <= domain.size(); ++i) {
-    if (i < domain.size() && domain[i] != '.') continue;
-    std::string_view label = domain.substr(label_start, i - label_start);
-    if (label.empty()) return begin;
-    ++labels;
-    label_start = i + 1;
+  auto alpha = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  auto alnum = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  if (begin >= text.size() || !alnum(text[begin]) && text[begin] != '-') return begin;
+  size_t run_end = begin;
+  while (run_end < text.size() && IsDomainChar(text[run_end])) {
+    if (text[run_end] == '.' && text[run_end - 1] == '.') break;  // an empty label ends it
+    ++run_end;
   }
-  std::string_view top = domain.substr(domain.rfind('.') == std::string_view::npos
-                                           ? 0
-                                           : domain.rfind('.') + 1);
-  if (labels < 2 || top.size() < 2) return begin;
-  for (char c : top) {
-    if (!std::isalpha(static_cast<unsigned char>(c))) return begin;
+  size_t end = run_end;
+  while (end > begin) {
+    if (!alpha(text[end - 1])) {
+      --end;
+      continue;
+    }
+    size_t label = end;
+    while (label > begin && alpha(text[label - 1])) --label;
+    const bool followed_by_alnum = end < text.size() && alnum(text[end]);
+    if (end - label >= 2 && label > begin + 1 && text[label - 1] == '.' && !followed_by_alnum) {
+      return end;
+    }
+    end = label;
   }
-  return end;
+  return begin;
 }
 
 void CollectStrings(JsonValue& value, JsonAllocator& alloc,
