@@ -158,7 +158,8 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   read_options.cursor_key = parts->keys.cursor_key;
   parts->read = std::make_unique<StatementRead>(read_options, *parts->pseudonymizer,
                                                 *parts->vault, *parts->reader);
-  parts->activities = std::make_unique<ActivitiesResource>(*parts->reader);
+  parts->activities =
+      std::make_unique<ActivitiesResource>(*parts->reader, *parts->pseudonymizer, *parts->vault);
   parts->agents =
       std::make_unique<AgentsResource>(*parts->pseudonymizer, *parts->vault, *parts->reader);
   DocumentPrivacy document_privacy;

@@ -154,7 +154,9 @@ HttpResponse XapiRoutes::ActivitiesOrAgents(const std::string& resource,
   }
   std::string subject;
   Result<std::string> body = [&]() -> Result<std::string> {
-    if (activities) return activities_.Get(request.query);
+    if (activities) {
+      return activities_.Get(request.query, manifest_.RoleMaySeeIdentities(who.role));
+    }
     return agents_.Get(request.query, version, manifest_.RoleMaySeeIdentities(who.role),
                        &subject);
   }();

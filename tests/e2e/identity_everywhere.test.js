@@ -193,6 +193,11 @@ for (const { base, mode } of CONFIGS) {
         assert.deepEqual(ids.json, [`notes:${who.text.doc}`]);
         const one = await request(lrs, docs[0]);
         assert.equal(one.status, 200);
+        // The canonical definition of an activity whose id holds an address.
+        const act = await request(lrs, `/xapi/activities?activityId=${encodeURIComponent(sent[0].object.id)}`);
+        assert.equal(act.status, 200, act.text);
+        assert.equal(act.json.id, sent[0].object.id);
+        assert.deepEqual(act.json.definition.description, sent[0].object.definition.description);
       }
       // A query by an activity id that holds an address still finds it.
       const byActivity = await request(lrs, `/xapi/statements?activity=${encodeURIComponent(sent[0].object.id)}`);
