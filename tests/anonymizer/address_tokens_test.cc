@@ -2,6 +2,8 @@
 #include "anonymizer/address_tokens.h"
 
 #include <boost/test/unit_test.hpp>
+#include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -90,6 +92,44 @@ BOOST_AUTO_TEST_CASE(tokens_are_restored_only_where_they_open) {
   });
   BOOST_TEST(*restored == "to ada@example.org, x" + t + std::string(kTokenDomain));
   BOOST_TEST(*AddressFromVariantJson(AddressVariantJson("Ada@Example.org")) == "Ada@Example.org");
+}
+
+// What makes restoring exact: every token the split writes is found again
+// by FindTokens, wherever the address stood, and restoring gives back the
+// text as sent. Checked over many generated texts (a fixed seed).
+BOOST_AUTO_TEST_CASE(every_written_token_is_found_again_and_restores_the_text) {
+  const std::string alphabet = "ab1.-@/_+:?=' AZ";
+  uint32_t state = 20261207;
+  auto next = [&]() {
+    state = state * 1664525u + 1013904223u;
+    return state >> 8;
+  };
+  for (int round = 0; round < 20000; ++round) {
+    std::string text;
+    const size_t length = next() % 40;
+    for (size_t i = 0; i < length; ++i) text += alphabet[next() % alphabet.size()];
+    if (next() % 2) text.insert(next() % (text.size() + 1), "x.y@ex-ample.org");
+    std::map<std::string, std::string> written;
+    std::optional<std::string> stored = ReplaceAddresses(text, [&](std::string_view address) {
+      std::string token = kPseudonymizer.AddressToken(address);
+      written[token] = std::string(address);
+      return token + std::string(kTokenDomain);
+    });
+    if (!stored) continue;
+    BOOST_TEST_CONTEXT(text) {
+      BOOST_TEST(stored->find('@') != std::string::npos);
+      size_t found = 0;
+      for (const std::string& t : FindTokens(*stored)) found += written.count(t);
+      BOOST_TEST(found >= written.size());
+      std::optional<std::string> restored =
+          ReplaceTokens(*stored, [&](std::string_view token) -> std::optional<std::string> {
+            auto it = written.find(std::string(token));
+            if (it == written.end()) return std::nullopt;
+            return it->second;
+          });
+      BOOST_TEST(restored.value_or("") == text);
+    }
+  }
 }
 
 }  // namespace
