@@ -24,6 +24,7 @@
 #include "xapi/agent_identifier.h"
 #include "xapi/iri.h"
 #include "xapi/json.h"
+#include "xapi/json_merge.h"
 #include "xapi/timestamp.h"
 #include "xapi/uuid.h"
 #include "xapi/validator.h"
@@ -424,16 +425,7 @@ class DocumentExchange {
       // Communication 2.2: top-level properties of the posted object replace
       // the stored ones whole; the others stay.
       xapi::JsonDocument& merged = **existing;
-      for (auto& member : posted->GetObject()) {
-        xapi::JsonValue value(member.value, merged.GetAllocator());
-        auto it = merged.FindMember(member.name);
-        if (it != merged.MemberEnd()) {
-          it->value = value;
-        } else {
-          merged.AddMember(xapi::JsonValue(member.name, merged.GetAllocator()), value,
-                           merged.GetAllocator());
-        }
-      }
+      xapi::MergeTopLevelMembers(merged, *posted, merged.GetAllocator());
       return PutChange(current->content_type, xapi::ToJson(merged));
     });
   }
