@@ -21,8 +21,7 @@ constexpr const char* kHeaderFields[] = {"Authorization", "X-Experience-API-Vers
 // parser; these come percent-decoded from a body, so anything is possible.
 MaybeError CheckHeaderField(std::string_view header, const std::string& value) {
   auto refuse = [header](const std::string& what) {
-    return MakeError(400, kRule, "",
-                     "the " + std::string(header) + " form field is not " + what);
+    return MakeError(400, kRule, "", "the " + std::string(header) + " form field is not " + what);
   };
   if (!xapi::IsValidFieldValue(value)) {
     return refuse("a header value (it holds a control character such as CR or LF)");

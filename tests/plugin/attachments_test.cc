@@ -217,9 +217,9 @@ BOOST_AUTO_TEST_CASE(serves_attachment_data_sandboxed_and_never_sniffed) {
 // type, in the statement and on the part alike; nothing is stored otherwise.
 BOOST_AUTO_TEST_CASE(rejects_attachment_content_types_that_are_not_media_types) {
   const std::string data = "split me";
-  for (const std::string& bad : {std::string("text/plain\\r\\nX-Injected: 1"),
-                                 std::string("text/plain; a=\\\"\\n\\\""),
-                                 std::string("text/plain;\\u0000")}) {
+  for (const std::string& bad :
+       {std::string("text/plain\\r\\nX-Injected: 1"), std::string("text/plain; a=\\\"\\n\\\""),
+        std::string("text/plain;\\u0000")}) {
     BOOST_TEST_CONTEXT(bad) {
       std::string statement = StatementWith(data);
       statement.replace(statement.find("\"text/plain\""), 12, "\"" + bad + "\"");

@@ -397,7 +397,7 @@ BOOST_FIXTURE_TEST_CASE(head_reads_are_recorded_as_the_gets_they_mirror, App) {
   auto audit = Audit();
   const auto& entries = (*audit)["entries"];
   BOOST_REQUIRE_EQUAL(entries.Size(), 6u);
-  const char* expected[] = {"statements.read", "agents.read",     "state.read",
+  const char* expected[] = {"statements.read",    "agents.read",     "state.read",
                             "agent-profile.read", "statements.read", "agents.read"};
   for (unsigned i = 0; i < 6; ++i) {
     BOOST_TEST_CONTEXT(i) {

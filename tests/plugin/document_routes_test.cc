@@ -443,8 +443,7 @@ BOOST_FIXTURE_TEST_CASE(documents_are_served_sandboxed_never_sniffed_nor_cached,
   // The id lists and the errors too.
   BOOST_TEST(Call("GET", kStatePath, ActivityParam() + "&" + AgentParam())
                  .headers["X-Content-Type-Options"] == "nosniff");
-  BOOST_TEST(Call("GET", kStatePath, StateQuery("missing")).headers["Cache-Control"] ==
-             "no-store");
+  BOOST_TEST(Call("GET", kStatePath, StateQuery("missing")).headers["Cache-Control"] == "no-store");
 }
 
 // Issue 15, finding 7: the Content-Type a document is stored under is served
@@ -474,8 +473,8 @@ BOOST_FIXTURE_TEST_CASE(refuses_a_content_type_that_is_not_a_media_type, App) {
     }
   }
   // Parameters are fine.
-  Request with_charset{"PUT", kStatePath, StateQuery("typed"), "{}",
-                       "application/json; charset=utf-8", {}};
+  Request with_charset{
+      "PUT", kStatePath, StateQuery("typed"), "{}", "application/json; charset=utf-8", {}};
   BOOST_TEST(Send(with_charset).status == 204);
 }
 
@@ -521,10 +520,10 @@ BOOST_FIXTURE_TEST_CASE(alternate_syntax_header_fields_cannot_inject_headers, Ap
 // Issue 15, finding 8: HEAD through the alternate syntax is a HEAD.
 BOOST_FIXTURE_TEST_CASE(alternate_syntax_head_answers_no_body, App) {
   BOOST_REQUIRE_EQUAL(Call("PUT", kStatePath, StateQuery("h"), R"({"a":1})").status, 204);
-  Request head{"POST", kStatePath, "method=HEAD",
-               "X-Experience-API-Version=1.0.3&Authorization=" + PercentEncode(lms) + "&" +
-                   StateQuery("h"),
-               "application/x-www-form-urlencoded"};
+  Request head{
+      "POST", kStatePath, "method=HEAD",
+      "X-Experience-API-Version=1.0.3&Authorization=" + PercentEncode(lms) + "&" + StateQuery("h"),
+      "application/x-www-form-urlencoded"};
   HttpResponse got = Send(head);
   BOOST_TEST(got.status == 200);
   BOOST_TEST(got.body.empty());

@@ -104,8 +104,8 @@ BOOST_FIXTURE_TEST_CASE(privacy_writes_refuse_what_a_cross_site_form_can_send, A
   const std::string consent = std::string(R"({"agent":)") + kAgent + R"(,"state":"withdrawn"})";
   const std::string token_request = std::string(R"({"agent":)") + kAgent + "}";
   const std::string bearer = "Bearer " + Token();
-  for (const std::string type : {"application/x-www-form-urlencoded", "multipart/form-data",
-                                 "text/plain"}) {
+  for (const std::string type :
+       {"application/x-www-form-urlencoded", "multipart/form-data", "text/plain"}) {
     BOOST_TEST_CONTEXT(type) {
       CheckRefused(Call("PUT", "/privacy/consent", {}, lms, type, consent));
       CheckRefused(Call("POST", "/privacy/tokens", {}, lms, type, token_request));
@@ -115,16 +115,16 @@ BOOST_FIXTURE_TEST_CASE(privacy_writes_refuse_what_a_cross_site_form_can_send, A
   }
   CheckRefused(Call("POST", "/privacy/tokens", {}, lms, "", ""));  // a bodiless POST
   // Nothing changed: the learner is still granted and still there.
-  HttpResponse state =
-      Call("GET", "/privacy/consent", {{"agent", kAgent}}, lms, "", "");
+  HttpResponse state = Call("GET", "/privacy/consent", {{"agent", kAgent}}, lms, "", "");
   BOOST_REQUIRE_EQUAL(state.status, 200);
   BOOST_TEST(state.body.find("withdrawn") == std::string::npos);
   BOOST_TEST(state.headers.at("Cache-Control") == "no-store");
   BOOST_TEST(Call("GET", "/privacy/me", {}, bearer, "", "").status == 200);
 
   // The same requests as JSON (as /me's script sends them) go through.
-  BOOST_TEST(Call("PUT", "/privacy/consent", {}, lms, "application/json; charset=utf-8", consent)
-                 .status == 204);
+  BOOST_TEST(
+      Call("PUT", "/privacy/consent", {}, lms, "application/json; charset=utf-8", consent).status ==
+      204);
   HttpResponse me = Call("GET", "/privacy/me", {}, bearer, "", "");
   BOOST_TEST(me.status == 200);
   BOOST_TEST(me.headers.at("Cache-Control") == "no-store");

@@ -1,9 +1,8 @@
 #define BOOST_TEST_MODULE xapi_media_type
-#include <boost/test/unit_test.hpp>
-
-#include <string>
-
 #include "xapi/media_type.h"
+
+#include <boost/test/unit_test.hpp>
+#include <string>
 
 // RFC 9110 8.3.1 media types: what may be stored as a Content-Type and served
 // back as a header (issue 15, finding 7).
@@ -71,9 +70,9 @@ BOOST_AUTO_TEST_CASE(field_values_hold_no_control_character) {
   BOOST_TEST(IsValidFieldValue(""));
   BOOST_TEST(IsValidFieldValue("Basic dXNlcjpwYXNz"));
   BOOST_TEST(IsValidFieldValue("\"etag\", W/\"weak\"\t"));
-  for (const std::string& value : {std::string("a\r\nb"), std::string("a\nb"), std::string("a\rb"), std::string("a\0b", 3),
-                                  std::string("\x1b[31m"), std::string("a\x7f"),
-                                  std::string("caf\xc3\xa9")}) {
+  for (const std::string& value :
+       {std::string("a\r\nb"), std::string("a\nb"), std::string("a\rb"), std::string("a\0b", 3),
+        std::string("\x1b[31m"), std::string("a\x7f"), std::string("caf\xc3\xa9")}) {
     BOOST_TEST(!IsValidFieldValue(value), "accepted: " << value);
   }
 }
