@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include "xapi/media_type.h"
 #include "xapi/multipart.h"
 
 namespace lrs::plugin {
@@ -11,6 +12,28 @@ constexpr char kRule[] = "xAPI Communication 1.3: alternate request syntax";
 constexpr const char* kHeaderFields[] = {"Authorization", "X-Experience-API-Version",
                                           "Content-Type", "Content-Length", "If-Match",
                                           "If-None-Match"};
+
+// A form field becomes a header only as a header could have come: a field
+// value (no CR, LF or other control character: nothing the form holds can
+// add a header to any answer), a media type for Content-Type (it may be
+// stored, and served back to others, with a document), digits for
+// Content-Length. Real headers reach the routes already split by the HTTP
+// parser; these come percent-decoded from a body, so anything is possible.
+MaybeError CheckHeaderField(std::string_view header, const std::string& value) {
+  auto refuse = [header](const std::string& what) {
+    return MakeError(400, kRule, "", "the " + std::string(header) + " form field is not " + what);
+  };
+  if (!xapi::IsValidFieldValue(value)) {
+    return refuse("a header value (it holds a control character such as CR or LF)");
+  }
+  // Empty: as if the field were not there (the routes' defaults apply).
+  if (value.empty()) return std::nullopt;
+  if (header == "Content-Type" && !xapi::IsValidMediaType(value)) return refuse("a media type");
+  if (header == "Content-Length" && value.find_first_not_of("0123456789") != std::string::npos) {
+    return refuse("a decimal number");
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -52,6 +75,7 @@ MaybeError RewriteAlternateSyntax(HttpRequest& request) {
     bool is_header = false;
     for (const char* header : kHeaderFields) {
       if (strcasecmp(name.c_str(), header) == 0) {
+        if (MaybeError error = CheckHeaderField(header, value)) return error;
         rewritten.headers[header] = value;
         is_header = true;
       }

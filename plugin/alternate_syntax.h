@@ -15,7 +15,10 @@ namespace lrs::plugin {
 bool UsesAlternateSyntax(const HttpRequest& request);
 
 // Rewrites the request into the one it stands for. Errors (400): not a POST,
-// other query parameters beside `method`, a body that is not a form.
+// other query parameters beside `method`, a body that is not a form, a
+// header-named field that could not be that header: a control character (CR,
+// LF, ...) in any, a Content-Type that is not a media type, a Content-Length
+// that is not digits. The error names the field, never its value.
 MaybeError RewriteAlternateSyntax(HttpRequest& request);
 
 }  // namespace lrs::plugin

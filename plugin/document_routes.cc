@@ -27,6 +27,8 @@
 #include "xapi/agent_identifier.h"
 #include "xapi/iri.h"
 #include "xapi/json.h"
+#include "xapi/json_merge.h"
+#include "xapi/media_type.h"
 #include "xapi/timestamp.h"
 #include "xapi/uuid.h"
 #include "xapi/validator.h"
@@ -42,6 +44,7 @@ using storage::StoredDocument;
 constexpr char kConcurrencyRule[] = "xAPI Communication 3.1: Concurrency";
 constexpr char kMergeRule[] = "xAPI Communication 2.2: JSON documents are merged by POST";
 constexpr char kDefaultContentType[] = "application/octet-stream";
+constexpr char kMediaTypeRule[] = "RFC 9110 8.3.1: Content-Type is a media type";
 
 // Documents are the client's own data and may nest deeper than statements;
 // still bounded, because RapidJSON's DOM builder recurses.
@@ -313,7 +316,9 @@ class DocumentExchange {
     if (!content) return MakeError(404, spec_.rule, "", "no such document");
     HttpResponse response;
     response.status = 200;
-    response.headers["Content-Type"] = (*found)->content_type;
+    // Stored before media types were checked on the way in: served as bytes.
+    const std::string& type = (*found)->content_type;
+    response.headers["Content-Type"] = xapi::IsValidMediaType(type) ? type : kDefaultContentType;
     response.headers["ETag"] = QuotedEtag(*content);
     response.headers["Last-Modified"] = HttpDate((*found)->updated_us);
     response.body = std::move(*content);
@@ -338,9 +343,18 @@ class DocumentExchange {
     return response;
   }
 
-  std::string ContentType() const {
+  // The Content-Type the document is stored under, and served with later.
+  // Errors: 400 when it is not a media type (xapi/media_type.h): the value
+  // becomes a response header for whoever reads the document.
+  Result<std::string> ContentType() const {
     const std::string_view type = Trim(request_.Header("Content-Type"));
-    return type.empty() ? kDefaultContentType : std::string(type);
+    if (type.empty()) return std::string(kDefaultContentType);
+    if (!xapi::IsValidMediaType(type)) {
+      return MakeError(400, kMediaTypeRule, "",
+                       "the Content-Type header is not a media type (type/subtype, then "
+                       "parameters)");
+    }
+    return std::string(type);
   }
 
   // The current document's bytes and ETag, inside the write transaction.
@@ -431,7 +445,9 @@ class DocumentExchange {
   }
 
   Result<HttpResponse> Put() {
-    const std::string content_type = ContentType();
+    Result<std::string> type = ContentType();
+    if (!type.ok()) return type.error();
+    const std::string& content_type = *type;
     if (IsJsonType(content_type)) {
       // Communication 3.2: a body that does not match its content type is a 400.
       Result<std::shared_ptr<xapi::JsonDocument>> parsed =
@@ -463,7 +479,9 @@ class DocumentExchange {
   }
 
   Result<HttpResponse> Post() {
-    const std::string content_type = ContentType();
+    Result<std::string> type = ContentType();
+    if (!type.ok()) return type.error();
+    const std::string& content_type = *type;
     std::shared_ptr<xapi::JsonDocument> posted;
     if (IsJsonType(content_type)) {
       // Rejected even when there is nothing to merge with (ADL's suite,
@@ -493,16 +511,7 @@ class DocumentExchange {
       // Communication 2.2: top-level properties of the posted object replace
       // the stored ones whole; the others stay.
       xapi::JsonDocument& merged = **existing;
-      for (auto& member : posted->GetObject()) {
-        xapi::JsonValue value(member.value, merged.GetAllocator());
-        auto it = merged.FindMember(member.name);
-        if (it != merged.MemberEnd()) {
-          it->value = value;
-        } else {
-          merged.AddMember(xapi::JsonValue(member.name, merged.GetAllocator()), value,
-                           merged.GetAllocator());
-        }
-      }
+      xapi::MergeTopLevelMembers(merged, *posted, merged.GetAllocator());
       return PutChange(current->content_type, xapi::ToJson(merged));
     });
   }
@@ -586,11 +595,13 @@ HttpResponse DocumentRoutes::Handle(const HttpRequest& request, std::string_view
   privacy.may_see_identities = manifest_.RoleMaySeeIdentities(who.role);
   DocumentExchange exchange(*spec, request, version, pseudonymizer_, vault_, store_, privacy);
   Result<HttpResponse> response = exchange.Run();
-  if (response.ok() && method == "GET" && spec->sealed) {
+  // A HEAD is a read too: its 200 or 404 tells whether the document exists.
+  if (response.ok() && is_read && spec->sealed) {
     const bool state = spec->kind == DocumentKind::kState;
     AuditDetail detail;
     detail.Name("resource", state ? "state" : "agent-profile")
         .Names("params", ParameterNames(request.query));
+    if (method == "HEAD") detail.Name("method", "HEAD");
     auto recorded = audit_.Record(who, state ? kActionStateRead : kActionAgentProfileRead,
                                   kPurposeRecordKeeping, detail, {exchange.agent_pseudonym()});
     if (!recorded.ok()) response = recorded.error();

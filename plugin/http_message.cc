@@ -2,6 +2,8 @@
 
 #include <strings.h>
 
+#include <cctype>
+#include <cstring>
 #include <ctime>
 
 namespace lrs::plugin {
@@ -34,6 +36,38 @@ HttpResponse HttpResponse::Empty(int status) {
   HttpResponse response;
   response.status = status;
   return response;
+}
+
+namespace {
+
+bool IsTokenChar(unsigned char c) {
+  return std::isalnum(c) || (c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+}
+
+bool IsWritable(const std::string& name, const std::string& value) {
+  if (name.empty()) return false;
+  for (unsigned char c : name) {
+    if (!IsTokenChar(c)) return false;
+  }
+  for (unsigned char c : value) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+size_t DropUnwritableHeaders(HttpResponse& response) {
+  size_t dropped = 0;
+  for (auto it = response.headers.begin(); it != response.headers.end();) {
+    if (IsWritable(it->first, it->second)) {
+      ++it;
+    } else {
+      it = response.headers.erase(it);
+      ++dropped;
+    }
+  }
+  return dropped;
 }
 
 namespace {

@@ -43,6 +43,14 @@ struct HttpResponse {
   static HttpResponse Empty(int status);
 };
 
+// The last line of defence against response splitting (issue 15, finding
+// 7): removes every header whose name is not an RFC 9110 token or whose value
+// holds a control character other than HTAB (CR, LF and NUL above all), so
+// no route's mistake can add a header or a body to an answer. Routes check
+// what they copy into headers themselves; this only catches what they miss.
+// Returns how many headers it removed.
+size_t DropUnwritableHeaders(HttpResponse& response);
+
 // Parses "a=1&b=%20x" (the raw query string, without '?').
 QueryParams ParseQueryString(std::string_view raw);
 std::string PercentDecode(std::string_view text, bool plus_is_space);

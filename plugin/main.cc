@@ -133,7 +133,12 @@ int Serve(const std::vector<std::string>& args) {
   if (!lrs.ok()) return ConfigError(lrs.error());
   LrsApp* handler = lrs->get();
   auto http = HttpServer::Start(
-      server, [handler](HttpRequest& request) { return handler->Handle(request); },
+      server,
+      [handler](HttpRequest& request) {
+        HttpResponse response = handler->Handle(request);
+        DropUnwritableHeaders(response);  // last line of defence against header injection
+        return response;
+      },
       &LrsApp::BodyTooLarge);
   if (!http.ok()) return ConfigError(http.error());
 

@@ -1,6 +1,7 @@
 #include "plugin/privacy_routes.h"
 
 #include "plugin/error_response.h"
+#include "plugin/json_writes.h"
 #include "storage/erasure.h"
 #include "xapi/agent_identifier.h"
 #include "xapi/timestamp.h"
@@ -87,6 +88,8 @@ HttpResponse PrivacyRoutes::Handle(const HttpRequest& request) {
 }
 
 Result<HttpResponse> PrivacyRoutes::Route(const HttpRequest& request, const Caller& caller) {
+  // A cross-site form gets nothing, whatever credentials its browser sends.
+  if (MaybeError refused = RequireJsonForWrites(request)) return *refused;
   const std::string& path = request.path;
   const std::string& method = request.method;
   if (path == "/privacy/consent") {

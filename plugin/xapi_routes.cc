@@ -55,6 +55,12 @@ void AddCorsHeaders(HttpResponse& response) {
       "X-Experience-API-Consistent-Through";
 }
 
+void AddStoredContentHeaders(HttpResponse& response) {
+  response.headers["Cache-Control"] = "no-store";
+  response.headers["X-Content-Type-Options"] = "nosniff";
+  response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'";
+}
+
 XapiRoutes::XapiRoutes(const Manifest& manifest, Authenticator& authenticator,
                        StatementIngest& ingest, StatementRead& read,
                        ActivitiesResource& activities, AgentsResource& agents,
@@ -137,6 +143,10 @@ HttpResponse XapiRoutes::Handle(HttpRequest& request) {
       version ? std::string(xapi::ResponseVersion(*version))
               : (resource == "/about" ? "2.0.0" : "0.95");
   AddCorsHeaders(response);
+  if (resource != "/about") AddStoredContentHeaders(response);
+  // Also a HEAD sent as POST ?method=HEAD (the alternate syntax rewrote the
+  // method): the headers of the GET, never its body.
+  if (request.method == "HEAD") response.body.clear();
   return response;
 }
 
@@ -161,9 +171,11 @@ HttpResponse XapiRoutes::ActivitiesOrAgents(const std::string& resource,
                        &subject);
   }();
   if (!body.ok()) return ErrorResponse(body.error());
-  if (!activities && request.method == "GET") {
-    auto recorded = audit_.Record(who, kActionAgentsRead, kPurposeRecordKeeping,
-                                  AuditDetail().Name("resource", "agents"), {subject});
+  if (!activities) {  // GET or HEAD: a HEAD's 200 is a read too
+    AuditDetail detail;
+    detail.Name("resource", "agents");
+    if (request.method == "HEAD") detail.Name("method", "HEAD");
+    auto recorded = audit_.Record(who, kActionAgentsRead, kPurposeRecordKeeping, detail, {subject});
     if (!recorded.ok()) return ErrorResponse(recorded.error());
   }
   HttpResponse response = HttpResponse::Json(200, std::move(*body));
@@ -232,11 +244,12 @@ HttpResponse XapiRoutes::Statements(HttpRequest& request, const Principal& who,
         auto read = read_.Read(*query, who, manifest_.RoleMaySeeIdentities(who.role),
                                std::string(request.Header("Accept-Language")));
         MaybeError audit_error;
-        if (read.ok() && method == "GET") {
+        if (read.ok()) {  // GET or HEAD: a HEAD's 200 tells a statement exists
           AuditDetail detail;
           detail.Name("resource", "statements")
               .Names("params", ParameterNames(request.query))
               .Count("learners", static_cast<int64_t>(read->subjects.size()));
+          if (method == "HEAD") detail.Name("method", "HEAD");
           auto recorded = audit_.Record(who, kActionStatementsRead, kPurposeRecordKeeping,
                                         detail, read->subjects);
           if (!recorded.ok()) audit_error = recorded.error();

@@ -59,4 +59,11 @@ class XapiRoutes {
 // CORS headers every response carries, so browser-based xAPI clients work.
 void AddCorsHeaders(HttpResponse& response);
 
+// Headers of every answer that may carry stored bytes or learner data (all of
+// /xapi but About; issue 15, findings 7 and 9): never cached (no-store), never
+// sniffed into another type (nosniff), and never run as a page on the LRS's
+// origin, where /me and /privacy/audit live: a document stored as text/html
+// opens as a sandboxed, script-less, resource-less page (CSP sandbox).
+void AddStoredContentHeaders(HttpResponse& response);
+
 }  // namespace lrs::plugin

@@ -1,6 +1,7 @@
 #include "xapi/multipart.h"
 
 #include "xapi/hex.h"
+#include "xapi/media_type.h"
 
 #include <openssl/evp.h>
 
@@ -220,6 +221,12 @@ Result<StatementMultipart> ParseStatementMultipart(std::string_view content_type
       return Bad(PartPath(i),
                  "X-Experience-API-Hash is a hex SHA-224, SHA-256, SHA-384 or SHA-512");
     }
+    // The part's type may be served back with the data (when the statement
+    // names none): only a media type, never a control character.
+    std::string_view type = part.Header("Content-Type");
+    if (!type.empty() && !IsValidMediaType(type)) {
+      return Bad(PartPath(i), "the part's Content-Type is not a media type");
+    }
     std::string sha2 = ToLower(hash);
     if (Sha2Hex(part.body, sha2.size()) != sha2) {
       return Bad(PartPath(i), "the part's data does not hash to its X-Experience-API-Hash");
@@ -253,7 +260,8 @@ BuiltMultipart BuildMultipart(std::string_view json,
   body += json;
   for (const auto& a : attachments) {
     body += "\r\n" + dash_boundary + "\r\nContent-Type: ";
-    body += a.content_type.empty() ? "application/octet-stream" : a.content_type;
+    // A type stored before media types were checked is served as bytes.
+    body += IsValidMediaType(a.content_type) ? a.content_type : "application/octet-stream";
     body +=
         "\r\nContent-Transfer-Encoding: binary\r\nX-Experience-API-Hash: " + a.sha2 + "\r\n\r\n";
     body += a.content;

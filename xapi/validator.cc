@@ -10,6 +10,7 @@
 #include "xapi/duration.h"
 #include "xapi/iri.h"
 #include "xapi/language_map.h"
+#include "xapi/media_type.h"
 #include "xapi/timestamp.h"
 #include "xapi/uuid.h"
 
@@ -173,25 +174,6 @@ bool IsHexString(std::string_view s) {
     }
   }
   return true;
-}
-
-// RFC 2045 token: visible ASCII except tspecials.
-bool IsMediaTypeTokenChar(char c) {
-  return c > 0x20 && c < 0x7f && std::strchr("()<>@,;:\\\"/[]?=", c) == nullptr;
-}
-
-// "type/subtype" optionally followed by parameters (not checked) after ";".
-// Judgement: Data 2.4.11 says "Internet Media Type" and ADL's tests only
-// probe non-strings; the form check catches obvious garbage.
-bool IsMediaType(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size() && IsMediaTypeTokenChar(s[i])) ++i;
-  if (i == 0 || i == s.size() || s[i] != '/') return false;
-  const size_t subtype_start = ++i;
-  while (i < s.size() && IsMediaTypeTokenChar(s[i])) ++i;
-  if (i == subtype_start) return false;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  return i == s.size() || s[i] == ';';
 }
 
 // "1.0", "1.0.N" (and under 2.0 also "2.0", "2.0.N"), N decimal digits.
@@ -837,10 +819,10 @@ class Validator {
         LRS_RETURN_IF_ERROR(LanguageMap(*description, ap.Key("description")));
       }
       const JsonValue& content_type = a["contentType"];
-      if (!content_type.IsString() || !IsMediaType(View(content_type))) {
+      if (!content_type.IsString() || !IsValidMediaType(View(content_type))) {
         return Fail(ap.Key("contentType"),
                     "xAPI Data 2.4.11: contentType is an Internet Media Type",
-                    "not a media type of the form type/subtype");
+                    "not a media type (type/subtype, then parameters)");
       }
       if (!a["length"].IsUint64()) {
         return Fail(ap.Key("length"), "xAPI Data 2.4.11: length is the integer number of octets",

@@ -198,6 +198,49 @@ BOOST_AUTO_TEST_CASE(answers_json_without_attachments_true) {
   }
 }
 
+// Issue 15, finding 7: attachment data is the learner's bytes (an essay, a
+// page): served so that no browser runs it on the LRS's origin.
+BOOST_AUTO_TEST_CASE(serves_attachment_data_sandboxed_and_never_sniffed) {
+  const std::string page = "<script>fetch('/privacy/audit')</script>";
+  std::string statement = StatementWith(page);
+  statement.replace(statement.find("\"text/plain\""), 12, "\"text/html\"");
+  std::string id = PostOne(Multipart(statement, {Part(page, "text/html")}));
+  HttpResponse got = Get("statementId=" + id + "&attachments=true");
+  BOOST_REQUIRE_EQUAL(got.status, 200);
+  BOOST_REQUIRE_EQUAL(ReadMultipart(got).attachments.size(), 1u);
+  BOOST_TEST(got.headers["X-Content-Type-Options"] == "nosniff");
+  BOOST_TEST(got.headers["Content-Security-Policy"] == "sandbox; default-src 'none'");
+  BOOST_TEST(got.headers["Cache-Control"] == "no-store");
+}
+
+// Issue 15, finding 7: a type that comes back as a part's header is a media
+// type, in the statement and on the part alike; nothing is stored otherwise.
+BOOST_AUTO_TEST_CASE(rejects_attachment_content_types_that_are_not_media_types) {
+  const std::string data = "split me";
+  for (const std::string& bad :
+       {std::string("text/plain\\r\\nX-Injected: 1"), std::string("text/plain; a=\\\"\\n\\\""),
+        std::string("text/plain;\\u0000")}) {
+    BOOST_TEST_CONTEXT(bad) {
+      std::string statement = StatementWith(data);
+      statement.replace(statement.find("\"text/plain\""), 12, "\"" + bad + "\"");
+      HttpResponse posted = Post(Multipart(statement, {Part(data)}));
+      BOOST_TEST(posted.status == 400);
+      BOOST_TEST(posted.body.find("contentType") != std::string::npos);
+    }
+  }
+  for (const std::string& bad : {std::string("text/\xc3\x28"), std::string("text/plain; x"),
+                                 std::string("text/plain\x01")}) {
+    BOOST_TEST_CONTEXT(bad) {
+      HttpResponse posted = Post(Multipart(StatementWith(data), {Part(data, bad)}));
+      BOOST_TEST(posted.status == 400);
+      BOOST_TEST(posted.body.find("part[1]") != std::string::npos);
+    }
+  }
+  HttpResponse all = Get("attachments=true");
+  BOOST_REQUIRE_EQUAL(all.status, 200);
+  BOOST_TEST(all.body.find(data) == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(sends_each_attachment_once_in_a_statement_result) {
   PostOne(Multipart(StatementWith(kEssay), {Part(kEssay)}));
   PostOne(Multipart(StatementWith(kEssay), {Part(kEssay)}));

@@ -345,6 +345,70 @@ BOOST_FIXTURE_TEST_CASE(each_read_of_learner_data_adds_an_entry, App) {
   BOOST_TEST(body.find("Grace") == std::string::npos);
 }
 
+// Issue 14, finding 14 and issue 15, finding 8: a HEAD's 200 tells that a
+// statement or a document exists, so it is a read and is recorded as the GET
+// it mirrors is; sent as POST ?method=HEAD (the alternate syntax) it is a
+// HEAD too: recorded, and answered without a body.
+BOOST_FIXTURE_TEST_CASE(head_reads_are_recorded_as_the_gets_they_mirror, App) {
+  BOOST_REQUIRE_EQUAL(Call("POST", "/xapi/statements", {}, lms, kStatement).status, 200);
+  const QueryParams state = {{"activityId", "http://example.org/courses/cobol"},
+                             {"agent", kAgent},
+                             {"stateId", "bookmark"}};
+  const QueryParams profile = {{"agent", kAgent}, {"profileId", "prefs"}};
+  BOOST_REQUIRE_EQUAL(Call("PUT", "/xapi/activities/state", state, lms, R"({"page":3})").status,
+                      204);
+  HttpRequest put_profile;
+  put_profile.method = "PUT";
+  put_profile.path = "/xapi/agents/profile";
+  put_profile.query = profile;
+  put_profile.headers = {{"X-Experience-API-Version", "1.0.3"},
+                         {"Authorization", lms},
+                         {"Content-Type", "application/json"},
+                         {"If-None-Match", "*"}};
+  put_profile.body = R"({"lang":"en"})";
+  BOOST_REQUIRE_EQUAL(app->Handle(put_profile).status, 204);
+
+  // Real HEAD requests.
+  BOOST_TEST(Call("HEAD", "/xapi/statements", {{"agent", kAgent}}, lms).status == 200);
+  BOOST_TEST(Call("HEAD", "/xapi/agents", {{"agent", kAgent}}, lms).status == 200);
+  BOOST_TEST(Call("HEAD", "/xapi/activities/state", state, lms).status == 200);
+  BOOST_TEST(Call("HEAD", "/xapi/agents/profile", profile, lms).status == 200);
+  // The alternate syntax: a form POST standing for a HEAD.
+  auto alternate_head = [&](const std::string& path, const QueryParams& params) {
+    HttpRequest request;
+    request.method = "POST";
+    request.path = path;
+    request.query = {{"method", "HEAD"}};
+    request.headers["Content-Type"] = "application/x-www-form-urlencoded";
+    request.body = "X-Experience-API-Version=1.0.3&Authorization=" + PercentEncode(lms);
+    for (const auto& [name, value] : params) {
+      request.body += "&" + name + "=" + PercentEncode(value);
+    }
+    return app->Handle(request);
+  };
+  for (const std::string path : {"/xapi/statements", "/xapi/agents"}) {
+    BOOST_TEST_CONTEXT(path) {
+      HttpResponse head = alternate_head(path, {{"agent", kAgent}});
+      BOOST_TEST(head.status == 200);
+      BOOST_TEST(head.body.empty());  // no statements, no identities
+    }
+  }
+
+  auto audit = Audit();
+  const auto& entries = (*audit)["entries"];
+  BOOST_REQUIRE_EQUAL(entries.Size(), 6u);
+  const char* expected[] = {"statements.read",    "agents.read",     "state.read",
+                            "agent-profile.read", "statements.read", "agents.read"};
+  for (unsigned i = 0; i < 6; ++i) {
+    BOOST_TEST_CONTEXT(i) {
+      BOOST_TEST(Str(entries[i], "action") == expected[i]);
+      BOOST_TEST(Str(entries[i], "purpose") == "record-keeping");
+      BOOST_TEST(entries[i]["subjects"].GetInt() == 1);
+      BOOST_TEST(Str(entries[i]["detail"], "method") == "HEAD");
+    }
+  }
+}
+
 BOOST_FIXTURE_TEST_CASE(only_a_role_with_audit_read_may_read_the_trail, App) {
   BOOST_TEST(Call("GET", "/privacy/audit", {}, lms).status == 403);
   BOOST_TEST(Call("GET", "/privacy/audit", {}, analyst).status == 403);

@@ -417,6 +417,151 @@ BOOST_FIXTURE_TEST_CASE(roles_gate_reads_and_writes, App) {
   BOOST_TEST(Call("PATCH", kStatePath, StateQuery("s")).status == 405);
 }
 
+// Issue 15, finding 7: a document is the client's bytes. Stored as
+// text/html it must not open as a page of the LRS's origin (where /me and
+// /privacy/audit live): never sniffed, sandboxed without scripts, not cached.
+BOOST_FIXTURE_TEST_CASE(documents_are_served_sandboxed_never_sniffed_nor_cached, App) {
+  const std::string page = "<script>fetch('/privacy/audit').then(r => r.text())</script>";
+  const std::pair<const char*, std::string> documents[] = {
+      {kStatePath, StateQuery("page")},
+      {kAgentProfilePath, AgentProfileQuery("page")},
+      {kActivityProfilePath, ActivityProfileQuery("page")}};
+  for (const auto& [path, query] : documents) {
+    BOOST_TEST_CONTEXT(path) {
+      Request put{"PUT", path, query, page, "text/html", kCreateOnly};
+      BOOST_REQUIRE_EQUAL(Send(put).status, 204);
+      for (const std::string method : {"GET", "HEAD"}) {
+        HttpResponse got = Call(method, path, query);
+        BOOST_REQUIRE_EQUAL(got.status, 200);
+        BOOST_TEST(got.headers["Content-Type"] == "text/html");
+        BOOST_TEST(got.headers["X-Content-Type-Options"] == "nosniff");
+        BOOST_TEST(got.headers["Content-Security-Policy"] == "sandbox; default-src 'none'");
+        BOOST_TEST(got.headers["Cache-Control"] == "no-store");
+      }
+    }
+  }
+  // The id lists and the errors too.
+  BOOST_TEST(Call("GET", kStatePath, ActivityParam() + "&" + AgentParam())
+                 .headers["X-Content-Type-Options"] == "nosniff");
+  BOOST_TEST(Call("GET", kStatePath, StateQuery("missing")).headers["Cache-Control"] == "no-store");
+}
+
+// Issue 15, finding 7: the Content-Type a document is stored under is served
+// back as a header, so only a media type (RFC 9110 8.3.1) is accepted.
+BOOST_FIXTURE_TEST_CASE(refuses_a_content_type_that_is_not_a_media_type, App) {
+  const std::string bad_types[] = {"text/html\r\nSet-Cookie: session=planted",
+                                   "text/html\nX-Injected: 1",
+                                   std::string("text/html\0", 10),
+                                   "\xff\xfe",
+                                   "html",
+                                   "text/plain; charset",
+                                   "text/plain, text/html"};
+  for (const std::string& type : bad_types) {
+    for (const std::string method : {"PUT", "POST"}) {
+      BOOST_TEST_CONTEXT(method << " " << type) {
+        Request request{method, kStatePath, StateQuery("typed"), "{}", type, {}};
+        HttpResponse refused = Send(request);
+        BOOST_TEST(refused.status == 400);
+        auto body = lrs::xapi::ParseJson(refused.body);
+        BOOST_REQUIRE(body.ok());
+        BOOST_TEST((**body)["status"].GetInt() == 400);
+        BOOST_TEST(lrs::xapi::StringMember(**body, "message").find("Content-Type") !=
+                   std::string::npos);
+        BOOST_TEST(refused.headers.count("Set-Cookie") == 0u);
+        BOOST_TEST(Call("GET", kStatePath, StateQuery("typed")).status == 404);
+      }
+    }
+  }
+  // Parameters are fine.
+  Request with_charset{
+      "PUT", kStatePath, StateQuery("typed"), "{}", "application/json; charset=utf-8", {}};
+  BOOST_TEST(Send(with_charset).status == 204);
+}
+
+// Issue 15, finding 7: through the alternate syntax (Communication 1.3) a
+// form field becomes a header; a CR LF in it must neither be stored nor
+// reach any answer as a header of its own.
+BOOST_FIXTURE_TEST_CASE(alternate_syntax_header_fields_cannot_inject_headers, App) {
+  const std::string injected = PercentEncode("text/html\r\nSet-Cookie: session=planted");
+  const std::string form_fields[] = {
+      "Content-Type=" + injected,
+      "Content-Type=" + PercentEncode("text/html\nSet-Cookie: session=planted"),
+      "Content-Type=not-a-type",
+      "If-None-Match=" + PercentEncode("*\r\nSet-Cookie: session=planted"),
+      "X-Experience-API-Version=" + PercentEncode("1.0.3\r\nSet-Cookie: session=planted"),
+      "Content-Length=" + PercentEncode("2\r\nSet-Cookie: session=planted"),
+  };
+  for (const std::string& field : form_fields) {
+    BOOST_TEST_CONTEXT(field) {
+      Request request{"POST", kStatePath, "method=PUT",
+                      "X-Experience-API-Version=1.0.3&Authorization=" + PercentEncode(lms) + "&" +
+                          StateQuery("alt") + "&content=%3Cscript%3E%3C%2Fscript%3E&" + field,
+                      "application/x-www-form-urlencoded"};
+      HttpResponse refused = Send(request);
+      BOOST_TEST(refused.status == 400);
+      BOOST_TEST(refused.headers.count("Set-Cookie") == 0u);
+      for (const auto& [name, value] : refused.headers) {
+        BOOST_TEST(value.find_first_of("\r\n") == std::string::npos, name << ": " << value);
+      }
+      BOOST_TEST(Call("GET", kStatePath, StateQuery("alt")).status == 404);
+    }
+  }
+  // A well-formed one still works, and is served sandboxed.
+  Request good{"POST", kStatePath, "method=PUT",
+               "X-Experience-API-Version=1.0.3&Authorization=" + PercentEncode(lms) + "&" +
+                   StateQuery("alt") + "&content=%3Cp%3Ehi%3C%2Fp%3E&Content-Type=text%2Fhtml",
+               "application/x-www-form-urlencoded"};
+  BOOST_REQUIRE_EQUAL(Send(good).status, 204);
+  HttpResponse got = Call("GET", kStatePath, StateQuery("alt"));
+  BOOST_TEST(got.body == "<p>hi</p>");
+  BOOST_TEST(got.headers["Content-Security-Policy"] == "sandbox; default-src 'none'");
+}
+
+// Issue 15, finding 8: HEAD through the alternate syntax is a HEAD.
+BOOST_FIXTURE_TEST_CASE(alternate_syntax_head_answers_no_body, App) {
+  BOOST_REQUIRE_EQUAL(Call("PUT", kStatePath, StateQuery("h"), R"({"a":1})").status, 204);
+  Request head{
+      "POST", kStatePath, "method=HEAD",
+      "X-Experience-API-Version=1.0.3&Authorization=" + PercentEncode(lms) + "&" + StateQuery("h"),
+      "application/x-www-form-urlencoded"};
+  HttpResponse got = Send(head);
+  BOOST_TEST(got.status == 200);
+  BOOST_TEST(got.body.empty());
+  BOOST_TEST(got.headers["ETag"] == "\"" + lrs::xapi::Sha1Hex(R"({"a":1})") + "\"");
+}
+
+// Issue 15, finding 6: a 200,000-key document merged into another through
+// the whole route (bench/documents/merge.sh times the same over HTTP).
+BOOST_FIXTURE_TEST_CASE(merges_two_documents_of_200000_keys, App) {
+  constexpr int kKeys = 200000;
+  auto numbered = [](int first, int count, const char* value_prefix) {
+    std::string text = "{";
+    for (int i = first; i < first + count; ++i) {
+      text += (i > first ? ",\"k" : "\"k") + std::to_string(i) + "\":\"" + value_prefix +
+              std::to_string(i) + "\"";
+    }
+    return text + "}";
+  };
+  BOOST_REQUIRE_EQUAL(
+      Call("PUT", kStatePath, StateQuery("big"), numbered(0, kKeys, "stored")).status, 204);
+  BOOST_REQUIRE_EQUAL(
+      Call("POST", kStatePath, StateQuery("big"), numbered(kKeys / 2, kKeys, "posted")).status,
+      204);
+  HttpResponse got = Call("GET", kStatePath, StateQuery("big"));
+  BOOST_REQUIRE_EQUAL(got.status, 200);
+  auto merged = lrs::xapi::ParseJson(got.body);
+  BOOST_REQUIRE(merged.ok());
+  BOOST_REQUIRE_EQUAL((*merged)->MemberCount(), static_cast<unsigned>(kKeys + kKeys / 2));
+  bool right = true;
+  int i = 0;
+  for (auto it = (*merged)->MemberBegin(); it != (*merged)->MemberEnd(); ++it, ++i) {
+    const std::string expected = (i < kKeys / 2 ? "stored" : "posted") + std::to_string(i);
+    right = right && it->name.GetString() == "k" + std::to_string(i) &&
+            it->value.GetString() == expected;
+  }
+  BOOST_TEST(right);
+}
+
 BOOST_FIXTURE_TEST_CASE(learner_documents_never_reach_disk_in_plain_bytes, App) {
   const std::string secret_state = R"({"suspend_data":"learner-secret-state-7f3a"})";
   const std::string secret_profile = R"({"nickname":"learner-secret-profile-9c1e"})";

@@ -1972,6 +1972,8 @@ BOOST_AUTO_TEST_CASE(answers_as_well_under_a_pseudonymous_only_manifest) {
 // PUT with a Content-Type header that is not UTF-8 made GET /privacy/me
 // answer a 200 whose JSON did not parse, because the export copied the header
 // into "contentType" as it came. The same for an attachment part's header.
+// Since issue 15 (finding 7) such a type is no media type and is refused at
+// the door (the export still repairs one stored before).
 BOOST_AUTO_TEST_CASE(self_access_export_stays_json_when_a_content_type_is_not_utf8) {
   lrs::testing::TestLrs lrs("robustness-export-utf8");
   HttpRequest put;
@@ -1984,7 +1986,7 @@ BOOST_AUTO_TEST_CASE(self_access_export_stays_json_when_a_content_type_is_not_ut
   put.headers["If-None-Match"] = "*";
   put.body = "x";
   const HttpResponse stored = lrs.app->Handle(put);
-  BOOST_REQUIRE_MESSAGE(stored.status == 204, stored.body);
+  BOOST_REQUIRE_MESSAGE(stored.status == 400, stored.body);
 
   const std::string data = "attached";
   const std::string sha2 = lrs::xapi::Sha2Hex(data, 64);
@@ -2004,7 +2006,11 @@ BOOST_AUTO_TEST_CASE(self_access_export_stays_json_when_a_content_type_is_not_ut
   post.body = "--b\r\nContent-Type: application/json\r\n\r\n" + statement +
               "\r\n--b\r\nContent-Type: text/\xc3\x28\r\nContent-Transfer-Encoding: binary\r\n"
               "X-Experience-API-Hash: " + sha2 + "\r\n\r\n" + data + "\r\n--b--\r\n";
+  BOOST_REQUIRE_EQUAL(lrs.app->Handle(post).status, 400);
+  post.body.replace(post.body.find("text/\xc3\x28"), 7, "text/plain");
   BOOST_REQUIRE_EQUAL(lrs.app->Handle(post).status, 200);
+  put.headers["Content-Type"] = "application/x-anything";
+  BOOST_REQUIRE_EQUAL(lrs.app->Handle(put).status, 204);
 
   const HttpResponse token = Send(lrs, "POST", "/privacy/tokens", {}, lrs.lms,
                                   std::string(R"({"agent":)") + kAgentA + "}");
@@ -2021,6 +2027,6 @@ BOOST_AUTO_TEST_CASE(self_access_export_stays_json_when_a_content_type_is_not_ut
   const JsonValue& attachments = (**body)["attachments"];
   BOOST_REQUIRE(documents.IsArray() && documents.Size() == 1);
   BOOST_REQUIRE(attachments.IsArray() && attachments.Size() == 1);
-  BOOST_TEST(lrs::xapi::StringMember(documents[0], "contentType") == "\xef\xbf\xbd\xef\xbf\xbd");
-  BOOST_TEST(lrs::xapi::StringMember(attachments[0], "contentType") == "text/\xef\xbf\xbd(");
+  BOOST_TEST(lrs::xapi::StringMember(documents[0], "contentType") == "application/x-anything");
+  BOOST_TEST(lrs::xapi::StringMember(attachments[0], "contentType") == "text/plain");
 }

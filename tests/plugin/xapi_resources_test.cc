@@ -182,6 +182,57 @@ BOOST_FIXTURE_TEST_CASE(activities_answers_head_and_tags_the_content, App) {
   BOOST_TEST(get.headers["X-Experience-API-Version"] == "1.0.3");
 }
 
+// Issue 15, findings 7 and 9: every answer of /xapi but About may carry
+// learner data or stored bytes: never cached, never sniffed, never run as a
+// page of the LRS's origin. Errors too (they may name what was asked).
+BOOST_FIXTURE_TEST_CASE(learner_data_answers_are_never_cached_nor_run, App) {
+  Post(Statement(kGrace, Activity(R"({"name":{"en-US":"meeting"}})")));
+  const std::pair<std::string, std::string> reads[] = {
+      {"/xapi/statements", ""},
+      {"/xapi/statements", "agent=" + PercentEncode(kGrace)},
+      {"/xapi/agents", "agent=" + PercentEncode(kGrace)},
+      {"/xapi/activities", "activityId=" + PercentEncode(kActivity)},
+      {"/xapi/statements", "statementId=not-a-uuid"},
+      {"/xapi/nowhere", ""}};
+  for (const auto& [path, query] : reads) {
+    for (const std::string method : {"GET", "HEAD"}) {
+      BOOST_TEST_CONTEXT(method << " " << path << "?" << query) {
+        HttpResponse got = Call(method, path, query);
+        BOOST_TEST(got.headers["Cache-Control"] == "no-store");
+        BOOST_TEST(got.headers["X-Content-Type-Options"] == "nosniff");
+        BOOST_TEST(got.headers["Content-Security-Policy"] == "sandbox; default-src 'none'");
+      }
+    }
+  }
+  // About is the same for everyone and may be cached.
+  BOOST_TEST(Call("GET", "/xapi/about", "").headers.count("Cache-Control") == 0u);
+}
+
+// Issue 15, finding 8: POST ?method=HEAD answered the whole StatementResult,
+// identities included. It answers as HEAD does: headers, no body.
+BOOST_FIXTURE_TEST_CASE(alternate_syntax_head_answers_no_body, App) {
+  Post(Statement(kGrace, Activity(R"({"name":{"en-US":"meeting"}})")));
+  for (const std::string path : {"/xapi/statements", "/xapi/agents", "/xapi/activities"}) {
+    BOOST_TEST_CONTEXT(path) {
+      const std::string params = path == "/xapi/activities"
+                                     ? "activityId=" + PercentEncode(kActivity)
+                                     : "agent=" + PercentEncode(kGrace);
+      const std::string form =
+          "X-Experience-API-Version=1.0.3&Authorization=" + PercentEncode(lms) + "&" + params;
+      HttpRequest request;
+      request.method = "POST";
+      request.path = path;
+      request.query = ParseQueryString("method=HEAD");
+      request.headers["Content-Type"] = "application/x-www-form-urlencoded";
+      request.body = form;
+      HttpResponse got = app->Handle(request);
+      BOOST_TEST(got.status == 200);
+      BOOST_TEST(got.body.empty());  // no statements, no identities
+      BOOST_TEST(!got.headers["X-Experience-API-Version"].empty());
+    }
+  }
+}
+
 BOOST_FIXTURE_TEST_CASE(activities_and_agents_need_statements_read, App) {
   BOOST_TEST(Call("GET", "/xapi/activities", "activityId=" + PercentEncode(kActivity), "", &analyst)
                  .status == 403);
