@@ -117,7 +117,8 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   auto reader = storage::StatementReader::Open(paths.statement_db);
   if (!reader.ok()) return reader.error();
   parts->reader = std::move(*reader);
-  auto document_store = storage::DocumentStore::Open(paths.statement_db, paths.key_store);
+  auto document_store = storage::DocumentStore::Open(paths.statement_db, paths.key_store,
+                                                     parts->keys.etag_key);
   if (!document_store.ok()) return document_store.error();
   parts->document_store = std::move(*document_store);
 
@@ -167,7 +168,7 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
       parts->manifest.pseudonym_home_page, *parts->vault, *parts->reader, *parts->learner_data,
       *parts->consent);
   parts->tokens =
-      std::make_unique<LearnerTokens>(parts->keys.token_key.id, parts->keys.token_key.secret);
+      std::make_unique<LearnerTokens>(parts->keys.token_key.id, parts->keys.token_seal_key);
   AuditHooks audit;
   AuditTrail* trail = parts->audit.get();
   audit.record = [trail](const Principal& who, const std::string& action,

@@ -65,7 +65,7 @@ describe("learner tokens", () => {
   test("the LMS issues a token; other roles and anonymous callers cannot", async () => {
     const learner = mboxAgent(tag());
     const { token, expires } = await issueToken(lrs, learner);
-    assert.match(token, /^lt1\./);
+    assert.match(token, /^lt2\.[A-Za-z0-9_-]+$/);
     const ttl = Date.parse(expires) - Date.now();
     assert.ok(ttl > 800_000 && ttl <= 900_000, `expires ${expires}`);
     assert.equal((await call(lrs, "POST", "/privacy/tokens", { auth: lrs.analystAuth, body: { agent: learner } })).status, 403);
@@ -94,11 +94,15 @@ describe("learner tokens", () => {
     const learner = mboxAgent(tag());
     const { token } = await issueToken(lrs, learner);
     assert.equal((await call(lrs, "GET", "/privacy/me", { auth: bearer(token) })).status, 200);
-    const [prefix, payload, signature] = token.split(".");
-    const flipped = signature[0] === "A" ? "B" + signature.slice(1) : "A" + signature.slice(1);
-    // Another learner's payload under this token's signature.
-    const other = (await issueToken(lrs, mboxAgent(tag()))).token.split(".")[1];
-    for (const forged of [`${prefix}.${payload}.${flipped}`, `${prefix}.${other}.${signature}`, `${prefix}.${payload}`, "lt1..", "nonsense"]) {
+    const body = token.slice("lt2.".length);
+    const flip = (text, i) => text.slice(0, i) + (text[i] === "A" ? "B" : "A") + text.slice(i + 1);
+    // The front of another learner's token with the back of this one.
+    const other = (await issueToken(lrs, mboxAgent(tag()))).token;
+    const half = Math.floor(token.length / 2);
+    // The earlier signed format, claims in clear: never accepted.
+    const claims = Buffer.from(JSON.stringify({ sub: "x", iat: 0, exp: 4102444800, kid: "k" })).toString("base64url");
+    for (const forged of [`lt2.${flip(body, 0)}`, `lt2.${flip(body, body.length - 1)}`, other.slice(0, half) + token.slice(half),
+      token.slice(0, -1), `lt1.${claims}.${"A".repeat(43)}`, `lt2.${claims}`, "lt2.", "lt1..", "nonsense"]) {
       const res = await call(lrs, "GET", "/privacy/me", { auth: bearer(forged) });
       assert.equal(res.status, 401, forged);
       assert.equal(res.json.status, 401);
