@@ -24,6 +24,7 @@
 #include "plugin/retention_timer.h"
 #include "plugin/statement_ingest.h"
 #include "plugin/statement_read.h"
+#include "plugin/store_binding.h"
 #include "plugin/xapi_routes.h"
 #include "storage/audit_log.h"
 #include "storage/consent_store.h"
@@ -36,6 +37,21 @@
 
 namespace lrs::plugin {
 
+std::string DefaultKeyFilePath(const std::filesystem::path& data) {
+  namespace fs = std::filesystem;
+  const fs::path parent = data.has_parent_path() ? data.parent_path() : fs::path(".");
+  const fs::path own = parent / "keys" / (data.filename().string() + ".key");
+  // Before key files were bound to one store (plugin/store_binding.h) every
+  // data directory's default was keys/lrs.key beside it. A store made then
+  // keeps finding it, and adopts it on first open; a new store gets its own.
+  const fs::path legacy = parent / "keys" / "lrs.key";
+  std::error_code ec;
+  if (!fs::exists(own, ec) && fs::exists(legacy, ec) && fs::exists(data / "keystore.db", ec)) {
+    return legacy.string();
+  }
+  return own.string();
+}
+
 DataPaths ResolveDataPaths(const std::string& data_dir,
                            const std::optional<std::string>& manifest_key_file) {
   namespace fs = std::filesystem;
@@ -45,8 +61,7 @@ DataPaths ResolveDataPaths(const std::string& data_dir,
   paths.data_dir = data.string();
   paths.statement_db = (data / "lrs.db").string();
   paths.key_store = (data / "keystore.db").string();
-  fs::path parent = data.has_parent_path() ? data.parent_path() : fs::path(".");
-  paths.key_file = manifest_key_file ? *manifest_key_file : (parent / "keys" / "lrs.key").string();
+  paths.key_file = manifest_key_file ? *manifest_key_file : DefaultKeyFilePath(data);
   return paths;
 }
 
@@ -96,7 +111,8 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   std::filesystem::create_directories(paths.data_dir, ec);
   if (ec) return MakeError(400, "data directory", paths.data_dir, "cannot create " + paths.data_dir);
 
-  auto keys = LoadOrCreateKeyFile(paths.key_file, *parts->random);
+  // The key file belongs to this store alone (plugin/store_binding.h).
+  auto keys = LoadStoreKeys(paths, *parts->random);
   if (!keys.ok()) return keys.error();
   parts->keys = std::move(*keys);
   parts->pseudonymizer = std::make_unique<anonymizer::Pseudonymizer>(
