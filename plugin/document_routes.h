@@ -19,7 +19,7 @@
 //
 // Concurrency (Communication 3.1; shared/xapi-spec/2.0/DIFFERENCES.md item 5),
 // as ADL's conformance suite checks it:
-//  - GET of one document answers ETag: a quoted lowercase hex keyed hash of
+//  - GET of one document answers ETag: 40 quoted lowercase hex digits of a keyed hash of
 //    the document's place and bytes (storage/document_store.h, invariant 5:
 //    never a plain SHA-1 of the bytes, which would confirm a guessed
 //    content), and Last-Modified.

@@ -35,6 +35,8 @@
 namespace lrs::storage {
 namespace {
 
+constexpr size_t kEtagBytes = 20;
+
 constexpr char kFindSql[] =
     "SELECT content_type, content, etag, updated_us FROM documents"
     " WHERE kind = ?1 AND activity_id = ?2 AND agent_pseudonym = ?3 AND registration = ?4"
@@ -157,7 +159,11 @@ std::string DocumentStore::Etag(const DocumentKey& key, std::string_view content
   unsigned int length = 0;
   HMAC(EVP_sha256(), etag_key_.data(), static_cast<int>(etag_key_.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &length);
-  return "\"" + xapi::HexEncode(std::string_view(reinterpret_cast<const char*>(mac), length)) +
+  // 160 bits, 40 hex digits: the length of the SHA-1 ETags clients have seen
+  // (ADL's 1.0.3 suite checks for 40), and ample for a MAC that only has to
+  // be unguessable (truncation: NIST SP 800-107 5.3.3).
+  const size_t kept = std::min<size_t>(length, kEtagBytes);
+  return "\"" + xapi::HexEncode(std::string_view(reinterpret_cast<const char*>(mac), kept)) +
          "\"";
 }
 

@@ -114,7 +114,8 @@ class DocumentStore {
                                                      Clock clock = SystemClockMicros);
   ~DocumentStore();
 
-  // The quoted lowercase hex ETag of `content` stored at `key` (invariant 5).
+  // The quoted lowercase hex ETag (40 digits) of `content` stored at `key`
+  // (invariant 5).
   // For a list of ids, `key` with document_id "" names the list.
   std::string Etag(const DocumentKey& key, std::string_view content) const;
 

@@ -289,12 +289,12 @@ BOOST_FIXTURE_TEST_CASE(the_etag_is_keyed_not_a_hash_of_the_content, Fixture) {
 
   const std::string etag = store->Etag(StateKey("s1"), content);
   BOOST_TEST(etag != sha1);
-  BOOST_TEST(etag.find(sha1.substr(1, 40)) == std::string::npos);
-  // Still a quoted lowercase hex string, as clients and the suite expect.
-  BOOST_REQUIRE(etag.size() == 66u);
+  // Still a quoted string of 40 lowercase hex digits, as clients and ADL's
+  // 1.0.3 suite expect.
+  BOOST_REQUIRE(etag.size() == 42u);
   BOOST_TEST(etag.front() == '"');
   BOOST_TEST(etag.back() == '"');
-  BOOST_TEST(etag.substr(1, 64).find_first_not_of("0123456789abcdef") == std::string::npos);
+  BOOST_TEST(etag.substr(1, 40).find_first_not_of("0123456789abcdef") == std::string::npos);
 }
 
 BOOST_FIXTURE_TEST_CASE(the_etag_is_stable_for_the_same_place_content_and_key, Fixture) {
