@@ -256,6 +256,10 @@ void JoinAgentIdentity(xapi::JsonValue& agent, xapi::JsonAllocator& alloc,
   joiner.Join(agent);
 }
 
+void UnescapeExtensionKeys(xapi::JsonValue& statement, xapi::JsonAllocator& alloc) {
+  RenameExtensionKeys(statement, alloc, /*escape=*/false);
+}
+
 std::vector<std::pair<std::string, std::string>> ReferencedVariants(
     const xapi::JsonValue& statement) {
   std::vector<std::pair<std::string, std::string>> references;

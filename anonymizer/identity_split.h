@@ -84,6 +84,11 @@ void JoinStatementIdentities(xapi::JsonValue& statement, xapi::JsonAllocator& al
 void JoinAgentIdentity(xapi::JsonValue& agent, xapi::JsonAllocator& alloc,
                        const VariantResolver& resolve, std::string_view home_page);
 
+// Undoes the escaping of client member names in extension values that
+// SplitStatementIdentities applies (agent_positions.h); JoinStatementIdentities
+// calls it, and so must any other reader that renders a stored statement.
+void UnescapeExtensionKeys(xapi::JsonValue& statement, xapi::JsonAllocator& alloc);
+
 // Every variant id ("$v") a stored statement refers to, with its pseudonym, so
 // the caller can fetch and unseal them in one round trip before joining.
 std::vector<std::pair<std::string, std::string>> ReferencedVariants(const xapi::JsonValue& statement);

@@ -105,8 +105,6 @@ bool IsJsonType(std::string_view content_type) {
          });
 }
 
-std::string QuotedEtag(std::string_view content) { return "\"" + xapi::Sha1Hex(content) + "\""; }
-
 // Whether a comma-separated entity-tag list names `etag` (quoted). `weak`:
 // W/"x" matches "x" (RFC 9110 8.8.3.2 weak comparison, for If-None-Match);
 // otherwise only strong tags match (If-Match). An unquoted tag is taken as
@@ -217,6 +215,9 @@ class DocumentExchange {
   }
 
  private:
+  // Keyed, never a plain hash of the bytes (storage/document_store.h, invariant 5).
+  std::string QuotedEtag(std::string_view content) const { return store_.Etag(params_.key, content); }
+
   Error Missing(const std::string& name) const {
     return MakeError(400, spec_.rule, "?" + name, "the " + name + " parameter is required");
   }

@@ -10,7 +10,7 @@
 // Privacy: the `agent` parameter goes through the pseudonymizer and is never
 // stored. State and Agent Profile documents belong to a learner: they are
 // sealed under that learner's data key (IdentityVault::SealFor), so erasing
-// the key shreds them, and their ETag is never stored in the clear. Activity
+// the key shreds them, and their ETag is never stored. Activity
 // Profile documents belong to no one and are stored as sent.
 //
 // Audit: every GET of State or Agent Profile documents (one, or the id list)
@@ -19,8 +19,10 @@
 //
 // Concurrency (Communication 3.1; shared/xapi-spec/2.0/DIFFERENCES.md item 5),
 // as ADL's conformance suite checks it:
-//  - GET of one document answers ETag: the quoted lowercase hex SHA-1 of the
-//    bytes, and Last-Modified.
+//  - GET of one document answers ETag: 40 quoted lowercase hex digits of a keyed hash of
+//    the document's place and bytes (storage/document_store.h, invariant 5:
+//    never a plain SHA-1 of the bytes, which would confirm a guessed
+//    content), and Last-Modified.
 //  - If-Match (an ETag list or "*") and If-None-Match ("*" or a list) are
 //    honoured on PUT, POST and DELETE of every resource: 412 when they fail.
 //  - PUT without either header to an existing document: 409 for the profile

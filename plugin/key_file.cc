@@ -1,18 +1,23 @@
 #include "plugin/key_file.h"
 
 #include <fcntl.h>
+#include <openssl/core_names.h>
+#include <openssl/kdf.h>
+#include <openssl/params.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <sstream>
 
 #include "anonymizer/curve_pseudonym.h"
-#include "anonymizer/pseudonymizer.h"
 #include "anonymizer/sealer.h"
 #include "xapi/hex.h"
 #include "xapi/json.h"
@@ -63,8 +68,39 @@ NamedKey NewSecret(const char* prefix, anonymizer::RandomSource& random) {
   return NamedKey{NewKeyId(prefix, random), random.Bytes(kSecretBytes)};
 }
 
-void DeriveCursorKey(KeyMaterial& keys) {
-  HexDecode(anonymizer::HmacSha256Hex(keys.master_key.secret, "more-cursor-v1"), keys.cursor_key);
+constexpr size_t kStoreIdHexDigits = 32;
+
+bool IsStoreId(std::string_view id) {
+  return id.size() == kStoreIdHexDigits &&
+         id.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+
+// HKDF-SHA256 (RFC 5869) without salt: the input is a uniformly random key,
+// for which the RFC allows it; the label (info) separates the uses.
+std::string Hkdf(std::string_view secret, std::string_view label) {
+  struct KdfFree {
+    void operator()(EVP_KDF* kdf) const { EVP_KDF_free(kdf); }
+    void operator()(EVP_KDF_CTX* ctx) const { EVP_KDF_CTX_free(ctx); }
+  };
+  std::unique_ptr<EVP_KDF, KdfFree> kdf(EVP_KDF_fetch(nullptr, "HKDF", nullptr));
+  std::unique_ptr<EVP_KDF_CTX, KdfFree> ctx(kdf ? EVP_KDF_CTX_new(kdf.get()) : nullptr);
+  std::string digest = "SHA256";
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, digest.data(), 0),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<char*>(secret.data()),
+                                        secret.size()),
+      OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<char*>(label.data()),
+                                        label.size()),
+      OSSL_PARAM_construct_end()};
+  std::string out(anonymizer::kSealKeyBytes, '\0');
+  if (!ctx || EVP_KDF_derive(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), out.size(),
+                             params) != 1) {
+    // As Seal: a broken OpenSSL installation, not an input error; a zero key
+    // would protect nothing.
+    std::fprintf(stderr, "lrs: HKDF-SHA256 unavailable in OpenSSL\n");
+    std::abort();
+  }
+  return out;
 }
 
 std::string KeyFileText(const KeyMaterial& keys) {
@@ -72,7 +108,9 @@ std::string KeyFileText(const KeyMaterial& keys) {
     return std::string(" \"") + name + "\":{\"id\":\"" + key.id + "\",\"secret\":\"" +
            HexEncode(key.secret) + "\"}" + (last ? "}\n" : ",\n");
   };
-  return std::string("{\"format\":\"") + kFormat + "\",\n" +
+  const std::string store =
+      keys.store_id.empty() ? "" : " \"store_id\":\"" + keys.store_id + "\",\n";
+  return std::string("{\"format\":\"") + kFormat + "\",\n" + store +
          entry("pseudonym_key", keys.pseudonym_key, false) +
          entry("master_key", keys.master_key, false) + entry("digest_key", keys.digest_key, false) +
          entry("token_key", keys.token_key, true);
@@ -119,6 +157,12 @@ Result<KeyMaterial> LoadKeyFile(const std::string& path) {
     return KeyFileError(path, std::string("format must be \"") + kFormat + "\"");
   }
   KeyMaterial keys;
+  if (const xapi::JsonValue* store_id = xapi::Member(**doc, "store_id")) {
+    if (!store_id->IsString() || !IsStoreId(store_id->GetString())) {
+      return KeyFileError(path, "store_id must be 32 lowercase hex digits");
+    }
+    keys.store_id = store_id->GetString();
+  }
   for (auto [name, key] :
        {std::pair{"pseudonym_key", &keys.pseudonym_key}, std::pair{"master_key", &keys.master_key},
         std::pair{"digest_key", &keys.digest_key}, std::pair{"token_key", &keys.token_key}}) {
@@ -129,8 +173,18 @@ Result<KeyMaterial> LoadKeyFile(const std::string& path) {
   if (!anonymizer::IsValidPseudonymKey(keys.pseudonym_key.secret)) {
     return KeyFileError(path, "pseudonym_key.secret is not a P-256 scalar (1 <= k < n)");
   }
-  DeriveCursorKey(keys);
+  DeriveKeys(keys);
   return keys;
+}
+
+void DeriveKeys(KeyMaterial& keys) {
+  keys.cursor_key = Hkdf(keys.master_key.secret, "lrs more-cursor aead v2");
+  keys.token_seal_key = Hkdf(keys.token_key.secret, "lrs learner-token aead v2");
+  keys.etag_key = Hkdf(keys.digest_key.secret, "lrs document-etag v1");
+}
+
+std::string NewStoreId(anonymizer::RandomSource& random) {
+  return HexEncode(random.Bytes(kStoreIdHexDigits / 2));
 }
 
 Result<KeyMaterial> LoadOrCreateKeyFile(const std::string& path, anonymizer::RandomSource& random) {
@@ -155,17 +209,20 @@ std::string PendingKeyFilePath(const std::string& path) { return path + ".next";
 
 KeyMaterial NewKeyMaterial(anonymizer::RandomSource& random) {
   KeyMaterial keys;
+  keys.store_id = NewStoreId(random);
   keys.pseudonym_key = NamedKey{NewKeyId("pk", random), anonymizer::NewPseudonymKey(random)};
   keys.master_key = NewSecret("mk", random);
   keys.digest_key = NewSecret("dk", random);
   keys.token_key = NewSecret("tk", random);
-  DeriveCursorKey(keys);
+  DeriveKeys(keys);
   return keys;
 }
 
 KeyMaterial RotatedKeyMaterial(const KeyMaterial& current, anonymizer::RandomSource& random) {
   KeyMaterial keys = NewKeyMaterial(random);
+  keys.store_id = current.store_id;
   keys.digest_key = current.digest_key;
+  DeriveKeys(keys);
   return keys;
 }
 

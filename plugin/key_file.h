@@ -3,10 +3,11 @@
 // data directory (DESIGN.md, Identity).
 //
 //   {"format": "lrs-keys-v2",
+//    "store_id": "<32 hex>",                                the one store it belongs to
 //    "pseudonym_key": {"id": "...", "secret": "<64 hex>"},  P-256 scalar, 1 <= k < n
 //    "master_key":    {"id": "...", "secret": "<64 hex>"},  wraps learner data keys
 //    "digest_key":    {"id": "...", "secret": "<64 hex>"},  statement content hashes
-//    "token_key":     {"id": "...", "secret": "<64 hex>"}}  signs learner tokens
+//    "token_key":     {"id": "...", "secret": "<64 hex>"}}  seals learner tokens
 //
 // Invariants:
 //  1. Written whole or not at all: a private temporary file (0600), fsync,
@@ -19,9 +20,16 @@
 //     fresh key file is ever made) until `lrs keys rotate` has finished.
 //  3. Rotation renews the pseudonym, master and token keys and keeps the
 //     digest key (anonymizer/pseudonymizer.h says why).
-//  4. The `more` cursor signing key is derived from the master key, not stored.
+//  4. Keys for one job each are derived, never stored: HKDF-SHA256 (RFC 5869)
+//     of one stored secret with a label of their own, so no two jobs share a
+//     key: the `more` cursor key from the master key (renewed by rotation, so
+//     cursors die with it), the learner-token key from the token key (same),
+//     the document ETag key from the digest key (kept, so ETags survive).
 //  5. "lrs-keys-v1" (HMAC pseudonyms, which cannot be re-keyed) is refused:
 //     nothing was deployed with it, so a fresh data directory is the way on.
+//  6. store_id binds the file to one store (plugin/store_binding.h): the same
+//     id is in the store's keystore.db. A file written before the binding has
+//     none (store_id ""); the store adopts it on first open. Rotation keeps it.
 
 #include <string>
 
@@ -36,12 +44,22 @@ struct NamedKey {
 };
 
 struct KeyMaterial {
+  std::string store_id;    // 32 lowercase hex, or "" (invariant 6)
   NamedKey pseudonym_key;  // P-256 scalar (anonymizer/curve_pseudonym.h)
   NamedKey master_key;
   NamedKey digest_key;     // statement content hashes; survives rotation
-  NamedKey token_key;      // HMAC key that signs learner tokens
-  std::string cursor_key;  // derived: HMAC(master, "more-cursor-v1")
+  NamedKey token_key;      // learner tokens derive their key from it
+  // Derived (invariant 4), 32 bytes each; DeriveKeys fills them.
+  std::string cursor_key;      // HKDF(master, "lrs more-cursor aead v2")
+  std::string token_seal_key;  // HKDF(token, "lrs learner-token aead v2")
+  std::string etag_key;        // HKDF(digest, "lrs document-etag v1")
 };
+
+// Fills the derived keys of `keys` from its stored secrets.
+void DeriveKeys(KeyMaterial& keys);
+
+// A fresh store id: 16 random bytes as lowercase hex.
+std::string NewStoreId(anonymizer::RandomSource& random);
 
 // Reads the key file. Errors (400-class, for a one-line CLI message): missing,
 // unreadable, malformed, an old format, a secret of the wrong length or a
@@ -55,9 +73,9 @@ Result<KeyMaterial> LoadOrCreateKeyFile(const std::string& path, anonymizer::Ran
 // Where a rotation keeps the next keys until it has finished: <path>.next.
 std::string PendingKeyFilePath(const std::string& path);
 
-// Fresh keys, all four.
+// Fresh keys, all four, and a fresh store id.
 KeyMaterial NewKeyMaterial(anonymizer::RandomSource& random);
-// The keys a rotation moves to (invariant 3).
+// The keys a rotation moves to (invariant 3), for the same store.
 KeyMaterial RotatedKeyMaterial(const KeyMaterial& current, anonymizer::RandomSource& random);
 
 // Writes `keys` to `path` as invariant 1 says, replacing any file there.

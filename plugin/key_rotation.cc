@@ -10,6 +10,7 @@
 #include "anonymizer/reference_rekey.h"
 #include "plugin/audit_trail.h"
 #include "plugin/identity_vault.h"
+#include "plugin/store_binding.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/erasure.h"
@@ -138,6 +139,12 @@ Result<RotationReport> RotateKeys(const DataPaths& paths, anonymizer::RandomSour
     if (!loaded.ok()) return loaded.error();
     current = std::move(*loaded);
     if (MaybeError error = CheckFilesKeyedWith(*files, paths, *current, paths.key_file)) {
+      return *error;
+    }
+    // Only this store's key file is rotated; one from before the binding is
+    // adopted first, so the next keys carry the store id (RotatedKeyMaterial).
+    if (MaybeError error = BindKeyFileToStore(*files->keys, paths, *current,
+                                              /*key_file_is_new=*/false, random)) {
       return *error;
     }
     next = RotatedKeyMaterial(*current, random);

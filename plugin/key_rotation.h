@@ -17,8 +17,10 @@
 // client re-sending a statement stored before the rotation gets the no-op.
 //
 // Steps; each is safe to repeat, and a run that finds step 1 done resumes:
-//  1. The next keys are written to <key file>.next (0600, fsync). From here
-//     on no server starts (LoadOrCreateKeyFile refuses) until the end.
+//  1. The key file must be the store's (plugin/store_binding.h; one from
+//     before the binding is adopted here). The next keys, with the same store
+//     id, are written to <key file>.next (0600, fsync). From here on no
+//     server starts (LoadOrCreateKeyFile refuses) until the end.
 //  2. lrs.db is re-keyed in one transaction that also sets its meta row to
 //     the next pseudonym key id (storage/rekey.h).
 //  3. keystore.db likewise, re-wrapping every data key; then one entry in the

@@ -1,8 +1,10 @@
 #include "plugin/learner_export.h"
 
+#include "anonymizer/identity_split.h"
+#include "anonymizer/reference_keys.h"
+
 #include <unordered_map>
 
-#include "anonymizer/identity_split.h"
 #include "plugin/document_routes.h"
 #include "storage/statement_writer.h"
 #include "xapi/jws.h"
@@ -90,12 +92,13 @@ MaybeError AddConsentView(const ConsentRegistry& consent, const std::string& pse
 
 LearnerExport::LearnerExport(std::string pseudonym_home_page, IdentityVault& vault,
                              storage::StatementReader& reader, storage::LearnerData& data,
-                             const ConsentRegistry& consent)
+                             const ConsentRegistry& consent, OwnAddressLookup own_addresses)
     : pseudonym_home_page_(std::move(pseudonym_home_page)),
       vault_(vault),
       reader_(reader),
       data_(data),
-      consent_(consent) {}
+      consent_(consent),
+      own_addresses_(std::move(own_addresses)) {}
 
 MaybeError LearnerExport::Build(const std::string& pseudonym, xapi::JsonDocument& out) {
   JsonAllocator& alloc = out.GetAllocator();
@@ -114,6 +117,9 @@ MaybeError LearnerExport::Build(const std::string& pseudonym, xapi::JsonDocument
   // Recommendations are recorded here once the recommendation engine exists;
   // none has been given to anyone yet.
   out.AddMember("recommendations", JsonValue(rapidjson::kArrayType), alloc);
+  // Last, over everything: an address token may sit in any string (a result,
+  // an activity id, a document id, a fact).
+  ReplaceAddressTokens(out, alloc, pseudonym, own_addresses_);
   return std::nullopt;
 }
 
@@ -143,15 +149,10 @@ void LearnerExport::AddIdentities(const OwnIdentities& own, xapi::JsonDocument& 
 MaybeError LearnerExport::AddStatements(const std::string& pseudonym, const OwnIdentities& own,
                                         xapi::JsonDocument& out) {
   JsonAllocator& alloc = out.GetAllocator();
-  // Only the learner's own variants are opened: the others in their
-  // statements (instructors, team mates) stay pseudonymous.
-  const std::unordered_map<std::string, std::string> opened(own.begin(), own.end());
-  anonymizer::VariantResolver resolve =
-      [&opened](const std::string& variant_id, const std::string&) -> std::optional<std::string> {
-    auto it = opened.find(variant_id);
-    if (it == opened.end()) return std::nullopt;
-    return it->second;
-  };
+  // Only the learner's own variants are opened; everyone else in their
+  // statements (instructors, team mates, group members) is "another learner".
+  const ExportSubject subject{pseudonym, pseudonym_home_page_,
+                              std::unordered_map<std::string, std::string>(own.begin(), own.end())};
 
   JsonValue statements(rapidjson::kArrayType);
   int64_t after = 0;
@@ -167,7 +168,11 @@ MaybeError LearnerExport::AddStatements(const std::string& pseudonym, const OwnI
       }
       JsonValue statement;
       statement.Swap(parsed);
-      anonymizer::JoinStatementIdentities(statement, alloc, resolve, pseudonym_home_page_);
+      ShowOthersAsAnotherLearner(statement, alloc, subject);
+      // As a read renders it (plugin/statement_read.cc): no token list, and
+      // extension member names as the client sent them.
+      statement.RemoveMember(anonymizer::kAddressTokens);
+      anonymizer::UnescapeExtensionKeys(statement, alloc);
       statement.AddMember("stored", Time(stored.stored_us, alloc), alloc);
       if (stored.voided) statement.AddMember("voided", true, alloc);
       statements.PushBack(statement, alloc);

@@ -5,10 +5,12 @@
 //
 // What the learner sees: their own identity variants opened; statements that
 // mention them in any role (voided ones too, marked), in which only their own
-// agent objects are opened and everyone else stays pseudonymous; their State
+// agent objects are opened and every other person is "another learner", with
+// no identifier, not even a pseudonym (plugin/export_redaction.h); their State
 // and Agent Profile documents opened; attachments they own (hash, type, size);
-// their learner facts; their consent states and history. The caller adds the
-// audit entries about them (plugin/audit_trail.h).
+// their learner facts; their consent states and history. Address tokens
+// anywhere in it are the learner's own address or "another learner". The
+// caller adds the audit entries about them (plugin/audit_trail.h).
 //
 // Thread safety: Build may be called concurrently.
 
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include "plugin/consent_registry.h"
+#include "plugin/export_redaction.h"
 #include "plugin/identity_vault.h"
 #include "storage/learner_data.h"
 #include "storage/statement_reader.h"
@@ -26,9 +29,11 @@ namespace lrs::plugin {
 
 class LearnerExport {
  public:
+  // `own_addresses`: opens the learner's own address tokens (the hook of
+  // plugin/export_redaction.h); empty: every token shows as "another learner".
   LearnerExport(std::string pseudonym_home_page, IdentityVault& vault,
                 storage::StatementReader& reader, storage::LearnerData& data,
-                const ConsentRegistry& consent);
+                const ConsentRegistry& consent, OwnAddressLookup own_addresses = {});
 
   // Fills `out` (an object) with the sections above. Errors: 500.
   MaybeError Build(const std::string& pseudonym, xapi::JsonDocument& out);
@@ -49,6 +54,7 @@ class LearnerExport {
   storage::StatementReader& reader_;
   storage::LearnerData& data_;
   const ConsentRegistry& consent_;
+  OwnAddressLookup own_addresses_;
 };
 
 // The consent view GET /privacy/consent answers and /privacy/me embeds:

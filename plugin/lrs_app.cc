@@ -5,6 +5,7 @@
 
 #include "anonymizer/pseudonymizer.h"
 #include "anonymizer/random_source.h"
+#include "anonymizer/address_tokens.h"
 #include "plugin/activities_resource.h"
 #include "plugin/agents_resource.h"
 #include "plugin/audit_routes.h"
@@ -24,6 +25,7 @@
 #include "plugin/retention_timer.h"
 #include "plugin/statement_ingest.h"
 #include "plugin/statement_read.h"
+#include "plugin/store_binding.h"
 #include "plugin/xapi_routes.h"
 #include "storage/audit_log.h"
 #include "storage/consent_store.h"
@@ -36,6 +38,21 @@
 
 namespace lrs::plugin {
 
+std::string DefaultKeyFilePath(const std::filesystem::path& data) {
+  namespace fs = std::filesystem;
+  const fs::path parent = data.has_parent_path() ? data.parent_path() : fs::path(".");
+  const fs::path own = parent / "keys" / (data.filename().string() + ".key");
+  // Before key files were bound to one store (plugin/store_binding.h) every
+  // data directory's default was keys/lrs.key beside it. A store made then
+  // keeps finding it, and adopts it on first open; a new store gets its own.
+  const fs::path legacy = parent / "keys" / "lrs.key";
+  std::error_code ec;
+  if (!fs::exists(own, ec) && fs::exists(legacy, ec) && fs::exists(data / "keystore.db", ec)) {
+    return legacy.string();
+  }
+  return own.string();
+}
+
 DataPaths ResolveDataPaths(const std::string& data_dir,
                            const std::optional<std::string>& manifest_key_file) {
   namespace fs = std::filesystem;
@@ -45,8 +62,7 @@ DataPaths ResolveDataPaths(const std::string& data_dir,
   paths.data_dir = data.string();
   paths.statement_db = (data / "lrs.db").string();
   paths.key_store = (data / "keystore.db").string();
-  fs::path parent = data.has_parent_path() ? data.parent_path() : fs::path(".");
-  paths.key_file = manifest_key_file ? *manifest_key_file : (parent / "keys" / "lrs.key").string();
+  paths.key_file = manifest_key_file ? *manifest_key_file : DefaultKeyFilePath(data);
   return paths;
 }
 
@@ -96,7 +112,8 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   std::filesystem::create_directories(paths.data_dir, ec);
   if (ec) return MakeError(400, "data directory", paths.data_dir, "cannot create " + paths.data_dir);
 
-  auto keys = LoadOrCreateKeyFile(paths.key_file, *parts->random);
+  // The key file belongs to this store alone (plugin/store_binding.h).
+  auto keys = LoadStoreKeys(paths, *parts->random);
   if (!keys.ok()) return keys.error();
   parts->keys = std::move(*keys);
   parts->pseudonymizer = std::make_unique<anonymizer::Pseudonymizer>(
@@ -117,7 +134,8 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   auto reader = storage::StatementReader::Open(paths.statement_db);
   if (!reader.ok()) return reader.error();
   parts->reader = std::move(*reader);
-  auto document_store = storage::DocumentStore::Open(paths.statement_db, paths.key_store);
+  auto document_store = storage::DocumentStore::Open(paths.statement_db, paths.key_store,
+                                                     parts->keys.etag_key);
   if (!document_store.ok()) return document_store.error();
   parts->document_store = std::move(*document_store);
 
@@ -171,11 +189,27 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   parts->documents = std::make_unique<DocumentRoutes>(parts->manifest, *parts->pseudonymizer,
                                                       *parts->vault, *parts->document_store,
                                                       *parts->audit, std::move(document_privacy));
+  // A learner's own addresses in their export: the token is the variant id of
+  // the address's sealed copy, which opens when it is theirs.
+  storage::StatementReader* identities = parts->reader.get();
+  IdentityVault* vault = parts->vault.get();
+  OwnAddressLookup own_addresses = [identities, vault](const std::string& learner,
+                                                   std::string_view token)
+      -> std::optional<std::string> {
+    auto found = identities->FindIdentities({std::string(token)});
+    if (!found.ok()) return std::nullopt;
+    for (const auto& identity : *found) {
+      if (identity.pseudonym != learner) continue;
+      auto opened = vault->Open(identity);
+      if (opened.ok() && opened->has_value()) return anonymizer::AddressFromVariantJson(**opened);
+    }
+    return std::nullopt;
+  };
   parts->learner_export = std::make_unique<LearnerExport>(
       parts->manifest.pseudonym_home_page, *parts->vault, *parts->reader, *parts->learner_data,
-      *parts->consent);
+      *parts->consent, std::move(own_addresses));
   parts->tokens =
-      std::make_unique<LearnerTokens>(parts->keys.token_key.id, parts->keys.token_key.secret);
+      std::make_unique<LearnerTokens>(parts->keys.token_key.id, parts->keys.token_seal_key);
   AuditHooks audit;
   AuditTrail* trail = parts->audit.get();
   audit.record = [trail](const Principal& who, const std::string& action,

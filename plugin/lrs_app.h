@@ -6,8 +6,10 @@
 //   lrs.db        statements, sealed identities, credentials (SQLite, WAL)
 //   keystore.db   learner data keys, wrapped by the master key
 // The key file lives outside it (manifest "key_file", default
-// <data>/../keys/lrs.key), so a copy of the data directory alone opens nothing.
+// <data>/../keys/<name of the data directory>.key: each store its own, see
+// plugin/store_binding.h), so a copy of the data directory alone opens nothing.
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -22,6 +24,11 @@ struct DataPaths {
   std::string key_store;     // <data>/keystore.db
   std::string key_file;
 };
+
+// <parent>/keys/<name>.key for the data directory <parent>/<name>; the
+// <parent>/keys/lrs.key of earlier versions instead when that exists and
+// this directory already holds a store while its own path holds nothing.
+std::string DefaultKeyFilePath(const std::filesystem::path& data_dir);
 
 // Resolves the paths; the key file comes from the manifest when it names one.
 DataPaths ResolveDataPaths(const std::string& data_dir,

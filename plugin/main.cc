@@ -24,6 +24,7 @@
 #include "plugin/key_file.h"
 #include "plugin/lrs_app.h"
 #include "plugin/manifest.h"
+#include "plugin/store_binding.h"
 #include "storage/credential_store.h"
 
 namespace lrs::plugin {
@@ -51,7 +52,8 @@ constexpr char kServeUsage[] =
     "\n"
     "  --listen HOST:PORT   address to listen on (default 127.0.0.1:8080)\n"
     "  --data DIR           data directory (default var/data); the key file defaults\n"
-    "                       to DIR/../keys/lrs.key and is created if missing\n"
+    "                       to DIR/../keys/NAME.key (NAME: DIR's last component)\n"
+    "                       and is created if missing\n"
     "  --manifest FILE      data manifest (default manifests/default.json)\n"
     "  --max-body-bytes N   largest request body accepted (default 10485760)\n"
     "  --max-batch N        most statements in one request (default 1000)\n";
@@ -176,11 +178,9 @@ int Credentials(const std::vector<std::string>& args) {
                                      manifest->key_file);
   auto random = anonymizer::SystemRandom();
   // The key file is made with the first credential, so that a data directory
-  // never exists without the keys that protect it.
-  auto keys = LoadOrCreateKeyFile(paths.key_file, *random);
+  // never exists without the keys that protect it, and bound to this store.
+  auto keys = LoadStoreKeys(paths, *random);
   if (!keys.ok()) return ConfigError(keys.error());
-  std::error_code ec;
-  std::filesystem::create_directories(paths.data_dir, ec);
   auto store = storage::CredentialStore::Open(paths.statement_db);
   if (!store.ok()) return ConfigError(store.error());
   auto created = CreateCredential(**store, *role, *name, *random);

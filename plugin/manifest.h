@@ -50,7 +50,7 @@ struct Manifest {
   int k = 5;
   IdentityMode identity = IdentityMode::kSealed;
   std::string pseudonym_home_page;      // account.homePage of pseudonymous agents
-  std::optional<std::string> key_file;  // nullopt: <data>/../keys/lrs.key
+  std::optional<std::string> key_file;  // nullopt: DefaultKeyFilePath (plugin/lrs_app.h)
   std::string consent_mode;             // "opt-in" | "opt-out"
   std::vector<std::string> consent_purposes;
   int max_group_members = 5000;  // limits.group_members

@@ -1,57 +1,15 @@
 #include "plugin/more_cursor.h"
 
-#include <openssl/crypto.h>
-
-#include <cstring>
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "anonymizer/pseudonymizer.h"
+#include "plugin/opaque_token.h"
 #include "xapi/json.h"
 
 namespace lrs::plugin {
 namespace {
 
-constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Base64UrlEncode(std::string_view in) {
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    buffer = (buffer << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      out.push_back(kAlphabet[(buffer >> (bits - 6)) & 0x3f]);
-      bits -= 6;
-    }
-  }
-  if (bits > 0) out.push_back(kAlphabet[(buffer << (6 - bits)) & 0x3f]);
-  return out;
-}
-
-bool Base64UrlDecode(std::string_view in, std::string& out) {
-  uint32_t buffer = 0;
-  int bits = 0;
-  out.clear();
-  for (char c : in) {
-    const char* p = std::strchr(kAlphabet, c);
-    if (c == '\0' || p == nullptr) return false;
-    buffer = (buffer << 6) | static_cast<uint32_t>(p - kAlphabet);
-    bits += 6;
-    if (bits >= 8) {
-      out.push_back(static_cast<char>((buffer >> (bits - 8)) & 0xff));
-      bits -= 8;
-    }
-  }
-  return true;
-}
-
-std::string Signature(const std::string& credential_key, const std::string& state,
-                      const std::string& signing_key) {
-  return anonymizer::HmacSha256Hex(signing_key, credential_key + "\n" + state);
-}
+constexpr std::string_view kPrefix = "mc2.";
 
 Error BadCursor() {
   return MakeError(400, "xAPI Data 2.5: the more IRL", "?more",
@@ -61,7 +19,12 @@ Error BadCursor() {
 }  // namespace
 
 std::string EncodeCursor(const CursorState& state, const std::string& credential_key,
-                         const std::string& signing_key) {
+                         const std::string& cursor_key) {
+  return EncodeCursor(state, credential_key, cursor_key, *anonymizer::SystemRandom());
+}
+
+std::string EncodeCursor(const CursorState& state, const std::string& credential_key,
+                         const std::string& cursor_key, anonymizer::RandomSource& random) {
   const storage::StatementFilter& f = state.filter;
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
@@ -94,22 +57,14 @@ std::string EncodeCursor(const CursorState& state, const std::string& credential
   w.Key("attachments"); w.Bool(state.attachments);
   w.EndObject();
   std::string json(buffer.GetString(), buffer.GetSize());
-  return Base64UrlEncode(json) + "." + Signature(credential_key, json, signing_key);
+  return SealOpaqueToken(kPrefix, cursor_key, json, credential_key, random);
 }
 
 Result<CursorState> DecodeCursor(const std::string& token, const std::string& credential_key,
-                                 const std::string& signing_key) {
-  size_t dot = token.find('.');
-  if (dot == std::string::npos) return BadCursor();
-  std::string json;
-  if (!Base64UrlDecode(std::string_view(token).substr(0, dot), json)) return BadCursor();
-  std::string expected = Signature(credential_key, json, signing_key);
-  std::string_view given = std::string_view(token).substr(dot + 1);
-  if (given.size() != expected.size() ||
-      CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) {
-    return BadCursor();
-  }
-  auto doc = xapi::ParseJson(json);
+                                 const std::string& cursor_key) {
+  std::optional<std::string> json = OpenOpaqueToken(kPrefix, cursor_key, token, credential_key);
+  if (!json) return BadCursor();
+  auto doc = xapi::ParseJson(*json);
   if (!doc.ok() || !(*doc)->IsObject()) return BadCursor();
   const xapi::JsonValue& v = **doc;
   CursorState state;

@@ -1,5 +1,6 @@
 #include "plugin/privacy_routes.h"
 
+#include "plugin/audit_trail.h"
 #include "plugin/error_response.h"
 #include "plugin/json_writes.h"
 #include "storage/erasure.h"
@@ -193,6 +194,16 @@ Result<HttpResponse> PrivacyRoutes::GetConsent(const HttpRequest& request, const
   if (!learner.ok()) return learner.error();
   xapi::JsonDocument out;
   if (auto error = AddConsentView(parts_.consent, *learner, out, out.GetAllocator())) return *error;
+  // A read of learner data (their consent state and whole history): audited
+  // before it is answered, as every such read (plugin/audit_trail.h).
+  const std::string detail = AuditDetail()
+                                 .Count("purposes", static_cast<int64_t>(out["purposes"].MemberCount()))
+                                 .Count("history", static_cast<int64_t>(out["history"].Size()))
+                                 .ToJson();
+  if (auto error = parts_.audit.record(caller.principal, "consent.read", "consent", detail,
+                                       {*learner})) {
+    return *error;
+  }
   if (!parts_.consent.MayStore(*learner)) {
     JsonValue erasure(rapidjson::kObjectType);
     erasure.AddMember("method", "DELETE", out.GetAllocator());

@@ -25,7 +25,7 @@ namespace lrs::plugin {
 struct ReadOptions {
   int max_limit = 500;              // statements per page at most (limit=0 means this)
   std::string pseudonym_home_page;  // account.homePage of pseudonymous agents
-  std::string cursor_key;           // signs `more` tokens
+  std::string cursor_key;           // seals `more` cursors (plugin/more_cursor.h)
   std::string more_path = "/xapi/statements";
 };
 

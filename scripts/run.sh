@@ -14,13 +14,20 @@ if [[ ! -s $DEMO ]]; then
   mv "$DEMO.tmp" "$DEMO"
 fi
 KEY=$(sed -E 's/.*"key": "([^"]+)".*/\1/' "$DEMO")
+# Each store has its own key file beside its data directory (keys/<name>.key);
+# a store made before that keeps the keys/lrs.key it was made with.
+KEYS_DIR="$(dirname "$DATA")/keys"
+KEY_FILE="$KEYS_DIR/$(basename "$DATA").key"
+if [[ ! -e $KEY_FILE && -e $KEYS_DIR/lrs.key && -e $DATA/keystore.db ]]; then
+  KEY_FILE="$KEYS_DIR/lrs.key"
+fi
 SECRET=$(sed -E 's/.*"secret": "([^"]+)".*/\1/' "$DEMO")
 
 cat <<INFO
 
   xAPI endpoint   http://$LISTEN/xapi/
   credential      key $KEY   secret $SECRET   (role lms; kept in $DEMO)
-  data            $DATA    keys: $(dirname "$DATA")/keys/lrs.key
+  data            $DATA    keys: $KEY_FILE
 
   try it:
     curl -u $KEY:$SECRET -H 'X-Experience-API-Version: 1.0.3' \\

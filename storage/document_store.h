@@ -19,6 +19,16 @@
 //     the same pseudonym, the write fails with 503 and stores nothing.
 //  3. updated_us of a document never decreases, even if the clock steps back.
 //  4. A 204 means durable: every commit runs with synchronous=FULL.
+//  5. ETags (Etag) are keyed: HMAC-SHA256 under the store's ETag key of the
+//     document's place (kind, activity, agent pseudonym, registration, id)
+//     and its bytes. A plain hash of the bytes would let anyone who sees an
+//     ETag (a log, a proxy, a HEAD answer) confirm a guess of the content; a
+//     keyed one says nothing without the key, and differs between two
+//     documents with the same bytes. Stable for the same place and bytes
+//     under the same key (plugin/key_file.h derives it from the digest key,
+//     which rotation keeps); it changes when a rotation renames the agent.
+//     Activity Profiles follow the same rule: one rule, though they belong to
+//     no learner.
 //
 // Thread safety: all methods may be called concurrently; reads use a pool of
 // read connections and run beside writes (WAL).
@@ -29,6 +39,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "storage/statement_record.h"
@@ -98,11 +109,18 @@ struct DocumentScope {
 class DocumentStore {
  public:
   // Opens its own write connections to both files and a read pool on the
-  // statement database, migrating both if needed. Errors: 500.
+  // statement database, migrating both if needed. `etag_key`: secret bytes
+  // (invariant 5), not empty. Errors: 500.
   static Result<std::unique_ptr<DocumentStore>> Open(const std::string& statement_db_path,
                                                      const std::string& key_store_path,
+                                                     std::string etag_key,
                                                      Clock clock = SystemClockMicros);
   ~DocumentStore();
+
+  // The quoted lowercase hex ETag (40 digits) of `content` stored at `key`
+  // (invariant 5).
+  // For a list of ids, `key` with document_id "" names the list.
+  std::string Etag(const DocumentKey& key, std::string_view content) const;
 
   // The document, or nullopt. Errors: 500.
   Result<std::optional<StoredDocument>> Find(const DocumentKey& key);
@@ -137,6 +155,7 @@ class DocumentStore {
   std::unique_ptr<Prepared> prepared_;  // after the databases: finalized before they close
   std::unique_ptr<ReadPool> pool_;
   Clock clock_;
+  std::string etag_key_;
   std::mutex mutex_;  // guards db_, keys_ and prepared_
 };
 

@@ -7,6 +7,24 @@
 
 namespace lrs::storage {
 
+Result<std::optional<std::string>> ReadStoreId(Database& key_store) {
+  Result<Statement> read = key_store.Prepare("SELECT value FROM meta WHERE name = ?1");
+  if (!read.ok()) return read.error();
+  read->Bind(1, kStoreIdMeta);
+  Result<bool> row = read->Step();
+  if (!row.ok()) return row.error();
+  if (!*row) return std::optional<std::string>();
+  return std::optional<std::string>(read->ColumnText(0));
+}
+
+MaybeError WriteStoreId(Database& key_store, const std::string& store_id) {
+  Result<Statement> write = key_store.Prepare(
+      "INSERT INTO meta (name, value) VALUES (?1, ?2) "
+      "ON CONFLICT (name) DO UPDATE SET value = excluded.value");
+  if (!write.ok()) return write.error();
+  return write->Bind(1, kStoreIdMeta).Bind(2, store_id).Run();
+}
+
 KeyStore::KeyStore(std::unique_ptr<Database> db) : db_(std::move(db)) {}
 
 KeyStore::~KeyStore() = default;

@@ -17,6 +17,17 @@ namespace lrs::storage {
 
 class Database;
 
+// meta.name of the key store's row naming the store (plugin/store_binding.h):
+// a random id that its key file holds too.
+inline constexpr char kStoreIdMeta[] = "store_id";
+
+// The store id in a key store's meta, or nullopt when it has none yet (a
+// fresh file, or one from before the binding). Errors: 500.
+Result<std::optional<std::string>> ReadStoreId(Database& key_store);
+
+// Sets the store id (replacing any). Errors: 500.
+MaybeError WriteStoreId(Database& key_store, const std::string& store_id);
+
 class KeyStore {
  public:
   // Opens (creating and migrating if needed) the key store file.

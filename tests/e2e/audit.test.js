@@ -95,6 +95,44 @@ test("an LMS statement read, an Agents read and a State read each add an entry",
   assert.equal(asLearner.status, 403, asLearner.text);
 });
 
+test("GET /privacy/consent (the state and the whole history) adds an entry, by the LMS and by the learner", async () => {
+  // Regression (issue 14, finding 14): this read of learner data went unaudited.
+  const t = tag();
+  const agent = mboxAgent(t);
+  const agentParam = encodeURIComponent(JSON.stringify({ mbox: agent.mbox }));
+  const posted = await request(lrs, "/xapi/statements", { method: "POST", body: simpleStatement(t, { actor: agent }) });
+  assert.equal(posted.status, 200, posted.text);
+  const withdrawn = await request(lrs, "/privacy/consent", { method: "PUT", version: null, body: { agent: { mbox: agent.mbox }, state: "withdrawn" } });
+  assert.equal(withdrawn.status, 204, withdrawn.text);
+
+  const already = (await auditEntries()).length;
+  const read = await request(lrs, `/privacy/consent?agent=${agentParam}`, { version: null });
+  assert.equal(read.status, 200, read.text);
+  assert.equal(read.json.history.length, 1);
+  let entries = await auditEntries();
+  // before + the audit read that counted them + the consent read.
+  assert.equal(entries.length, already + 2);
+  const entry = entries.at(-1);
+  assert.equal(entry.action, "consent.read");
+  assert.equal(entry.actor, lrs.lmsCred.key);
+  assert.equal(entry.role, "lms");
+  assert.equal(entry.purpose, "consent");
+  assert.equal(entry.subjects, 1, JSON.stringify(entry));
+  assert.equal(entry.detail.history, 1, JSON.stringify(entry));
+  assert.equal(typeof entry.detail.purposes, "number", JSON.stringify(entry));
+  assert.ok(!JSON.stringify(entry).includes(agent.mbox.slice("mailto:".length)));
+
+  const issued = await request(lrs, "/privacy/tokens", { method: "POST", version: null, body: { agent: { mbox: agent.mbox } } });
+  assert.equal(issued.status, 200, issued.text);
+  const own = await request(lrs, "/privacy/consent", { auth: `Bearer ${issued.json.token}`, version: null });
+  assert.equal(own.status, 200, own.text);
+  entries = await auditEntries();
+  const byLearner = entries.filter((e) => e.action === "consent.read").at(-1);
+  assert.equal(byLearner.actor, "learner");
+  assert.equal(byLearner.role, "learner");
+  assert.ok(byLearner.seq > entry.seq);
+});
+
 test("/privacy/audit is for a role with audit:read only", async () => {
   for (const auth of [lrs.auth, lrs.analystAuth]) {
     const res = await request(lrs, "/privacy/audit", { auth });

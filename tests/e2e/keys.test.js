@@ -66,7 +66,7 @@ function rotate(lrs) {
   });
 }
 
-const keyFile = (lrs) => path.join(lrs.keysDir, "lrs.key");
+const keyFile = (lrs) => lrs.keyFile;
 const readKeys = (lrs) => JSON.parse(fs.readFileSync(keyFile(lrs), "utf8"));
 
 /** Files under `dir` that contain `needle`. */
@@ -97,6 +97,8 @@ const stateQuery = new URLSearchParams({
 
 let lrs;
 let oldKeys;
+let tokenBefore; // a learner token and a `more` link issued before the rotation
+let moreBefore;
 before(async () => {
   lrs = await startLrs();
   const posted = await request(lrs, "/xapi/statements", { method: "POST", body: [oldStatement, groupStatement] });
@@ -104,6 +106,13 @@ before(async () => {
   const put = await request(lrs, `/xapi/activities/state?${stateQuery}`, { method: "PUT", body: { page: 7 } });
   assert.equal(put.status, 204, put.text);
   oldKeys = readKeys(lrs);
+  const issued = await request(lrs, "/privacy/tokens", { method: "POST", version: null, body: { agent: { mbox: ada.mbox } } });
+  assert.equal(issued.status, 200, issued.text);
+  tokenBefore = issued.json.token;
+  const page = await request(lrs, "/xapi/statements?limit=1");
+  assert.equal(page.status, 200, page.text);
+  moreBefore = page.json.more;
+  assert.match(moreBefore, /more=/);
 });
 after(async () => {
   await lrs?.stop();
@@ -135,7 +144,9 @@ test("after a rotation the old secrets and the old pseudonyms are gone", async (
   assert.notEqual(keys.pseudonym_key.id, oldKeys.pseudonym_key.id);
   assert.notEqual(keys.master_key.id, oldKeys.master_key.id);
   assert.deepEqual(keys.digest_key, oldKeys.digest_key); // statement content hashes survive
-  assert.deepEqual(fs.readdirSync(lrs.keysDir), ["lrs.key"]);
+  assert.match(keys.store_id, /^[0-9a-f]{32}$/);
+  assert.equal(keys.store_id, oldKeys.store_id); // still this store's key file
+  assert.deepEqual(fs.readdirSync(lrs.keysDir), [path.basename(lrs.keyFile)]);
   for (const name of ["pseudonym_key", "master_key", "token_key"]) {
     assert.deepEqual(filesContaining(lrs.keysDir, oldKeys[name].secret), [], name);
   }
@@ -146,6 +157,13 @@ test("after a rotation the old secrets and the old pseudonyms are gone", async (
     assert.notDeepEqual(filesContaining(lrs.dataDir, after), [], agent.name);
   }
   await lrs.restart();
+});
+
+test("a learner token and a more link issued before the rotation stop working", async () => {
+  const me = await request(lrs, "/privacy/me", { auth: `Bearer ${tokenBefore}`, version: null });
+  assert.equal(me.status, 401, me.text);
+  const more = await request(lrs, moreBefore);
+  assert.equal(more.status, 400, more.text);
 });
 
 test("the LMS reads every agent back as sent, the document included", async () => {

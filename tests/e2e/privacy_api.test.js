@@ -65,7 +65,7 @@ describe("learner tokens", () => {
   test("the LMS issues a token; other roles and anonymous callers cannot", async () => {
     const learner = mboxAgent(tag());
     const { token, expires } = await issueToken(lrs, learner);
-    assert.match(token, /^lt1\./);
+    assert.match(token, /^lt2\.[A-Za-z0-9_-]+$/);
     const ttl = Date.parse(expires) - Date.now();
     assert.ok(ttl > 800_000 && ttl <= 900_000, `expires ${expires}`);
     assert.equal((await call(lrs, "POST", "/privacy/tokens", { auth: lrs.analystAuth, body: { agent: learner } })).status, 403);
@@ -94,11 +94,15 @@ describe("learner tokens", () => {
     const learner = mboxAgent(tag());
     const { token } = await issueToken(lrs, learner);
     assert.equal((await call(lrs, "GET", "/privacy/me", { auth: bearer(token) })).status, 200);
-    const [prefix, payload, signature] = token.split(".");
-    const flipped = signature[0] === "A" ? "B" + signature.slice(1) : "A" + signature.slice(1);
-    // Another learner's payload under this token's signature.
-    const other = (await issueToken(lrs, mboxAgent(tag()))).token.split(".")[1];
-    for (const forged of [`${prefix}.${payload}.${flipped}`, `${prefix}.${other}.${signature}`, `${prefix}.${payload}`, "lt1..", "nonsense"]) {
+    const body = token.slice("lt2.".length);
+    const flip = (text, i) => text.slice(0, i) + (text[i] === "A" ? "B" : "A") + text.slice(i + 1);
+    // The front of another learner's token with the back of this one.
+    const other = (await issueToken(lrs, mboxAgent(tag()))).token;
+    const half = Math.floor(token.length / 2);
+    // The earlier signed format, claims in clear: never accepted.
+    const claims = Buffer.from(JSON.stringify({ sub: "x", iat: 0, exp: 4102444800, kid: "k" })).toString("base64url");
+    for (const forged of [`lt2.${flip(body, 0)}`, `lt2.${flip(body, body.length - 1)}`, other.slice(0, half) + token.slice(half),
+      token.slice(0, -1), `lt1.${claims}.${"A".repeat(43)}`, `lt2.${claims}`, "lt2.", "lt1..", "nonsense"]) {
       const res = await call(lrs, "GET", "/privacy/me", { auth: bearer(forged) });
       assert.equal(res.status, 401, forged);
       assert.equal(res.json.status, 401);
@@ -159,7 +163,7 @@ describe("self-access", () => {
     assert.deepEqual(data.identities, [ada]);
     assert.deepEqual(data.statements.map((x) => x.id), [id]);
     assert.deepEqual(data.statements[0].actor, ada, "the learner sees their own identity");
-    assert.equal(data.statements[0].context.instructor.account?.name !== undefined, true, "others stay pseudonymous");
+    assert.deepEqual(data.statements[0].context.instructor, { objectType: "Agent", name: "another learner" }, "others are another learner");
     assert.ok(!JSON.stringify(data).includes(teacher.mbox), "the instructor's identity is not shown");
     assert.deepEqual(data.documents.map((d) => [d.type, d.id, d.content]), [["state", "bookmark", { page: 7 }]]);
     assert.equal(data.consent.mode, "opt-out");
@@ -173,6 +177,51 @@ describe("self-access", () => {
     assert.match(download.headers.get("content-disposition"), /^attachment; filename=/);
     assert.deepEqual(download.json.statements.map((x) => x.id), [id]);
     assert.equal((await call(lrs, "GET", "/privacy/me?format=xml", { auth: bearer(token) })).status, 400);
+  });
+});
+
+describe("self-access shows other people as another learner", () => {
+  let lrs;
+  before(async () => {
+    lrs = await startLrs();
+  });
+  after(async () => {
+    await lrs?.stop();
+  });
+
+  test("no co-learner's pseudonym, address or name: the learner as instructor of another actor, and on a team", async () => {
+    // Regression (issue 14, finding 11): the actor Ada taught and her team
+    // mates came back as accounts named by their stable pseudonyms.
+    const t = tag();
+    const ada = mboxAgent(t, "ada");
+    const bob = mboxAgent(t, "bob");
+    const cat = mboxAgent(t, "cat");
+    const taught = simpleStatement(t, { actor: bob });
+    taught.context = { instructor: ada, team: { objectType: "Group", name: `Team of ${t}`, member: [ada, cat] } };
+    const grouped = simpleStatement(t, { actor: { objectType: "Group", member: [ada, bob] }, n: 1 });
+    await store(lrs, [taught, grouped]);
+
+    const exportOf = async (agent) => {
+      const { token } = await issueToken(lrs, agent);
+      const me = await call(lrs, "GET", "/privacy/me", { auth: bearer(token) });
+      assert.equal(me.status, 200, me.text);
+      return me;
+    };
+    const others = [(await exportOf(bob)).json.pseudonym, (await exportOf(cat)).json.pseudonym];
+    const me = await exportOf(ada);
+    for (const needle of [...others, bob.mbox.slice(7), cat.mbox.slice(7), bob.name, cat.name, `Team of ${t}`]) {
+      assert.ok(!me.text.includes(needle), `the export shows ${needle}`);
+    }
+    const another = { objectType: "Agent", name: "another learner" };
+    const byVerb = Object.fromEntries(me.json.statements.map((s) => [s.object.id, s]));
+    const first = byVerb[taught.object.id];
+    assert.deepEqual(first.actor, another);
+    assert.deepEqual(first.context.instructor, ada);
+    assert.deepEqual(first.context.team, { objectType: "Group", member: [ada, another] });
+    assert.deepEqual(byVerb[grouped.object.id].actor, { objectType: "Group", member: [ada, another] });
+    // The same every time: nothing per export links them either.
+    const again = await exportOf(ada);
+    assert.deepEqual(again.json.statements.map((s) => s.context ?? null), me.json.statements.map((s) => s.context ?? null));
   });
 });
 

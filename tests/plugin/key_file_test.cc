@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "anonymizer/curve_pseudonym.h"
 #include "tests/plugin/test_lrs.h"
@@ -50,7 +51,8 @@ bool SameKeys(const KeyMaterial& a, const KeyMaterial& b) {
   };
   return same(a.pseudonym_key, b.pseudonym_key) && same(a.master_key, b.master_key) &&
          same(a.digest_key, b.digest_key) && same(a.token_key, b.token_key) &&
-         a.cursor_key == b.cursor_key;
+         a.store_id == b.store_id && a.cursor_key == b.cursor_key &&
+         a.token_seal_key == b.token_seal_key && a.etag_key == b.etag_key;
 }
 
 }  // namespace
@@ -187,4 +189,48 @@ BOOST_AUTO_TEST_CASE(a_key_file_that_cannot_be_put_in_place_leaves_no_copy_of_th
   BOOST_REQUIRE(error.has_value());
   BOOST_TEST(error->status == 500);
   BOOST_TEST(!fs::exists(path + ".tmp"));
+}
+
+BOOST_AUTO_TEST_CASE(a_key_file_names_its_store_and_rotation_keeps_it) {
+  Dir dir;
+  auto random = lrs::anonymizer::SystemRandom();
+  KeyMaterial keys = NewKeyMaterial(*random);
+  BOOST_TEST(keys.store_id.size() == 32u);
+  BOOST_TEST(keys.store_id.find_first_not_of("0123456789abcdef") == std::string::npos);
+  BOOST_TEST(NewKeyMaterial(*random).store_id != keys.store_id);
+  BOOST_REQUIRE(!WriteKeyFile(dir.File("lrs.key"), keys));
+  BOOST_TEST(LoadKeyFile(dir.File("lrs.key")).value().store_id == keys.store_id);
+  BOOST_TEST(RotatedKeyMaterial(keys, *random).store_id == keys.store_id);
+}
+
+BOOST_AUTO_TEST_CASE(a_key_file_from_before_the_binding_loads_without_a_store_id) {
+  Dir dir;
+  WriteText(dir.File("lrs.key"), V2(std::string(63, '0') + "1"));
+  BOOST_TEST(LoadKeyFile(dir.File("lrs.key")).value().store_id.empty());
+  for (const char* bad : {"\"\"", "\"abc\"", "42", "\"0123456789ABCDEF0123456789abcdef\""}) {
+    BOOST_TEST_CONTEXT(bad) {
+      WriteText(dir.File("lrs.key"), "{\"format\":\"lrs-keys-v2\",\"store_id\":" + std::string(bad) + "," +
+                                         V2(std::string(63, '0') + "1").substr(24));
+      auto loaded = LoadKeyFile(dir.File("lrs.key"));
+      BOOST_REQUIRE(!loaded.ok());
+      BOOST_TEST(loaded.error().message.find("store_id") != std::string::npos);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(each_derived_key_is_its_own) {
+  // The cursor, token and ETag keys: 32 bytes each, none equal to another or
+  // to a stored secret, and the same on every load.
+  auto keys = NewKeyMaterial(*lrs::anonymizer::SystemRandom());
+  const std::vector<std::string> all = {keys.cursor_key,          keys.token_seal_key,
+                                        keys.etag_key,            keys.master_key.secret,
+                                        keys.token_key.secret,    keys.digest_key.secret,
+                                        keys.pseudonym_key.secret};
+  for (size_t i = 0; i < all.size(); ++i) {
+    BOOST_TEST(all[i].size() == 32u);
+    for (size_t j = i + 1; j < all.size(); ++j) BOOST_TEST(all[i] != all[j], i << " " << j);
+  }
+  KeyMaterial again = keys;
+  DeriveKeys(again);
+  BOOST_TEST(SameKeys(again, keys));
 }

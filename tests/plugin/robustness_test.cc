@@ -75,7 +75,7 @@ namespace fs = std::filesystem;
 
 constexpr uint32_t kSeed = 0x1a5e11;
 constexpr int kIterations = 4000;
-constexpr int kPseudonymousIterations = 2000;
+constexpr int kPseudonymousIterations = 4000;  // enough that A is erased mid-run
 constexpr char kCorpusDir[] = "tests/fixtures/statements";
 constexpr int kMaxReportedFailures = 20;
 constexpr int kDocumentJsonDepth = 128;  // as plugin/document_routes.cc accepts
@@ -256,7 +256,8 @@ const std::vector<std::string> kFakeTokens = {
     "", "lt1.", "lt1..", "lt1.e30.", "lt1.e30.AAAA", "lt2.e30.AAAA", "lt1.!!!.x", "...",
     "lt1.eyJzdWIiOiJ4IiwiZXhwIjo0MTAyNDQ0ODAwLCJraWQiOiJrIn0.",
     "lt1.eyJzdWIiOiJ4IiwiZXhwIjo0MTAyNDQ0ODAwLCJraWQiOiJrIn0." + std::string(43, 'A'),
-    "lt1." + std::string(5000, 'A') + ".x", "lt1.%%%.%%%", "\xff\xfe", "lt1.e30"};
+    "lt1." + std::string(5000, 'A') + ".x", "lt1.%%%.%%%", "\xff\xfe", "lt1.e30",
+    "lt2.", "lt2." + std::string(60, 'A'), "lt2." + std::string(5000, '_'), "lt2.!!!"};
 const std::vector<std::string> kTokenAffixes = {" ", "x", ".", "lt1.", "\xff", ",", "%20",
                                                 "\t", "=", "Bearer ", "A"};
 
@@ -1242,7 +1243,6 @@ class Fuzzer {
     if (tokens_.empty() || gen_.Chance(60)) return gen_.Pick(kFakeTokens);
     const std::string& token =
         b_too && gen_.Chance(300) ? callers_.token_b : gen_.Pick(tokens_);
-    const size_t dot = token.rfind('.');
     switch (gen_.Chance(500) ? 99 : gen_.Below(7)) {
       case 0: {  // one byte changed
         std::string out = token;
@@ -1250,38 +1250,28 @@ class Fuzzer {
         return out;
       }
       case 1: return token.substr(0, gen_.Below(token.size()));
-      case 2: {  // spliced: this payload, another token's signature
+      case 2: {  // spliced: the front of this token, the back of another
         const std::string& other = gen_.Pick(tokens_);
-        return token.substr(0, dot) + other.substr(other.rfind('.'));
+        const size_t cut = 4 + gen_.Below(std::min(token.size(), other.size()) - 4);
+        return token.substr(0, cut) + other.substr(cut);
       }
       case 3: return gen_.Pick(kTokenAffixes) + token;
       case 4: return token + gen_.Pick(kTokenAffixes);
-      case 5: return ForgedClaims(token);
+      case 5: return ForgedClaims();
       case 6: return Garble(gen_, token);
       default: return token;
     }
   }
 
-  // The token's payload with other claims (a later exp mostly), under the
-  // signature it was issued with.
-  std::string ForgedClaims(const std::string& token) {
-    constexpr size_t kPrefix = 4;  // "lt1."
-    const size_t dot = token.rfind('.');
-    std::string payload;
+  // What a forger can write without the key: claims of their choosing (a
+  // later exp mostly, or a mutation) in the earlier signed shape ("lt1."
+  // payload in clear), or as an "lt2." body that was never sealed.
+  std::string ForgedClaims() {
     Mutant m(gen_, corpus_.subtrees);
-    if (dot == std::string::npos || dot <= kPrefix ||
-        !lrs::xapi::DecodeBase64(std::string_view(token).substr(kPrefix, dot - kPrefix), true,
-                                 payload) ||
-        !m.Parse(payload) || !m.doc().IsObject()) {
-      return token + "x";
-    }
-    if (gen_.Chance(500) && m.doc().HasMember("exp")) {
-      m.doc()["exp"] = JsonValue(static_cast<int64_t>(4102444800));  // 2100
-    } else {
-      m.Mutate();
-    }
-    return token.substr(0, kPrefix) + lrs::xapi::EncodeBase64Url(m.Serialize()) +
-           token.substr(dot);
+    m.Parse("{\"sub\":\"x\",\"iat\":0,\"exp\":4102444800,\"kid\":\"k\"}");
+    if (!gen_.Chance(500)) m.Mutate();
+    const std::string payload = lrs::xapi::EncodeBase64Url(m.Serialize());
+    return gen_.Chance(500) ? "lt1." + payload + "." + std::string(43, 'A') : "lt2." + payload;
   }
 
   // An agent for a privacy request: learner A often (so that consent, tokens

@@ -7,6 +7,8 @@
 #include <thread>
 #include <vector>
 
+#include <openssl/sha.h>
+
 #include "storage/database.h"
 #include "storage/key_store.h"
 #include "tests/storage/storage_test_util.h"
@@ -18,6 +20,7 @@ using testing::FakeClock;
 using testing::TempDir;
 
 constexpr int64_t kStart = 1'700'000'000'000'000;
+const std::string kEtagKey(32, 'e');
 
 struct Fixture {
   TempDir dir;
@@ -26,7 +29,7 @@ struct Fixture {
 
   std::unique_ptr<DocumentStore> Open() {
     Result<std::unique_ptr<DocumentStore>> opened =
-        DocumentStore::Open(dir.StatementDb(), dir.KeyStore(), clock.AsClock());
+        DocumentStore::Open(dir.StatementDb(), dir.KeyStore(), kEtagKey, clock.AsClock());
     BOOST_REQUIRE(opened.ok());
     return std::move(*opened);
   }
@@ -271,6 +274,65 @@ BOOST_FIXTURE_TEST_CASE(concurrent_updates_are_serialized, Fixture) {
   for (std::thread& thread : threads) thread.join();
   BOOST_TEST(failures.load() == 0);
   BOOST_TEST(store->Find(StateKey("counter")).value()->content == std::to_string(kThreads * kEach));
+}
+
+// Regression (issue 14, finding 15): the ETag was the SHA-1 of the bytes, so
+// anyone who saw one could confirm a guessed content.
+BOOST_FIXTURE_TEST_CASE(the_etag_is_keyed_not_a_hash_of_the_content, Fixture) {
+  const std::string content = "{\"progress\":0.5}";
+  unsigned char digest[SHA_DIGEST_LENGTH];
+  SHA1(reinterpret_cast<const unsigned char*>(content.data()), content.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string sha1 = "\"";
+  for (unsigned char byte : digest) (sha1 += kHex[byte >> 4]) += kHex[byte & 15];
+  sha1 += "\"";
+
+  const std::string etag = store->Etag(StateKey("s1"), content);
+  BOOST_TEST(etag != sha1);
+  // Still a quoted string of 40 lowercase hex digits, as clients and ADL's
+  // 1.0.3 suite expect.
+  BOOST_REQUIRE(etag.size() == 42u);
+  BOOST_TEST(etag.front() == '"');
+  BOOST_TEST(etag.back() == '"');
+  BOOST_TEST(etag.substr(1, 40).find_first_not_of("0123456789abcdef") == std::string::npos);
+}
+
+BOOST_FIXTURE_TEST_CASE(the_etag_is_stable_for_the_same_place_content_and_key, Fixture) {
+  const std::string content = "{\"a\":1}";
+  const std::string etag = store->Etag(StateKey("s1"), content);
+  BOOST_TEST(store->Etag(StateKey("s1"), content) == etag);
+  store.reset();
+  store = Open();  // the same key after a restart
+  BOOST_TEST(store->Etag(StateKey("s1"), content) == etag);
+}
+
+BOOST_FIXTURE_TEST_CASE(the_etag_differs_with_the_key_the_place_or_the_content, Fixture) {
+  const std::string content = "{\"a\":1}";
+  const std::string etag = store->Etag(StateKey("s1"), content);
+  BOOST_TEST(store->Etag(StateKey("s1"), "{\"a\":2}") != etag);
+  BOOST_TEST(store->Etag(StateKey("s2"), content) != etag);
+  BOOST_TEST(store->Etag(StateKey("s1", "", "pseudonym-b"), content) != etag);
+  BOOST_TEST(store->Etag(StateKey("s1", "0d3f7c2e-4b1a-4c8e-9f00-123456789abc"), content) != etag);
+  DocumentKey profile = StateKey("s1");
+  profile.kind = DocumentKind::kAgentProfile;
+  BOOST_TEST(store->Etag(profile, content) != etag);
+  // Fields cannot run into each other: "ab" + "c" is not "a" + "bc".
+  DocumentKey shifted = StateKey("c");
+  shifted.activity_id = "http://example.com/activityab";
+  DocumentKey other = StateKey("bc");
+  other.activity_id = "http://example.com/activitya";
+  BOOST_TEST(store->Etag(shifted, content) != store->Etag(other, content));
+
+  TempDir other_dir;
+  auto other_store = DocumentStore::Open(other_dir.StatementDb(), other_dir.KeyStore(),
+                                         std::string(32, 'f'), clock.AsClock());
+  BOOST_REQUIRE(other_store.ok());
+  BOOST_TEST((*other_store)->Etag(StateKey("s1"), content) != etag);
+}
+
+BOOST_AUTO_TEST_CASE(a_store_without_an_etag_key_does_not_open) {
+  TempDir dir;
+  BOOST_TEST(!DocumentStore::Open(dir.StatementDb(), dir.KeyStore(), "").ok());
 }
 
 }  // namespace

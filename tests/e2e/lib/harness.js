@@ -8,7 +8,8 @@
 //   happened (after() hooks call stop(); an 'exit'/signal hook SIGKILLs any
 //   survivor), so a failed test never leaves an lrs behind.
 // - Each server has its own temp dir laid out as TMP/data (the --data dir) and
-//   TMP/keys (where `lrs` puts the key file by default, beside the data dir).
+//   TMP/keys (where `lrs` puts the key file by default, beside the data dir:
+//   TMP/keys/data.key, named after the data dir, so each store has its own).
 //   The dir is removed by stop() unless LRS_E2E_KEEP=1.
 
 import { spawn, execFileSync } from "node:child_process";
@@ -85,6 +86,11 @@ export function basicAuth({ key, secret }) {
   return "Basic " + Buffer.from(`${key}:${secret}`, "utf8").toString("base64");
 }
 
+/** Where `lrs` keeps the key file of a data dir by default: DIR/../keys/<name of DIR>.key. */
+export function defaultKeyFile(dataDir) {
+  return path.join(path.dirname(dataDir), "keys", `${path.basename(dataDir)}.key`);
+}
+
 /** A port that was free a moment ago on 127.0.0.1. */
 export function freePort() {
   return new Promise((resolve, reject) => {
@@ -155,6 +161,7 @@ export async function startLrs(options = {}) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "lrs-e2e-"));
   const dataDir = path.join(root, "data");
   const keysDir = path.join(root, "keys");
+  const keyFile = defaultKeyFile(dataDir);
   const lmsCred = addCredential(dataDir, "lms", "e2e-lms");
   const analystCred = addCredential(dataDir, "analyst", "e2e-analyst");
   const adminCred = addCredential(dataDir, "admin", "e2e-admin");
@@ -197,6 +204,7 @@ export async function startLrs(options = {}) {
     root,
     dataDir,
     keysDir,
+    keyFile,
     lmsCred,
     analystCred,
     adminCred,
