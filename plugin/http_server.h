@@ -26,7 +26,21 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   int port = 8080;
   size_t max_body_bytes = 10 * 1024 * 1024;
+  size_t max_header_bytes = 16 * 1024;  // request line and header fields; 431 past it
+  // From accept (or from the first byte of a later request on a kept-alive
+  // connection) until the whole header has arrived, however it trickles in.
+  int header_timeout_ms = 10'000;
+  // Longest wait for the next bytes of a body, and for a client to take the
+  // next bytes of its response.
+  int body_timeout_ms = 30'000;
+  // A kept-alive connection with no request in progress.
+  int idle_timeout_ms = 30'000;
+  // Open connections at most; 0 derives it from RLIMIT_NOFILE with headroom
+  // for the data files. Past it the connection idle longest is closed for a
+  // new one; when none is idle the new one is answered 503.
+  size_t max_connections = 0;
   size_t worker_threads = 96;  // >= the concurrent requests that may wait on a group commit
+  size_t max_queued_requests = 1024;  // requests read and waiting for a worker; 503 past it
 };
 
 using RequestHandler = std::function<HttpResponse(HttpRequest&)>;
