@@ -1,7 +1,8 @@
 #pragma once
 // The small HTTP interface routes are written against (DESIGN.md, HTTP):
-// a request in, a response out. No route ever touches cpprestsdk types, so the
-// server underneath can be replaced (e.g. by Boost.Beast) without touching them.
+// a request in, a response out. No route ever touches the server's types
+// (Boost.Beast, only in plugin/http_server.cc), so it can be replaced without
+// touching them.
 
 #include <cstdint>
 #include <map>

@@ -1,14 +1,25 @@
 #pragma once
-// The HTTP server: cpprestsdk's http_listener behind plugin/http_message.h.
+// The HTTP/1.1 server (Boost.Beast, in http_server.cc alone) behind
+// plugin/http_message.h: routes see complete requests and answer responses.
 //
-// cpprestsdk buffers whole request bodies (cpprestsdk#253), so limits are
-// enforced here, before a route sees the request:
-//  - a Content-Length above max_body_bytes is answered 413 at once, without
-//    reading the body;
-//  - a body without Content-Length (chunked) is read incrementally and cut
-//    off as soon as it passes the limit (413);
-// in both cases the body stream is failed, which makes cpprestsdk stop
-// reading the socket, and the connection is closed after the response.
+// What it holds against (issue 15), all before a route sees the request:
+//  - the header (request line and fields) is at most max_header_bytes: 431;
+//  - the body is at most max_body_bytes, checked while it is read: a larger
+//    Content-Length or chunk size is answered 413 before any of it is read;
+//  - framing that a proxy could read otherwise (two Content-Lengths that
+//    differ, one that is not a number, Content-Length with Transfer-Encoding,
+//    any coding but chunked, a bad chunk size) is answered 400;
+//    each of these answers closes the connection;
+//  - deadlines: the whole header within header_timeout_ms, no pause longer
+//    than body_timeout_ms in a body or while the client takes the answer,
+//    kept-alive connections idle at most idle_timeout_ms; past one the
+//    connection is closed without an answer;
+//  - at most max_connections open; a new one closes the connection idle
+//    longest, or is answered 503 when none is idle; accept errors (EMFILE)
+//    back off instead of retrying at once;
+//  - reading is asynchronous on two I/O threads, so a slow client holds no
+//    thread; the handler runs on worker_threads workers (it may block on a
+//    group commit), with at most max_queued_requests waiting: 503 past it.
 //
 // Thread safety: the handler runs concurrently on the worker pool's threads.
 
