@@ -39,7 +39,7 @@ constexpr size_t kIoThreads = 2;
 constexpr int kLingerMs = 1000;
 constexpr size_t kLingerBytes = 1024 * 1024;
 // Connections answered 503 at the cap; past this many they are just closed.
-constexpr int kMaxRefusing = 64;
+constexpr int kMaxRefusing = 16;
 constexpr int kAcceptBackoffMinMs = 10;
 constexpr int kAcceptBackoffMaxMs = 1000;
 

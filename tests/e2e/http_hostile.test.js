@@ -10,7 +10,7 @@ import { describe, test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import net from "node:net";
 import { startLrs } from "./lib/harness.js";
-import { VERSION, isErrorBody, aboutStatus } from "./lib/http.js";
+import { VERSION, isErrorBody } from "./lib/http.js";
 import { uuid, tag, simpleStatement } from "./lib/statements.js";
 
 /** A raw socket to the server; `read()` resolves with the first whole response. */
@@ -138,7 +138,11 @@ describe("default limits", () => {
     }
     await sleep(200);
     const start = Date.now();
-    assert.equal(await aboutStatus(lrs), 200);
+    const probe = await fetch(lrs.baseUrl + "/xapi/about", {
+      headers: { "X-Experience-API-Version": VERSION },
+      signal: AbortSignal.timeout(3000),
+    }).catch((e) => ({ status: `no answer (${e.name})` }));
+    assert.equal(probe.status, 200);
     assert.ok(Date.now() - start < 1000, `probe took ${Date.now() - start} ms`);
     const statement = simpleStatement(tag(), { id: uuid() });
     const c = await connect(lrs.port);
@@ -168,7 +172,7 @@ describe("default limits", () => {
       assert.equal(res?.status, status, res?.body);
       assert.ok(isErrorBody(JSON.parse(res.body), status), res.body);
       assert.ok(await c.closedWithin(3000), "closed");
-      assert.equal(await aboutStatus(lrs), 200);
+      c.end();
     });
   }
 
