@@ -150,7 +150,7 @@ class Server {
     if (!ec) acceptor_.listen(net::socket_base::max_listen_connections, ec);
     if (ec) return fail(ec);
     Accept();
-    for (size_t i = 0; i < kIoThreads; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (size_t i = 0; i < kIoThreads; ++i) threads_.emplace_back([this] { RunIo(); });
     return std::nullopt;
   }
 
@@ -214,6 +214,20 @@ class Server {
   std::atomic<int> refusing_{0};
 
  private:
+  // An exception out of a connection's handler (std::bad_alloc, say) ends
+  // that handler only; the thread goes on serving the others.
+  void RunIo() {
+    for (;;) {
+      try {
+        io_.run();
+        return;
+      } catch (const std::exception& e) {
+        std::cerr << "lrs: http: " << e.what() << std::endl;
+      } catch (...) {
+        std::cerr << "lrs: http: unknown exception" << std::endl;
+      }
+    }
+  }
   void Accept();
   void OnAccept(ErrorCode ec, tcp::socket socket);
   void ShedLongestIdle();
@@ -305,7 +319,8 @@ class Session : public std::enable_shared_from_this<Session> {
     target_ = ParseRequestTarget(std::string_view(request.target().data(), request.target().size()));
     if (!target_) {
       return Answer(ProtocolError(400, "HTTP/1.1 request target (RFC 9112 3.2)",
-                                  "the request target is not a path"),
+                                  "the request target is not a path, or holds a byte that "
+                                  "must be percent-encoded"),
                     true);
     }
     if (parser_->is_done()) return Dispatch();

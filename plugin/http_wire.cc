@@ -95,11 +95,14 @@ std::optional<RequestTarget> ParseRequestTarget(std::string_view target) {
     }
   }
   if (target.empty() || target[0] != '/') return std::nullopt;
-  for (unsigned char c : target) {
-    if (c <= ' ' || c == 0x7f) return std::nullopt;  // RFC 3986: no spaces or controls
-  }
   size_t hash = target.find('#');
   if (hash != std::string_view::npos) target = target.substr(0, hash);
+  // RFC 3986 3.3 and 3.4: a path and query hold pchar, '/' and '?' only; other
+  // bytes (spaces, quotes, braces, non-ASCII) must come percent-encoded, as
+  // the cpprestsdk server also required.
+  static constexpr std::string_view kAllowed =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/?%";
+  if (target.find_first_not_of(kAllowed) != std::string_view::npos) return std::nullopt;
   size_t question = target.find('?');
   RequestTarget out;
   out.path = PercentDecode(target.substr(0, question), /*plus_is_space=*/false);

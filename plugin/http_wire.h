@@ -36,7 +36,8 @@ struct RequestTarget {
   std::string raw_query;
 };
 // Origin form ("/a/b?x=1"), absolute form ("http://host/a/b?x=1") or "*".
-// Anything else (or bytes that cannot be in a target) is nullopt: 400.
+// Anything else, or a byte RFC 3986 does not allow unencoded in a path or
+// query, is nullopt: 400. A fragment is dropped.
 std::optional<RequestTarget> ParseRequestTarget(std::string_view target);
 
 // How many connections fit under this process's RLIMIT_NOFILE, keeping
