@@ -44,7 +44,9 @@ bool IsTokenChar(unsigned char c) {
   return std::isalnum(c) || (c != 0 && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
 }
 
-bool IsWritable(const std::string& name, const std::string& value) {
+}  // namespace
+
+bool IsWritableHeaderField(std::string_view name, std::string_view value) {
   if (name.empty()) return false;
   for (unsigned char c : name) {
     if (!IsTokenChar(c)) return false;
@@ -55,12 +57,10 @@ bool IsWritable(const std::string& name, const std::string& value) {
   return true;
 }
 
-}  // namespace
-
 size_t DropUnwritableHeaders(HttpResponse& response) {
   size_t dropped = 0;
   for (auto it = response.headers.begin(); it != response.headers.end();) {
-    if (IsWritable(it->first, it->second)) {
+    if (IsWritableHeaderField(it->first, it->second)) {
       ++it;
     } else {
       it = response.headers.erase(it);

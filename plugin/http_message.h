@@ -1,7 +1,8 @@
 #pragma once
 // The small HTTP interface routes are written against (DESIGN.md, HTTP):
-// a request in, a response out. No route ever touches cpprestsdk types, so the
-// server underneath can be replaced (e.g. by Boost.Beast) without touching them.
+// a request in, a response out. No route ever touches the server's types
+// (Boost.Beast, only in plugin/http_server.cc), so it can be replaced without
+// touching them.
 
 #include <cstdint>
 #include <map>
@@ -43,12 +44,15 @@ struct HttpResponse {
   static HttpResponse Empty(int status);
 };
 
-// The last line of defence against response splitting (issue 15, finding
-// 7): removes every header whose name is not an RFC 9110 token or whose value
+// Whether a response header field may be written as it is: the name an
+// RFC 9110 token, the value free of control characters other than HTAB (CR,
+// LF and NUL above all). The server writes no other field (plugin/http_wire.cc),
+// the last line of defence against response splitting (issue 15, finding 7).
+bool IsWritableHeaderField(std::string_view name, std::string_view value);
+
+// Removes every header whose name is not an RFC 9110 token or whose value
 // holds a control character other than HTAB (CR, LF and NUL above all), so
-// no route's mistake can add a header or a body to an answer. Routes check
-// what they copy into headers themselves; this only catches what they miss.
-// Returns how many headers it removed.
+// no route's mistake can add a header or a body to an answer. Returns how many headers it removed.
 size_t DropUnwritableHeaders(HttpResponse& response);
 
 // Parses "a=1&b=%20x" (the raw query string, without '?').

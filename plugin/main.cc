@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "anonymizer/random_source.h"
@@ -46,7 +47,8 @@ constexpr char kUsage[] =
 
 constexpr char kServeUsage[] =
     "usage: lrs serve [--listen HOST:PORT] [--data DIR] [--manifest FILE]\n"
-    "                 [--max-body-bytes N] [--max-batch N]\n"
+    "                 [--max-body-bytes N] [--max-batch N] [--header-timeout-ms MS]\n"
+    "                 [--body-timeout-ms MS] [--idle-timeout-ms MS] [--max-connections N]\n"
     "\n"
     "Serves the xAPI endpoint at http://HOST:PORT/xapi until SIGINT or SIGTERM.\n"
     "\n"
@@ -56,7 +58,15 @@ constexpr char kServeUsage[] =
     "                       and is created if missing\n"
     "  --manifest FILE      data manifest (default manifests/default.json)\n"
     "  --max-body-bytes N   largest request body accepted (default 10485760)\n"
-    "  --max-batch N        most statements in one request (default 1000)\n";
+    "  --max-batch N        most statements in one request (default 1000)\n"
+    "  --header-timeout-ms MS  time a client has to send a request's whole header,\n"
+    "                       from connecting or from its first byte (default 10000)\n"
+    "  --body-timeout-ms MS longest pause while a body arrives or an answer is taken\n"
+    "                       (default 30000)\n"
+    "  --idle-timeout-ms MS how long a kept-alive connection may wait between\n"
+    "                       requests (default 30000)\n"
+    "  --max-connections N  open connections at most (default: the open-file limit\n"
+    "                       less headroom); past it the longest idle one is closed\n";
 
 constexpr char kCredentialsUsage[] =
     "usage: lrs credentials add --role lms|analyst|admin --name NAME [--data DIR] [--json]\n"
@@ -82,13 +92,18 @@ int ConfigError(const Error& error) {
 }
 
 bool ParseSize(const std::string& text, size_t& out) {
-  if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;  // more than 18 digits would overflow std::stoull
+  }
   out = std::stoull(text);
   return out > 0;
 }
 
 int Serve(const std::vector<std::string>& args) {
-  auto parsed = ParseCliArgs(args, {"--listen", "--data", "--manifest", "--max-body-bytes", "--max-batch"},
+  auto parsed = ParseCliArgs(args,
+                             {"--listen", "--data", "--manifest", "--max-body-bytes", "--max-batch",
+                              "--header-timeout-ms", "--body-timeout-ms", "--idle-timeout-ms",
+                              "--max-connections"},
                              {"--help"});
   if (!parsed.ok()) return UsageError(parsed.error().message, "serve ");
   if (parsed->Has("--help")) {
@@ -118,6 +133,18 @@ int Serve(const std::vector<std::string>& args) {
   if (auto v = parsed->Value("--max-batch"); v && !ParseSize(*v, app.max_batch)) {
     return UsageError("--max-batch must be a positive integer", "serve ");
   }
+  if (auto v = parsed->Value("--max-connections"); v && !ParseSize(*v, server.max_connections)) {
+    return UsageError("--max-connections must be a positive integer", "serve ");
+  }
+  for (auto [flag, field] : {std::pair{"--header-timeout-ms", &server.header_timeout_ms},
+                             std::pair{"--body-timeout-ms", &server.body_timeout_ms},
+                             std::pair{"--idle-timeout-ms", &server.idle_timeout_ms}}) {
+    size_t ms = 0;
+    if (auto v = parsed->Value(flag); v && (!ParseSize(*v, ms) || ms > 3'600'000)) {
+      return UsageError(std::string(flag) + " must be 1 to 3600000 milliseconds", "serve ");
+    }
+    if (ms) *field = static_cast<int>(ms);
+  }
 
   // Signals are taken by sigwait below, so block them before any thread starts.
   sigset_t stop_signals;
@@ -136,11 +163,7 @@ int Serve(const std::vector<std::string>& args) {
   LrsApp* handler = lrs->get();
   auto http = HttpServer::Start(
       server,
-      [handler](HttpRequest& request) {
-        HttpResponse response = handler->Handle(request);
-        DropUnwritableHeaders(response);  // last line of defence against header injection
-        return response;
-      },
+      [handler](HttpRequest& request) { return handler->Handle(request); },
       &LrsApp::BodyTooLarge);
   if (!http.ok()) return ConfigError(http.error());
 

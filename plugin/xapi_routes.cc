@@ -91,7 +91,8 @@ HttpResponse XapiRoutes::Handle(HttpRequest& request) {
     response = HttpResponse::Empty(204);
     response.headers["Access-Control-Allow-Methods"] = "GET, HEAD, PUT, POST, DELETE, OPTIONS";
     response.headers["Access-Control-Allow-Headers"] =
-        "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match";
+        "Authorization, Content-Type, X-Experience-API-Version, If-Match, If-None-Match, "
+        "X-Experience-API-Hash";
     response.headers["Access-Control-Max-Age"] = "86400";
     AddCorsHeaders(response);
     return response;

@@ -5,7 +5,7 @@
 #                             for the browser tests of /privacy and /me)
 set -euo pipefail
 
-packages=(cmake g++ make pkg-config libcpprest-dev rapidjson-dev libsqlite3-dev
+packages=(cmake g++ make pkg-config libboost-dev rapidjson-dev libsqlite3-dev
           libboost-test-dev libssl-dev sqlite3)
 missing=()
 for p in "${packages[@]}"; do
