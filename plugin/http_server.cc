@@ -42,6 +42,7 @@ HttpRequest Translate(const http::http_request& request) {
   out.path = web::uri::decode(uri.path());
   out.query = ParseQueryString(uri.query());
   for (const auto& [name, value] : request.headers()) out.headers[name] = value;
+  out.remote_address = request.remote_address();
   return out;
 }
 

@@ -157,8 +157,11 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
     }
     AddContextActivities(object, record.activities);
   }
-  // Merged into the canonical definitions if the writer inserts the statement.
+  // Merged into the canonical definitions if the writer inserts the statement,
+  // and only for a credential with the scope `define` (plugin/scopes.h).
   record.activity_definitions = xapi::ExtractActivityDefinitions(statement);
+  if (!who.scopes.Grants(Scope::kDefine)) record.activity_definitions.clear();
+  record.credential = who.key;  // statements/read/mine
 
   // Identities leave the statement here (DESIGN.md, Identity).
   anonymizer::SplitIdentities split =

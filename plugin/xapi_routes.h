@@ -24,6 +24,7 @@
 #include "plugin/document_routes.h"
 #include "plugin/http_message.h"
 #include "plugin/manifest.h"
+#include "plugin/scopes.h"
 #include "plugin/statement_ingest.h"
 #include "plugin/statement_read.h"
 
@@ -40,6 +41,10 @@ class XapiRoutes {
 
  private:
   HttpResponse Statements(HttpRequest& request, const Principal& who, xapi::Version version);
+  // 403 when the credential's xAPI scopes do not cover the route (after the
+  // role, which the resources check themselves).
+  MaybeError CheckRoleThenScope(const std::string& resource, const std::string& method,
+                                const Principal& who) const;
   HttpResponse About(const HttpRequest& request);
   // GET/HEAD /activities and /agents (Communication 2.5, 2.4).
   HttpResponse ActivitiesOrAgents(const std::string& resource, const HttpRequest& request,
