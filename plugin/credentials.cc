@@ -60,10 +60,10 @@ Result<NewCredential> CreateCredential(storage::CredentialStore& store, const Se
                                        const std::string& role, const std::string& name,
                                        const ScopeSet& scopes, anonymizer::RandomSource& random) {
   if (!IsKnownRole(role)) {
-    return MakeError(400, "credentials", "role", "role must be lms, analyst or admin");
+    return MakeError(400, "credentials", "", "role must be lms, analyst or admin");
   }
-  if (name.empty()) return MakeError(400, "credentials", "name", "name must not be empty");
-  if (scopes.empty()) return MakeError(400, "credentials", "scopes", "at least one scope is required");
+  if (name.empty()) return MakeError(400, "credentials", "", "name must not be empty");
+  if (scopes.empty()) return MakeError(400, "credentials", "", "at least one scope is required");
   NewCredential created{xapi::HexEncode(random.Bytes(kKeyBytes)),
                         xapi::HexEncode(random.Bytes(kSecretBytes))};
   storage::CredentialRecord record;

@@ -54,14 +54,14 @@ Result<ScopeSet> ScopeSet::Parse(const std::vector<std::string>& lists) {
         }
       }
       if (!known) {
-        return MakeError(400, kRule, "scopes",
+        return MakeError(400, kRule, "",
                          "unknown scope \"" + std::string(name.substr(0, 64)) +
                              "\"; scopes are statements/write, statements/read/mine, "
                              "statements/read, state, define, profile, all/read, all");
       }
     }
   }
-  if (set.empty()) return MakeError(400, kRule, "scopes", "at least one scope is required");
+  if (set.empty()) return MakeError(400, kRule, "", "at least one scope is required");
   return set;
 }
 

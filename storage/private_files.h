@@ -20,8 +20,11 @@ namespace lrs::storage {
 // cannot be set.
 MaybeError CreatePrivateDirectory(const std::string& dir);
 
-// Creates `path` empty with mode 0600 if missing, else sets it to 0600; the
-// same for `path`-wal, -shm and -journal when they exist. Errors: 500.
+// Creates `path` empty with mode 0600 if missing, else sets it to 0600 (by
+// path: an existing file is never opened, see the .cc); the same for
+// `path`-wal, -shm and -journal when they exist. Call before the first
+// connection of a process opens a new file (LrsApp::Open and the commands
+// open their stores one after another). Errors: 500.
 MaybeError MakeDatabaseFilesPrivate(const std::string& path);
 
 }  // namespace lrs::storage
