@@ -1,6 +1,7 @@
 #pragma once
-// The /xapi routes: version negotiation, CORS, authentication and roles in
-// front of the resources (xAPI Communication 1.x and 2.x).
+// The /xapi routes: version negotiation, CORS, authentication, roles and xAPI
+// scopes (plugin/scopes.h) in front of the resources (xAPI Communication 1.x
+// and 2.x).
 //
 // Every /xapi route but About requires X-Experience-API-Version and HTTP
 // Basic credentials. Roles come from the manifest: "statements:write" and
