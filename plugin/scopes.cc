@@ -87,12 +87,23 @@ std::string ScopeSet::ToText() const {
 }
 
 std::optional<Scope> RequiredScope(std::string_view resource, std::string_view method) {
+  // Methods a resource does not answer need no scope: the resource's 405
+  // says more than a 403 would.
+  const bool write = method == "PUT" || method == "POST";
+  const bool document_write = write || method == "DELETE";
   if (resource == "/statements") {
-    return IsRead(method) ? Scope::kStatementsRead : Scope::kStatementsWrite;
+    if (IsRead(method)) return Scope::kStatementsRead;
+    if (write) return Scope::kStatementsWrite;
+    return std::nullopt;
   }
+  const bool document = resource == "/activities/state" || resource == "/activities/profile" ||
+                        resource == "/agents/profile";
+  if (document && !IsRead(method) && !document_write) return std::nullopt;
   if (resource == "/activities/state") return Scope::kState;
   if (resource == "/activities/profile" || resource == "/agents/profile") return Scope::kProfile;
-  if (resource == "/activities" || resource == "/agents") return Scope::kStatementsRead;
+  if ((resource == "/activities" || resource == "/agents") && IsRead(method)) {
+    return Scope::kStatementsRead;
+  }
   return std::nullopt;
 }
 

@@ -76,7 +76,8 @@ class ScopeSet {
 std::string_view ScopeName(Scope scope);
 
 // What a request to an /xapi resource needs; nullopt for routes without a
-// scope (About). `resource` as XapiRoutes sees it: "/statements", ...
+// scope (About) and for methods the resource does not answer (its 405
+// decides). `resource` as XapiRoutes sees it: "/statements", ...
 std::optional<Scope> RequiredScope(std::string_view resource, std::string_view method);
 
 // 403 with a JSON body naming the missing scope when `granted` does not cover

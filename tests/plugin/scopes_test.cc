@@ -66,6 +66,11 @@ BOOST_AUTO_TEST_CASE(enforces_the_route_table) {
     }
   }
   BOOST_TEST(!CheckScope(ScopeSet::Of({Scope::kState}), "/about", "GET").has_value());
+  // Methods a resource does not answer are left to its 405.
+  BOOST_TEST(!CheckScope(ScopeSet::Of({Scope::kState}), "/statements", "DELETE").has_value());
+  BOOST_TEST(!CheckScope(ScopeSet::Of({Scope::kState}), "/activities", "POST").has_value());
+  BOOST_TEST(!CheckScope(ScopeSet::Of({Scope::kStatementsWrite}), "/agents/profile", "PATCH")
+                  .has_value());
 }
 
 BOOST_AUTO_TEST_CASE(only_read_mine_reads_only_its_own_statements) {
