@@ -10,6 +10,8 @@
 // request (utime + stime from /proc/PID/stat). Each failing request comes
 // from its own loopback address (127.1.x.y) so that the failure limiter of
 // newer servers answers 401, not 429: the figure is the cost of the check.
+// A last case sends every wrong secret from one address over one keep-alive
+// connection: what a single guesser gets (429 after 10 on newer servers).
 // Uses only Node's standard library; loopback only; stops the server itself.
 
 import { spawn, execFileSync } from "node:child_process";
@@ -84,6 +86,8 @@ try {
   await run("wrong secret, known key", auth(cred.key, "0".repeat(48)), 401, true);
   await run("wrong secret, unknown key", auth("00000000000000000000", "0".repeat(48)), 401, true);
   await run("right secret (keep-alive)", auth(cred.key, cred.secret), 200, false);
+  // One address guessing: 401 for the first 10, then 429 (newer servers).
+  await run("wrong secret, one address", auth(cred.key, "1".repeat(48)), 429, false);
 } finally {
   server.kill("SIGTERM");
   await new Promise((r) => server.on("exit", r));
