@@ -100,7 +100,8 @@ Authenticator::Authenticator(storage::CredentialStore& store, SecretHasher hashe
     : store_(store),
       hasher_(std::move(hasher)),
       limiter_(std::move(limits)),
-      // Never equal to a real hash (it is keyed with a key nobody holds).
+      // Any 32 bytes do: the comparison with it is work only, its result is
+      // discarded (`&& known` in Authenticate).
       stand_in_hash_(SecretHasher(std::string(32, '\x5c')).Hash("", "no such credential")) {}
 
 Result<Principal> Authenticator::Authenticate(std::string_view authorization,
