@@ -10,6 +10,11 @@ std::optional<std::string> CliArgs::Value(const std::string& name) const {
   return it->second;
 }
 
+std::vector<std::string> CliArgs::Values(const std::string& name) const {
+  auto it = all_values.find(name);
+  return it == all_values.end() ? std::vector<std::string>() : it->second;
+}
+
 Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args,
                              const std::set<std::string>& value_flags,
                              const std::set<std::string>& switch_flags) {
@@ -29,6 +34,7 @@ Result<CliArgs> ParseCliArgs(const std::vector<std::string>& args,
         value = args[++i];
       }
       parsed.values[name] = *value;
+      parsed.all_values[name].push_back(*value);
     } else {
       return MakeError(2, "usage", name, "unknown option " + name);
     }

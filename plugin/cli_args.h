@@ -16,8 +16,12 @@ namespace lrs::plugin {
 struct CliArgs {
   std::map<std::string, std::string> values;  // "--listen" -> "127.0.0.1:8080"
   std::set<std::string> switches;             // "--json", "--help"
+  // Every value of each flag, in order, for flags that may repeat ("--scope").
+  std::map<std::string, std::vector<std::string>> all_values;
 
+  // The last value given.
   std::optional<std::string> Value(const std::string& name) const;
+  std::vector<std::string> Values(const std::string& name) const;
   bool Has(const std::string& name) const { return switches.count(name) > 0; }
 };
 

@@ -12,5 +12,6 @@ namespace lrs::plugin {
 int RunPurgeCommand(const std::vector<std::string>& args);  // lrs purge
 int RunKeysCommand(const std::vector<std::string>& args);   // lrs keys rotate
 int RunAuditCommand(const std::vector<std::string>& args);  // lrs audit verify
+int RunCredentialsCommand(const std::vector<std::string>& args);  // lrs credentials ...
 
 }  // namespace lrs::plugin

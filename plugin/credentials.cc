@@ -2,33 +2,34 @@
 
 #include <strings.h>
 
-#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <chrono>
 
-#include "anonymizer/pseudonymizer.h"
 #include "xapi/hex.h"
 
 namespace lrs::plugin {
 namespace {
 
-// About 50 ms on one core of this class of machine: slow for a guesser, paid
-// once per credential per process thanks to the cache.
-constexpr int kIterations = 120000;
-constexpr size_t kHashBytes = 32;
+constexpr size_t kKeyBytes = 10;     // 80 bits, public
+constexpr size_t kSecretBytes = 24;  // 192 bits
 
-std::string DeriveHash(std::string_view secret, std::string_view salt, int iterations) {
-  std::string out(kHashBytes, '\0');
+// Schema versions before 6 stored PBKDF2 (invariant 4).
+std::string LegacyPbkdf2(std::string_view secret, std::string_view salt, int64_t iterations) {
+  std::string out(32, '\0');
   PKCS5_PBKDF2_HMAC(secret.data(), static_cast<int>(secret.size()),
                     reinterpret_cast<const unsigned char*>(salt.data()),
-                    static_cast<int>(salt.size()), iterations, EVP_sha256(),
+                    static_cast<int>(salt.size()), static_cast<int>(iterations), EVP_sha256(),
                     static_cast<int>(out.size()), reinterpret_cast<unsigned char*>(out.data()));
   return out;
 }
 
 Error Unauthorized(const std::string& message) {
   return MakeError(401, "xAPI Communication 4.0: authentication", "", message);
+}
+
+Error NoSuchCredential() {
+  return MakeError(404, "LRS credentials", "", "no credential with this key");
 }
 
 bool Base64Decode(std::string_view in, std::string& out) {
@@ -43,43 +44,69 @@ bool Base64Decode(std::string_view in, std::string& out) {
   return true;
 }
 
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
 
 bool IsKnownRole(const std::string& role) {
   return role == "lms" || role == "analyst" || role == "admin";
 }
 
-Result<NewCredential> CreateCredential(storage::CredentialStore& store, const std::string& role,
-                                       const std::string& name, anonymizer::RandomSource& random) {
+Result<NewCredential> CreateCredential(storage::CredentialStore& store, const SecretHasher& hasher,
+                                       const std::string& role, const std::string& name,
+                                       const ScopeSet& scopes, anonymizer::RandomSource& random) {
   if (!IsKnownRole(role)) {
-    return MakeError(400, "credentials", "--role", "role must be lms, analyst or admin");
+    return MakeError(400, "credentials", "", "role must be lms, analyst or admin");
   }
-  if (name.empty()) return MakeError(400, "credentials", "--name", "name must not be empty");
-  NewCredential created{xapi::HexEncode(random.Bytes(10)), xapi::HexEncode(random.Bytes(24))};
+  if (name.empty()) return MakeError(400, "credentials", "", "name must not be empty");
+  if (scopes.empty()) return MakeError(400, "credentials", "", "at least one scope is required");
+  NewCredential created{xapi::HexEncode(random.Bytes(kKeyBytes)),
+                        xapi::HexEncode(random.Bytes(kSecretBytes))};
   storage::CredentialRecord record;
   record.key = created.key;
   record.name = name;
   record.role = role;
-  record.salt = random.Bytes(16);
-  record.iterations = kIterations;
-  record.secret_hash = DeriveHash(created.secret, record.salt, kIterations);
-  record.created_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count();
+  record.scopes = scopes.ToText();
+  record.secret_hash = hasher.Hash(created.key, created.secret);
+  record.iterations = 0;
+  record.created_us = NowMicros();
   if (auto error = store.Add(record)) return *error;
   return created;
 }
 
-Authenticator::Authenticator(storage::CredentialStore& store, anonymizer::RandomSource& random)
-    : store_(store), cache_salt_(random.Bytes(32)) {}
+Result<NewCredential> RotateCredential(storage::CredentialStore& store, const SecretHasher& hasher,
+                                       const std::string& key, anonymizer::RandomSource& random) {
+  NewCredential rotated{key, xapi::HexEncode(random.Bytes(kSecretBytes))};
+  auto replaced =
+      store.ReplaceSecret(key, "", hasher.Hash(key, rotated.secret), 0, std::nullopt);
+  if (!replaced.ok()) return replaced.error();
+  if (!*replaced) return NoSuchCredential();
+  return rotated;
+}
 
-Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
+MaybeError RevokeCredential(storage::CredentialStore& store, const std::string& key) {
+  auto removed = store.Remove(key);
+  if (!removed.ok()) return removed.error();
+  if (!*removed) return NoSuchCredential();
+  return std::nullopt;
+}
+
+Authenticator::Authenticator(storage::CredentialStore& store, SecretHasher hasher,
+                             RateLimitOptions limits)
+    : store_(store),
+      hasher_(std::move(hasher)),
+      limiter_(std::move(limits)),
+      // Any 32 bytes do: the comparison with it is work only, its result is
+      // discarded (`&& known` in Authenticate).
+      stand_in_hash_(SecretHasher(std::string(32, '\x5c')).Hash("", "no such credential")) {}
+
+Result<Principal> Authenticator::Authenticate(std::string_view authorization,
+                                              std::string_view client_address) {
   if (authorization.empty()) return Unauthorized("credentials required (HTTP Basic)");
-  std::string cache_key = anonymizer::HmacSha256Hex(cache_salt_, authorization);
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (auto it = verified_.find(cache_key); it != verified_.end()) return it->second;
-  }
   constexpr std::string_view kBasic = "Basic ";
   if (authorization.size() <= kBasic.size() ||
       strncasecmp(authorization.data(), kBasic.data(), kBasic.size()) != 0) {
@@ -91,22 +118,45 @@ Result<Principal> Authenticator::Authenticate(std::string_view authorization) {
   }
   size_t colon = decoded.find(':');
   if (colon == std::string::npos) return Unauthorized("malformed Basic credentials");
-  std::string key = decoded.substr(0, colon);
-  std::string secret = decoded.substr(colon + 1);
+  const std::string key = decoded.substr(0, colon);
+  const std::string_view secret = std::string_view(decoded).substr(colon + 1);
+
+  if (std::optional<int64_t> wait = limiter_.RetryAfter(key, client_address)) {
+    Error error = MakeError(429, "LRS credentials: failed attempts are limited", "",
+                            "too many failed authentication attempts from this address; "
+                            "retry after " + std::to_string(*wait) + " s");
+    error.retry_after_seconds = *wait;
+    return error;
+  }
 
   auto found = store_.FindByKey(key);
   if (!found.ok()) return found.error();
-  if (!found->has_value()) return Unauthorized("unknown credentials");
-  const storage::CredentialRecord& record = **found;
-  std::string hash = DeriveHash(secret, record.salt, static_cast<int>(record.iterations));
-  if (hash.size() != record.secret_hash.size() ||
-      CRYPTO_memcmp(hash.data(), record.secret_hash.data(), hash.size()) != 0) {
+  const std::string presented = hasher_.Hash(key, secret);
+  const bool known = found->has_value();
+  bool matches = false;
+  if (!known || (*found)->iterations == 0) {
+    // Invariant 3: an unknown key is compared with the stand-in, which never
+    // matches, so both take the same work to the same 401.
+    matches = SecretHasher::Same(presented, known ? (*found)->secret_hash : stand_in_hash_) &&
+              known;
+  } else {
+    const storage::CredentialRecord& legacy = **found;
+    matches = SecretHasher::Same(LegacyPbkdf2(secret, legacy.salt, legacy.iterations),
+                                 legacy.secret_hash);
+    if (matches) {  // invariant 4: re-hashed once, unless it changed meanwhile
+      auto upgraded = store_.ReplaceSecret(key, "", presented, 0, legacy.secret_hash);
+      if (!upgraded.ok()) return upgraded.error();
+    }
+  }
+  if (!matches) {
+    limiter_.RecordFailure(key, client_address);
     return Unauthorized("unknown credentials");
   }
-  Principal principal{record.key, record.name, record.role};
-  std::lock_guard<std::mutex> lock(mutex_);
-  verified_.emplace(cache_key, principal);
-  return principal;
+  auto scopes = ScopeSet::Parse({(*found)->scopes});
+  if (!scopes.ok()) {
+    return MakeError(500, "LRS credentials", "", "a stored credential has unknown scopes");
+  }
+  return Principal{(*found)->key, (*found)->name, (*found)->role, *scopes};
 }
 
 }  // namespace lrs::plugin

@@ -1,20 +1,36 @@
 #pragma once
-// API credentials: creation (key and secret shown once) and HTTP Basic
-// authentication against the slow-KDF hashes in the credential store.
+// API credentials: creation, rotation and revocation (key and secret shown
+// once), and HTTP Basic authentication against the credential store.
 //
-// Secrets are hashed with PBKDF2-HMAC-SHA256 (OpenSSL) at rest and compared
-// in constant time. Because the KDF is deliberately slow, a successful check
-// is remembered in memory (keyed by a SHA-256 of the Authorization header
-// under a per-process random salt) so that steady traffic pays it once.
+// Invariants (issue 15, findings 11 and 12):
+//  1. Secrets are kept as HMAC-SHA-256 under a key of the store
+//     (plugin/secret_hash.h) and compared in constant time.
+//  2. Every request reads the credential's row (a prepared primary key
+//     lookup, about 10 us; bench/results/credentials-2026-12-07.md): nothing
+//     verified is cached, so a credential revoked or rotated by any process
+//     sharing lrs.db (the CLI included) fails on the very next request.
+//  3. An unknown key takes the same path as a known one with a wrong secret:
+//     the same lookup, an HMAC and a constant-time comparison against a
+//     stand-in hash, the same 401 and the same count in the rate limiter.
+//  4. A row hashed with PBKDF2 before schema version 6 (iterations > 0) still
+//     authenticates; on its first success it is re-hashed with the HMAC, so
+//     the slow path is paid once per old credential. Failures against such a
+//     row are rate limited like any other.
+//  5. Failures are limited per (key, client address) and per address
+//     (plugin/auth_rate_limiter.h): 429 with Retry-After, checked before the
+//     secret, so a right secret from an address that is not failing still
+//     works.
 //
 // Thread safety: Authenticator methods may be called concurrently.
 
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
+#include <vector>
 
 #include "anonymizer/random_source.h"
+#include "plugin/auth_rate_limiter.h"
+#include "plugin/scopes.h"
+#include "plugin/secret_hash.h"
 #include "storage/credential_store.h"
 #include "xapi/result.h"
 
@@ -24,6 +40,9 @@ struct Principal {
   std::string key;   // the credential's public key: who did it, for audit
   std::string name;
   std::string role;  // "lms" | "analyst" | "admin"
+  // xAPI scopes (plugin/scopes.h). Principals made in code (the retention
+  // timer, a learner token) are not limited by scopes: roles decide for them.
+  ScopeSet scopes = ScopeSet::All();
 };
 
 struct NewCredential {
@@ -33,23 +52,39 @@ struct NewCredential {
 
 bool IsKnownRole(const std::string& role);
 
-// Creates and stores a credential. Errors: 400 unknown role or empty name.
-Result<NewCredential> CreateCredential(storage::CredentialStore& store, const std::string& role,
-                                       const std::string& name, anonymizer::RandomSource& random);
+// Creates and stores a credential. Errors: 400 unknown role, empty name or
+// no scope.
+Result<NewCredential> CreateCredential(storage::CredentialStore& store, const SecretHasher& hasher,
+                                       const std::string& role, const std::string& name,
+                                       const ScopeSet& scopes, anonymizer::RandomSource& random);
+
+// A new secret for an existing key; the old one stops working at once.
+// Errors: 404 unknown key.
+Result<NewCredential> RotateCredential(storage::CredentialStore& store, const SecretHasher& hasher,
+                                       const std::string& key, anonymizer::RandomSource& random);
+
+// Deletes the credential. Errors: 404 unknown key.
+MaybeError RevokeCredential(storage::CredentialStore& store, const std::string& key);
 
 class Authenticator {
  public:
-  Authenticator(storage::CredentialStore& store, anonymizer::RandomSource& random);
+  Authenticator(storage::CredentialStore& store, SecretHasher hasher,
+                RateLimitOptions limits = {});
 
-  // Checks an Authorization header ("Basic base64(key:secret)").
-  // Errors: 401 when absent, malformed, unknown or wrong.
-  Result<Principal> Authenticate(std::string_view authorization);
+  // Checks an Authorization header ("Basic base64(key:secret)") from the
+  // client at `client_address` ("" when unknown: not rate limited).
+  // Errors: 401 when absent, malformed, unknown or wrong; 429 (with
+  // Error::retry_after_seconds) while the address is blocked.
+  Result<Principal> Authenticate(std::string_view authorization,
+                                 std::string_view client_address = "");
+
+  AuthRateLimiter& limiter() { return limiter_; }
 
  private:
   storage::CredentialStore& store_;
-  std::string cache_salt_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Principal> verified_;  // salted header digest -> principal
+  SecretHasher hasher_;
+  AuthRateLimiter limiter_;
+  std::string stand_in_hash_;  // what an unknown key is compared with (invariant 3)
 };
 
 }  // namespace lrs::plugin

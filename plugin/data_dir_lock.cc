@@ -1,6 +1,7 @@
 #include "plugin/data_dir_lock.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@ Result<std::unique_ptr<DataDirLock>> DataDirLock::Acquire(const std::string& dat
     return MakeError(500, "data directory", path,
                      "cannot open " + path + ": " + std::strerror(errno));
   }
+  ::fchmod(fd, 0600);  // one made by an older version may be 0644
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int error = errno;
     ::close(fd);

@@ -29,6 +29,9 @@ HttpResponse ErrorResponse(const Error& error) {
   HttpResponse response =
       HttpResponse::Json(error.status, std::string(buffer.GetString(), buffer.GetSize()));
   if (error.status == 401) response.headers["WWW-Authenticate"] = "Basic realm=\"xAPI\"";
+  if (error.retry_after_seconds > 0) {
+    response.headers["Retry-After"] = std::to_string(error.retry_after_seconds);
+  }
   return response;
 }
 

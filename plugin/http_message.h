@@ -28,6 +28,10 @@ struct HttpRequest {
   QueryParams query;
   Headers headers;
   std::string body;
+  // The client's IP address as text ("127.0.0.1", "::1"), filled by the
+  // server; "" when unknown (in-process tests). Failed authentication is
+  // rate limited by it (plugin/auth_rate_limiter.h).
+  std::string remote_address;
 
   // The header's value, or "" when absent.
   std::string_view Header(const std::string& name) const;

@@ -384,6 +384,9 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!inserted) at->second += ", " + value;  // RFC 9110 5.3
     }
     out.body = std::move(message.body());
+    ErrorCode ec;
+    const tcp::endpoint peer = socket_.remote_endpoint(ec);
+    if (!ec) out.remote_address = peer.address().to_string();  // auth rate limits key on it
     return out;
   }
 

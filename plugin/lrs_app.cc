@@ -7,6 +7,7 @@
 #include "anonymizer/random_source.h"
 #include "anonymizer/address_tokens.h"
 #include "plugin/activities_resource.h"
+#include "plugin/admin_routes.h"
 #include "plugin/agents_resource.h"
 #include "plugin/audit_routes.h"
 #include "plugin/audit_trail.h"
@@ -33,6 +34,7 @@
 #include "storage/document_store.h"
 #include "storage/key_store.h"
 #include "storage/learner_data.h"
+#include "storage/private_files.h"
 #include "storage/statement_reader.h"
 #include "storage/statement_writer.h"
 
@@ -76,7 +78,9 @@ struct LrsApp::Parts {
   std::unique_ptr<storage::StatementWriter> writer;
   std::unique_ptr<storage::StatementReader> reader;
   std::unique_ptr<storage::DocumentStore> document_store;
+  std::unique_ptr<SecretHasher> hasher;  // credential secrets (plugin/secret_hash.h)
   std::unique_ptr<Authenticator> authenticator;
+  std::unique_ptr<AdminRoutes> admin;
   std::unique_ptr<IdentityVault> vault;
   std::unique_ptr<StatementIngest> ingest;
   std::unique_ptr<StatementRead> read;
@@ -108,9 +112,7 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   parts->manifest = std::move(*manifest);
 
   DataPaths paths = ResolveDataPaths(options.data_dir, parts->manifest.key_file);
-  std::error_code ec;
-  std::filesystem::create_directories(paths.data_dir, ec);
-  if (ec) return MakeError(400, "data directory", paths.data_dir, "cannot create " + paths.data_dir);
+  if (MaybeError error = storage::CreatePrivateDirectory(paths.data_dir)) return *error;  // 0700
 
   // The key file belongs to this store alone (plugin/store_binding.h).
   auto keys = LoadStoreKeys(paths, *parts->random);
@@ -150,7 +152,9 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   if (!learner_data.ok()) return learner_data.error();
   parts->learner_data = std::move(*learner_data);
 
-  parts->authenticator = std::make_unique<Authenticator>(*parts->credentials, *parts->random);
+  parts->hasher = std::make_unique<SecretHasher>(SecretHasher::FromKeys(parts->keys));
+  parts->authenticator =
+      std::make_unique<Authenticator>(*parts->credentials, *parts->hasher, options.auth_limits);
   parts->vault =
       std::make_unique<IdentityVault>(parts->keys.master_key, *parts->key_store, parts->random);
   auto audit_log = storage::AuditLog::Open(paths.statement_db, paths.key_store);
@@ -158,6 +162,9 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   parts->audit_log = std::move(*audit_log);
   parts->audit = std::make_unique<AuditTrail>(*parts->audit_log, *parts->vault);
   parts->audit_routes = std::make_unique<AuditRoutes>(parts->manifest, *parts->audit);
+  parts->admin = std::make_unique<AdminRoutes>(parts->manifest, *parts->authenticator,
+                                               *parts->credentials, *parts->hasher,
+                                               *parts->audit, *parts->random);
   IngestOptions ingest_options;
   ingest_options.max_batch = options.max_batch;
   ingest_options.authority_home_page = options.public_base_url;
@@ -268,6 +275,7 @@ HttpResponse LrsApp::Handle(HttpRequest& request) {
     return response;
   }
   if (request.path.rfind("/privacy/", 0) == 0) return parts_->privacy->Handle(request);
+  if (AdminRoutes::Handles(request.path)) return parts_->admin->Handle(request);
   HttpResponse response;
   if (request.path == "/") {
     response = HttpResponse::Json(

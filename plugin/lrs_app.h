@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 
+#include "plugin/auth_rate_limiter.h"
 #include "plugin/http_message.h"
 #include "xapi/result.h"
 
@@ -39,6 +40,7 @@ struct AppOptions {
   std::string manifest_path = "manifests/default.json";
   std::string public_base_url = "http://127.0.0.1:8080";  // authority homePage
   size_t max_batch = 1000;
+  RateLimitOptions auth_limits;  // failed authentication (plugin/auth_rate_limiter.h)
 };
 
 class LrsApp {

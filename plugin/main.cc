@@ -1,7 +1,8 @@
 // lrs: the learning record store program.
 //
 //   lrs serve [--listen 127.0.0.1:8080] [--data DIR] [--manifest FILE]
-//   lrs credentials add --role lms|analyst|admin --name NAME [--data DIR] [--json]
+//   lrs credentials add --role lms|analyst|admin --name NAME [--scope S]... [--data DIR] [--json]
+//   lrs credentials list | revoke KEY | rotate KEY [--data DIR]   (plugin/credentials_command.cc)
 //   lrs purge | keys rotate | audit verify [--data DIR]   (plugin/commands.h)
 //
 // Exit status: 0 on success, 2 on a usage or configuration error (with one
@@ -25,8 +26,7 @@
 #include "plugin/key_file.h"
 #include "plugin/lrs_app.h"
 #include "plugin/manifest.h"
-#include "plugin/store_binding.h"
-#include "storage/credential_store.h"
+#include "storage/private_files.h"
 
 namespace lrs::plugin {
 namespace {
@@ -39,6 +39,8 @@ constexpr char kUsage[] =
     "commands:\n"
     "  serve              serve the LRS over HTTP\n"
     "  credentials add    create an API credential (key and secret)\n"
+    "  credentials list | revoke KEY | rotate KEY\n"
+    "                     list, revoke or give a new secret to a credential\n"
     "  purge              delete individual-level data past its retention\n"
     "  keys rotate        new pseudonym and master keys; re-keys stored data\n"
     "  audit verify       check the audit trail's hash chain\n"
@@ -67,19 +69,6 @@ constexpr char kServeUsage[] =
     "                       requests (default 30000)\n"
     "  --max-connections N  open connections at most (default: the open-file limit\n"
     "                       less headroom); past it the longest idle one is closed\n";
-
-constexpr char kCredentialsUsage[] =
-    "usage: lrs credentials add --role lms|analyst|admin --name NAME [--data DIR] [--json]\n"
-    "\n"
-    "Creates a credential and prints its key and secret once; only a slow hash\n"
-    "of the secret is stored.\n"
-    "\n"
-    "  --role ROLE      lms (write and read statements), analyst (aggregates only),\n"
-    "                   admin (manages the LRS)\n"
-    "  --name NAME      what the credential is for, e.g. moodle\n"
-    "  --data DIR       data directory (default var/data)\n"
-    "  --manifest FILE  data manifest (default manifests/default.json), for its key file\n"
-    "  --json           print exactly one JSON object {\"key\": ..., \"secret\": ...}\n";
 
 int UsageError(const std::string& message, const char* command) {
   std::cerr << "lrs: " << message << " (see 'lrs " << command << "--help')\n";
@@ -154,8 +143,7 @@ int Serve(const std::vector<std::string>& args) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
-  std::error_code ec;
-  std::filesystem::create_directories(app.data_dir, ec);
+  if (auto error = storage::CreatePrivateDirectory(app.data_dir)) return ConfigError(*error);
   auto lock = DataDirLock::Acquire(app.data_dir);
   if (!lock.ok()) return ConfigError(lock.error());
   auto lrs = LrsApp::Open(app);
@@ -176,50 +164,6 @@ int Serve(const std::vector<std::string>& args) {
   return 0;
 }
 
-int Credentials(const std::vector<std::string>& args) {
-  if (args.empty() || args[0] == "--help") {
-    std::cout << kCredentialsUsage;
-    return args.empty() ? 2 : 0;
-  }
-  if (args[0] != "add") return UsageError("unknown credentials command " + args[0], "credentials ");
-  auto parsed = ParseCliArgs({args.begin() + 1, args.end()}, {"--role", "--name", "--data", "--manifest"},
-                             {"--json", "--help"});
-  if (!parsed.ok()) return UsageError(parsed.error().message, "credentials ");
-  if (parsed->Has("--help")) {
-    std::cout << kCredentialsUsage;
-    return 0;
-  }
-  auto role = parsed->Value("--role");
-  auto name = parsed->Value("--name");
-  if (!role) return UsageError("--role is required", "credentials ");
-  if (!name) return UsageError("--name is required", "credentials ");
-  if (!IsKnownRole(*role)) return UsageError("--role must be lms, analyst or admin", "credentials ");
-
-  auto manifest = LoadManifest(parsed->Value("--manifest").value_or("manifests/default.json"));
-  if (!manifest.ok()) return ConfigError(manifest.error());
-  DataPaths paths = ResolveDataPaths(parsed->Value("--data").value_or("var/data"),
-                                     manifest->key_file);
-  auto random = anonymizer::SystemRandom();
-  // The key file is made with the first credential, so that a data directory
-  // never exists without the keys that protect it, and bound to this store.
-  auto keys = LoadStoreKeys(paths, *random);
-  if (!keys.ok()) return ConfigError(keys.error());
-  auto store = storage::CredentialStore::Open(paths.statement_db);
-  if (!store.ok()) return ConfigError(store.error());
-  auto created = CreateCredential(**store, *role, *name, *random);
-  if (!created.ok()) return ConfigError(created.error());
-
-  if (parsed->Has("--json")) {
-    std::cout << "{\"key\": \"" << created->key << "\", \"secret\": \"" << created->secret
-              << "\"}" << std::endl;
-  } else {
-    std::cout << "role:   " << *role << "\nname:   " << *name << "\nkey:    " << created->key
-              << "\nsecret: " << created->secret
-              << "\n(the secret is shown only now; only its hash is stored)" << std::endl;
-  }
-  return 0;
-}
-
 }  // namespace
 }  // namespace lrs::plugin
 
@@ -232,7 +176,7 @@ int main(int argc, char** argv) {
   std::string command = args[0];
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (command == "serve") return lrs::plugin::Serve(rest);
-  if (command == "credentials") return lrs::plugin::Credentials(rest);
+  if (command == "credentials") return lrs::plugin::RunCredentialsCommand(rest);
   if (command == "purge") return lrs::plugin::RunPurgeCommand(rest);
   if (command == "keys") return lrs::plugin::RunKeysCommand(rest);
   if (command == "audit") return lrs::plugin::RunAuditCommand(rest);

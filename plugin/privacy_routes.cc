@@ -72,7 +72,7 @@ Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& aut
     if (!claims.ok()) return claims.error();
     return Caller{Principal{"learner", "learner", "learner"}, claims->pseudonym};
   }
-  auto principal = authenticator.Authenticate(authorization);
+  auto principal = authenticator.Authenticate(authorization, request.remote_address);
   if (!principal.ok()) return principal.error();
   return Caller{*principal, std::nullopt};
 }

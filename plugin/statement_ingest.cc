@@ -283,11 +283,14 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
     }
     AddContextActivities(object, record.activities);
   }
-  // Merged into the canonical definitions if the writer inserts the statement.
+  // Merged into the canonical definitions if the writer inserts the statement,
+  // and only for a credential with the scope `define` (plugin/scopes.h).
   record.activity_definitions = xapi::ExtractActivityDefinitions(statement);
+  if (!who.scopes.Grants(Scope::kDefine)) record.activity_definitions.clear();
   for (auto& [id, definition] : record.activity_definitions) {
     definition = WithoutReferences(definition);
   }
+  record.credential = who.key;  // statements/read/mine
 
   // What the statement adds to its learner's facts (storage::LearnerFactUpdate),
   // read from the statement as it will be stored, pseudonym included.

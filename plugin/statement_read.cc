@@ -204,12 +204,15 @@ Result<ReadResult> StatementRead::WithAttachments(ReadResult result, const JsonV
   return result;
 }
 
-Result<ReadResult> StatementRead::ReadOne(const xapi::StatementQuery& query,
+Result<ReadResult> StatementRead::ReadOne(const xapi::StatementQuery& query, const Principal& who,
                                           bool may_see_identities,
                                           const std::vector<std::string>& languages) {
   bool want_voided = query.voided_statement_id.has_value();
   const std::string& id = want_voided ? *query.voided_statement_id : *query.statement_id;
-  auto found = reader_.FindById(id);
+  // statements/read/mine: another credential's statement is not found (404).
+  std::optional<std::string> own;
+  if (ReadsOnlyOwn(who.scopes)) own = who.key;
+  auto found = reader_.FindById(id, own);
   if (!found.ok()) return found.error();
   // Communication 2.1.4: a voided statement is only found by voidedStatementId,
   // and voidedStatementId finds only voided statements.
@@ -264,6 +267,10 @@ Result<ReadResult> StatementRead::ReadPage(const xapi::StatementQuery& query,
     state.attachments = query.attachments;
   }
 
+  // statements/read/mine, decided by the scopes the credential has now, on
+  // every page: a cursor carries no such filter of its own.
+  state.filter.credential.reset();
+  if (ReadsOnlyOwn(who.scopes)) state.filter.credential = who.key;
   auto page = reader_.Query(state.filter);
   if (!page.ok()) return page.error();
 
@@ -297,7 +304,7 @@ Result<ReadResult> StatementRead::Read(const xapi::StatementQuery& query, const 
                                        const std::string& accept_language) {
   std::vector<std::string> languages = xapi::ParseAcceptLanguage(accept_language);
   if (query.statement_id || query.voided_statement_id) {
-    return ReadOne(query, may_see_identities, languages);
+    return ReadOne(query, who, may_see_identities, languages);
   }
   return ReadPage(query, who, may_see_identities, languages);
 }

@@ -52,7 +52,8 @@ class StatementRead {
                           bool may_see_identities, const std::string& accept_language);
 
  private:
-  Result<ReadResult> ReadOne(const xapi::StatementQuery& query, bool may_see_identities,
+  Result<ReadResult> ReadOne(const xapi::StatementQuery& query, const Principal& who,
+                             bool may_see_identities,
                              const std::vector<std::string>& languages);
   Result<ReadResult> ReadPage(const xapi::StatementQuery& query, const Principal& who,
                               bool may_see_identities, const std::vector<std::string>& languages);

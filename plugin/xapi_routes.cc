@@ -48,6 +48,18 @@ Error Forbidden(const std::string& what) {
 
 }  // namespace
 
+MaybeError XapiRoutes::CheckRoleThenScope(const std::string& resource, const std::string& method,
+                                          const Principal& who) const {
+  // The role checks stay where they were (each resource's own, with its own
+  // message); a role that may not is answered by them before any scope.
+  const bool read = method == "GET" || method == "HEAD";
+  if (RequiredScope(resource, method) &&
+      !manifest_.RoleMay(who.role, read ? "statements:read" : "statements:write")) {
+    return std::nullopt;
+  }
+  return CheckScope(who.scopes, resource, method);
+}
+
 void AddCorsHeaders(HttpResponse& response) {
   response.headers["Access-Control-Allow-Origin"] = "*";
   response.headers["Access-Control-Expose-Headers"] =
@@ -119,11 +131,13 @@ HttpResponse XapiRoutes::Handle(HttpRequest& request) {
             ? "the X-Experience-API-Version header is required"
             : "unsupported X-Experience-API-Version; this LRS speaks 1.0.0 to 1.0.3 and 2.0.0"));
   } else {
-    auto who = authenticator_.Authenticate(request.Header("Authorization"));
+    auto who = authenticator_.Authenticate(request.Header("Authorization"), request.remote_address);
     if (!who.ok()) {
       response = ErrorResponse(who.error());
     } else if (MaybeError encoding = CheckParameterEncoding(request.query)) {
       response = ErrorResponse(*encoding);
+    } else if (MaybeError scope = CheckRoleThenScope(resource, request.method, *who)) {
+      response = ErrorResponse(*scope);  // roles first, then xAPI scopes (plugin/scopes.h)
     } else if (resource == "/statements") {
       response = Statements(request, *who, *version);
     } else if (resource == "/activities" || resource == "/agents") {

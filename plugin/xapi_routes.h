@@ -1,6 +1,7 @@
 #pragma once
-// The /xapi routes: version negotiation, CORS, authentication and roles in
-// front of the resources (xAPI Communication 1.x and 2.x).
+// The /xapi routes: version negotiation, CORS, authentication, roles and xAPI
+// scopes (plugin/scopes.h) in front of the resources (xAPI Communication 1.x
+// and 2.x).
 //
 // Every /xapi route but About requires X-Experience-API-Version and HTTP
 // Basic credentials. Roles come from the manifest: "statements:write" and
@@ -24,6 +25,7 @@
 #include "plugin/document_routes.h"
 #include "plugin/http_message.h"
 #include "plugin/manifest.h"
+#include "plugin/scopes.h"
 #include "plugin/statement_ingest.h"
 #include "plugin/statement_read.h"
 
@@ -40,6 +42,10 @@ class XapiRoutes {
 
  private:
   HttpResponse Statements(HttpRequest& request, const Principal& who, xapi::Version version);
+  // 403 when the credential's xAPI scopes do not cover the route (after the
+  // role, which the resources check themselves).
+  MaybeError CheckRoleThenScope(const std::string& resource, const std::string& method,
+                                const Principal& who) const;
   HttpResponse About(const HttpRequest& request);
   // GET/HEAD /activities and /agents (Communication 2.5, 2.4).
   HttpResponse ActivitiesOrAgents(const std::string& resource, const HttpRequest& request,

@@ -4,6 +4,7 @@
 
 #include <utility>
 
+#include "storage/private_files.h"
 #include "storage/storage_error.h"
 
 namespace lrs::storage {
@@ -43,6 +44,10 @@ Error SqliteError(sqlite3* db, std::string_view what) {
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
+  // Mode 0600 for the file and its -wal/-shm/-journal (storage/private_files.h).
+  if (!IsInMemory(path)) {
+    if (MaybeError error = MakeDatabaseFilesPrivate(path)) return *error;
+  }
   sqlite3* handle = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   if (sqlite3_open_v2(path.c_str(), &handle, flags, nullptr) != SQLITE_OK) {

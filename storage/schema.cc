@@ -229,6 +229,24 @@ CREATE TABLE meta (
   value TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // Version 6: credentials (issue 15).
+    //  - credentials.scopes: the xAPI scopes a credential holds, names space
+    //    separated (plugin/scopes.h); rows from before hold "all", what they
+    //    could do. New rows hash secrets with HMAC-SHA-256 under a key of the
+    //    store (iterations = 0, salt empty); a PBKDF2 row (iterations > 0)
+    //    is re-hashed the first time its secret is presented.
+    //  - statements.credential: the key of the credential that stored the
+    //    statement (its authority), for statements/read/mine. NULL for
+    //    statements stored before: the authority in their JSON is a
+    //    pseudonymous reference, so they are not attributed, and only
+    //    credentials that read every statement see them.
+    //  - statements_by_credential: a read/mine query walks one credential's
+    //    statements in seq order and stops at the page limit.
+    {6, R"sql(
+ALTER TABLE credentials ADD COLUMN scopes TEXT NOT NULL DEFAULT 'all';
+ALTER TABLE statements ADD COLUMN credential TEXT;
+CREATE INDEX statements_by_credential ON statements (credential);
+)sql"},
 };
 
 const std::vector<Migration> kKeyStoreMigrations = {

@@ -130,7 +130,14 @@ std::string BuildStatementQuery(const StatementFilter& filter, RefSeed seed) {
   const std::string high = Param(kParamHighSeq);
   const std::string tail = std::string(" ORDER BY seq ") + (filter.ascending ? "ASC" : "DESC") +
                            " LIMIT " + Param(kParamLimit);
-  const std::string visible = "s.voided = 0 AND s.seq > " + low + " AND s.seq <= " + high;
+  std::string visible = "s.voided = 0 AND s.seq > " + low + " AND s.seq <= " + high;
+  // statements/read/mine: a condition on the returned rows (both arms), not
+  // a target filter. Alone it drives through statements_by_credential
+  // (credential, seq); beside a target filter `+` leaves that one driving.
+  if (filter.credential) {
+    visible += std::string(" AND ") + (HasTargetFilters(filter) ? "+" : "") +
+               "s.credential = " + Param(kParamCredential);
+  }
 
   if (!HasTargetFilters(filter)) {
     return std::string("SELECT ") + kColumns + " FROM statements s WHERE " + visible + tail;

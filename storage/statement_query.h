@@ -20,6 +20,7 @@ enum QueryParam {
   kParamRegistration = 6,
   kParamLimit = 7,     // page size + 1, or a count query's cap
   kParamSnapshot = 8,  // bounds the StatementRef closure
+  kParamCredential = 9,  // statements/read/mine: s.credential = ?
 };
 
 // True when the filter has a condition that StatementRefs inherit (agent,

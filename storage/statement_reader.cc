@@ -130,13 +130,15 @@ Result<std::unique_ptr<StatementReader>> StatementReader::Open(
   return std::unique_ptr<StatementReader>(new StatementReader(std::move(*pool)));
 }
 
-Result<std::optional<StoredStatement>> StatementReader::FindById(const std::string& id) {
+Result<std::optional<StoredStatement>> StatementReader::FindById(
+    const std::string& id, const std::optional<std::string>& credential) {
   Result<ReadPool::Lease> lease = pool_->Acquire();
   if (!lease.ok()) return lease.error();
-  Result<Statement*> stmt =
-      lease->Prepare("SELECT seq, id, json, stored_us, voided FROM statements WHERE id = ?1");
+  Result<Statement*> stmt = lease->Prepare(
+      "SELECT seq, id, json, stored_us, voided FROM statements WHERE id = ?1"
+      " AND (?2 IS NULL OR credential = ?2)");
   if (!stmt.ok()) return stmt.error();
-  (*stmt)->Bind(1, id);
+  (*stmt)->Bind(1, id).Bind(2, credential);
   Result<bool> row = (*stmt)->Step();
   if (!row.ok()) return row.error();
   if (!*row) return std::optional<StoredStatement>();
@@ -175,6 +177,7 @@ Result<StatementPage> StatementReader::Query(const StatementFilter& filter) {
   query.Bind(kParamLowSeq, range->low).Bind(kParamHighSeq, range->high);
   query.Bind(kParamLimit, limit + 1);
   BindTargetFilters(query, filter);
+  if (filter.credential) query.Bind(kParamCredential, *filter.credential);
   if (seed != RefSeed::kNone) query.Bind(kParamSnapshot, page.snapshot_seq);
 
   for (;;) {

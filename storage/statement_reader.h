@@ -38,6 +38,11 @@ struct StatementFilter {
   // Paging state (from the `more` cursor). 0 = first page.
   int64_t snapshot_seq = 0;  // only seq <= snapshot_seq; 0 = current maximum
   int64_t after_seq = 0;     // continue after this seq in paging order; 0 = start
+
+  // statements/read/mine: only statements stored under this credential key.
+  // Not a target filter: StatementRefs do not inherit it, and it is not kept
+  // in a `more` cursor (the caller sets it on every page from its scopes).
+  std::optional<std::string> credential;
 };
 
 struct StatementPage {
@@ -51,8 +56,10 @@ class StatementReader {
   static Result<std::unique_ptr<StatementReader>> Open(const std::string& statement_db_path);
   ~StatementReader();
 
-  // The statement with this id, voided or not; nullopt when unknown.
-  Result<std::optional<StoredStatement>> FindById(const std::string& id);
+  // The statement with this id, voided or not; nullopt when unknown, or when
+  // `credential` is given and the statement was stored under another one.
+  Result<std::optional<StoredStatement>> FindById(
+      const std::string& id, const std::optional<std::string>& credential = std::nullopt);
 
   // Statements matching every given filter, voided ones excluded. A statement
   // whose object is a StatementRef also matches when its target matches the

@@ -77,6 +77,9 @@ struct StatementRecord {
   // sub-statement) declares; WriteBatch::attachments are stored for these.
   std::vector<std::string> attachment_sha2s;
   std::optional<LearnerFactUpdate> fact;  // with verb_id, what the statement adds to facts
+  // The key of the credential that stores it (schema version 6), for
+  // statements/read/mine; nullopt stores NULL.
+  std::optional<std::string> credential;
 };
 
 // Attachment data (Communication 1.5.2), keyed by the SHA-2 the statements'

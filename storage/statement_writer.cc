@@ -126,8 +126,8 @@ struct StatementWriter::Prepared {
         {&db, "SELECT 1 FROM statements WHERE statement_ref = ?1 AND is_voiding = 1 LIMIT 1"},
         {&db,
          "INSERT INTO statements (id, json, content_hash, verb_id, registration, statement_ref,"
-         " is_voiding, voided, stored_us, timestamp_us)"
-         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
+         " is_voiding, voided, stored_us, timestamp_us, credential)"
+         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"},
         {&db, "INSERT OR IGNORE INTO statement_agents (seq, pseudonym, role) VALUES (?1, ?2, ?3)"},
         {&db,
          "INSERT OR IGNORE INTO statement_activities (seq, activity_id, role) "
@@ -480,6 +480,7 @@ Result<std::vector<WriteOutcome>> StatementWriter::StoreBatch(const WriteBatch& 
     } else {
       insert.BindNull(10);
     }
+    insert.Bind(11, record.credential);
     if (MaybeError error = insert.Run()) return *error;
     const int64_t seq = db_->LastInsertRowId();
 

@@ -20,6 +20,7 @@ struct Error {
   std::string rule;     // The rule broken, citing the spec, e.g. "xAPI Data 2.4.2.3".
   std::string path;     // JSON path of the offending value, e.g. "$.actor.mbox"; may be empty.
   std::string message;  // Human-readable explanation; never echoes learner data.
+  int retry_after_seconds = 0;  // > 0: the response says Retry-After (429, 503)
 };
 
 inline Error MakeError(int status, std::string rule, std::string path, std::string message) {

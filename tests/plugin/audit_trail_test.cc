@@ -267,14 +267,7 @@ constexpr char kAgent[] = R"({"mbox":"mailto:grace.hopper@example.org"})";
 
 struct App : lrs::testing::TestLrs {
   std::string admin;
-  App() : TestLrs("audit-trail") {
-    auto store = storage::CredentialStore::Open((root / "data" / "lrs.db").string());
-    BOOST_REQUIRE(store.ok());
-    auto random = anonymizer::SystemRandom();
-    auto created = CreateCredential(**store, "admin", "test-admin", *random);
-    BOOST_REQUIRE(created.ok());
-    admin = lrs::testing::BasicAuth(created->key + ":" + created->secret);
-  }
+  App() : TestLrs("audit-trail") { admin = AddCredential("admin", "test-admin"); }
 
   HttpResponse Call(const std::string& method, const std::string& path, const QueryParams& query,
                     const std::string& auth, const std::string& body = "") {

@@ -14,7 +14,10 @@
 #include <string>
 
 #include "plugin/credentials.h"
+#include "plugin/key_file.h"
 #include "plugin/lrs_app.h"
+#include "plugin/manifest.h"
+#include "plugin/store_binding.h"
 
 namespace lrs::testing {
 
@@ -49,24 +52,28 @@ class TestLrs {
  public:
   // `name` keeps concurrently running test programs apart.
   explicit TestLrs(const std::string& name,
-                   const std::string& manifest = "manifests/default.json")
-      : root(std::filesystem::temp_directory_path() /
+                   const std::string& manifest = "manifests/default.json",
+                   plugin::RateLimitOptions limits = {})
+      : auth_limits(std::move(limits)),
+        root(std::filesystem::temp_directory_path() /
              ("lrs-" + name + "-test-" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(root);
     std::filesystem::create_directories(root / "data");
+    // The key file first: credential secrets are hashed under a key derived
+    // from it (plugin/secret_hash.h).
+    auto loaded = plugin::LoadManifest(manifest);
+    BOOST_REQUIRE(loaded.ok());
+    const plugin::DataPaths paths = plugin::ResolveDataPaths((root / "data").string(), loaded->key_file);
+    key_file = paths.key_file;
     auto random = anonymizer::SystemRandom();
-    {
-      auto store = storage::CredentialStore::Open((root / "data" / "lrs.db").string());
-      BOOST_REQUIRE(store.ok());
-      auto a = plugin::CreateCredential(**store, "lms", "test-lms", *random);
-      auto b = plugin::CreateCredential(**store, "analyst", "test-analyst", *random);
-      BOOST_REQUIRE(a.ok() && b.ok());
-      lms = BasicAuth(a->key + ":" + a->secret);
-      analyst = BasicAuth(b->key + ":" + b->secret);
-    }
+    auto keys = plugin::LoadStoreKeys(paths, *random);  // as `lrs credentials add` does
+    BOOST_REQUIRE_MESSAGE(keys.ok(), (keys.ok() ? std::string() : keys.error().message));
+    lms = AddCredential("lms", "test-lms");
+    analyst = AddCredential("analyst", "test-analyst");
     plugin::AppOptions options;
     options.data_dir = (root / "data").string();
     options.manifest_path = manifest;
+    options.auth_limits = auth_limits;
     auto opened = plugin::LrsApp::Open(options);
     BOOST_REQUIRE_MESSAGE(opened.ok(), (opened.ok() ? std::string() : opened.error().message));
     app = std::move(*opened);
@@ -79,19 +86,31 @@ class TestLrs {
   TestLrs& operator=(const TestLrs&) = delete;
 
   // Stores one more credential with `role` ("lms" | "analyst" | "admin") and
-  // returns its Authorization header. The running LRS accepts it at once (it
-  // looks credentials up in the store). Costs one PBKDF2, so the fixture
-  // makes no admin of its own.
-  std::string AddCredential(const std::string& role, const std::string& name) {
+  // `scopes` and returns its Authorization header. The running LRS accepts it
+  // at once (it looks credentials up in the store on every request).
+  std::string AddCredential(const std::string& role, const std::string& name,
+                            const plugin::ScopeSet& scopes = plugin::ScopeSet::All()) {
+    return BasicAuth(AddCredentialPair(role, name, scopes));
+  }
+  // The same, as "key:secret".
+  std::string AddCredentialPair(const std::string& role, const std::string& name,
+                                const plugin::ScopeSet& scopes = plugin::ScopeSet::All()) {
     auto store = storage::CredentialStore::Open((root / "data" / "lrs.db").string());
     BOOST_REQUIRE(store.ok());
+    auto keys = plugin::LoadKeyFile(key_file);
+    BOOST_REQUIRE(keys.ok());
     auto random = anonymizer::SystemRandom();
-    auto created = plugin::CreateCredential(**store, role, name, *random);
+    auto created = plugin::CreateCredential(**store, plugin::SecretHasher::FromKeys(*keys), role,
+                                            name, scopes, *random);
     BOOST_REQUIRE(created.ok());
-    return BasicAuth(created->key + ":" + created->secret);
+    return created->key + ":" + created->secret;
   }
 
+  // Tests that count failed authentications set limits before constructing
+  // (TestLrs(name, manifest, limits)); the default is the product's.
+  plugin::RateLimitOptions auth_limits;
   std::filesystem::path root;
+  std::string key_file;
   std::unique_ptr<plugin::LrsApp> app;
   std::string lms;      // Authorization header of an lms credential
   std::string analyst;  // Authorization header of an analyst credential

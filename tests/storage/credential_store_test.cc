@@ -71,6 +71,36 @@ BOOST_AUTO_TEST_CASE(counts_credentials_and_keeps_them_across_reopening) {
   BOOST_TEST(store->Count().value() == 2);
 }
 
+BOOST_AUTO_TEST_CASE(keeps_scopes_lists_removes_and_replaces_secrets) {
+  CredentialRecord scoped = Credential("a");
+  scoped.scopes = "statements/write state";
+  BOOST_REQUIRE(!store->Add(scoped));
+  BOOST_REQUIRE(!store->Add(Credential("b")));
+  BOOST_TEST(store->FindByKey("a").value()->scopes == "statements/write state");
+  BOOST_TEST(store->FindByKey("b").value()->scopes == "all");
+  std::vector<CredentialRecord> all = store->List().value();
+  BOOST_REQUIRE(all.size() == 2u);
+  BOOST_TEST(all[0].key == "a");
+  // Replaced only while the row still holds the expected hash.
+  BOOST_TEST(!store->ReplaceSecret("a", "", std::string(32, 'n'), 0, std::string("other")).value());
+  BOOST_TEST(store->ReplaceSecret("a", "", std::string(32, 'n'), 0, std::string(32, '\0')).value());
+  BOOST_TEST(store->FindByKey("a").value()->secret_hash == std::string(32, 'n'));
+  BOOST_TEST(store->FindByKey("a").value()->iterations == 0);
+  BOOST_TEST(store->ReplaceSecret("a", "", std::string(32, 'm'), 0, std::nullopt).value());
+  BOOST_TEST(!store->ReplaceSecret("zz", "", std::string(32, 'm'), 0, std::nullopt).value());
+  BOOST_TEST(store->Remove("a").value());
+  BOOST_TEST(!store->Remove("a").value());
+  BOOST_TEST(!store->FindByKey("a").value().has_value());
+}
+
+BOOST_AUTO_TEST_CASE(a_removal_by_another_connection_is_seen_by_the_next_lookup) {
+  BOOST_REQUIRE(!store->Add(Credential("a")));
+  BOOST_REQUIRE(store->FindByKey("a").value().has_value());  // prepared and stepped once
+  std::unique_ptr<CredentialStore> other = Open();
+  BOOST_REQUIRE(other->Remove("a").value());
+  BOOST_TEST(!store->FindByKey("a").value().has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace

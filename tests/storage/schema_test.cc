@@ -35,7 +35,7 @@ std::set<std::string> Names(Database& db, const std::string& type) {
 }
 
 // 1 statements, 2 documents, 3 activities, 4 attachments (storage/schema.cc).
-constexpr int64_t kLatestStatementVersion = 5;
+constexpr int64_t kLatestStatementVersion = 6;
 
 BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
   TempDir dir;
@@ -54,7 +54,8 @@ BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
                   "statement_activities_by_activity", "identities_by_pseudonym",
                   "documents_by_context_updated", "documents_by_agent",
                   "attachments_by_owner", "consent_events_by_pseudonym",
-                  "audit_log_by_time", "audit_subjects_by_tag", "documents_by_updated"}));
+                  "audit_log_by_time", "audit_subjects_by_tag", "documents_by_updated",
+                  "statements_by_credential"}));
 }
 
 BOOST_AUTO_TEST_CASE(migration_is_idempotent_across_reopening) {
@@ -63,7 +64,8 @@ BOOST_AUTO_TEST_CASE(migration_is_idempotent_across_reopening) {
     std::unique_ptr<Database> db = OpenDb(dir.StatementDb());
     BOOST_REQUIRE(!MigrateStatementDatabase(*db));
     BOOST_REQUIRE(
-        !db->Exec("INSERT INTO credentials VALUES ('k', 'n', 'lms', x'00', x'01', 1, 0)"));
+        !db->Exec("INSERT INTO credentials (key, name, role, salt, secret_hash, iterations,"
+                  " created_us) VALUES ('k', 'n', 'lms', x'00', x'01', 1, 0)"));
   }
   for (int reopen = 0; reopen < 3; ++reopen) {
     std::unique_ptr<Database> db = OpenDb(dir.StatementDb());

@@ -348,6 +348,40 @@ BOOST_AUTO_TEST_CASE(reads_run_beside_the_writer_from_many_threads) {
   BOOST_TEST(reader->CountStatements().value() == 20);
 }
 
+// statements/read/mine (schema version 6): only statements stored under one
+// credential, on every page, whatever the other filters; FindById likewise.
+BOOST_AUTO_TEST_CASE(a_credential_filter_keeps_to_its_own_statements_across_pages) {
+  std::vector<StatementRecord> records;
+  for (int n = 1; n <= 9; ++n) {
+    StatementRecord record = Record(n);
+    record.credential = n % 3 == 0 ? "mine" : "theirs";
+    records.push_back(std::move(record));
+  }
+  StoreAt(1, std::move(records));
+  StatementFilter filter = Filter([](StatementFilter& f) {
+    f.credential = "mine";
+    f.limit = 2;
+    f.ascending = true;
+  });
+  StatementPage first = Query(filter);
+  BOOST_TEST(Ids(first) == Uuids({3, 6}));
+  BOOST_TEST(first.has_more);
+  filter.snapshot_seq = first.snapshot_seq;
+  filter.after_seq = first.statements.back().seq;
+  StatementPage second = Query(filter);
+  BOOST_TEST(Ids(second) == Uuids({9}));
+  BOOST_TEST(!second.has_more);
+  // With a target filter too (the verb driving).
+  StatementFilter by_verb = Filter([](StatementFilter& f) {
+    f.credential = "mine";
+    f.verb_id = kVerb;
+  });
+  BOOST_TEST(Ids(Query(by_verb)) == Uuids({9, 6, 3}));
+  BOOST_TEST(reader->FindById(Uuid(3), std::string("mine")).value().has_value());
+  BOOST_TEST(!reader->FindById(Uuid(4), std::string("mine")).value().has_value());
+  BOOST_TEST(reader->FindById(Uuid(4)).value().has_value());
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
