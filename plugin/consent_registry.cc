@@ -102,4 +102,26 @@ void ConsentRegistry::Forget(const std::string& pseudonym) {
   granted_.erase(pseudonym);
 }
 
+MaybeError ConsentRegistry::Erase(const std::string& pseudonym, const StoredErasure& erase) {
+  std::lock_guard<std::mutex> change(change_mutex_);  // rule 4: no change in between
+  std::vector<std::string> withdrawn;
+  if (!policy_.opt_in) {
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    auto it = granted_.find(pseudonym);
+    if (it != granted_.end()) {
+      for (const auto& [purpose, granted] : it->second) {
+        if (!granted) withdrawn.push_back(purpose);
+      }
+    }
+  }
+  const std::string tombstone = withdrawn.empty() ? std::string() : PurposesJson(withdrawn);
+  if (auto error = erase(tombstone)) return error;
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  granted_.erase(pseudonym);
+  if (!tombstone.empty()) {
+    Apply(storage::ConsentEvent{0, pseudonym, "withdrawn", tombstone, "erasure", 0});
+  }
+  return std::nullopt;
+}
+
 }  // namespace lrs::plugin

@@ -66,6 +66,9 @@ Result<LearnerClaims> LearnerTokens::Verify(std::string_view token, int64_t now_
     return Unauthorized("is malformed");
   }
   result.expires_s = exp->GetInt64();
+  if (const xapi::JsonValue* iat = xapi::Member(claims, "iat"); iat && iat->IsInt64()) {
+    result.issued_s = iat->GetInt64();
+  }
   if (now_s >= result.expires_s) return Unauthorized("has expired");
   return result;
 }

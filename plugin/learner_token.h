@@ -25,6 +25,7 @@ constexpr int64_t kMaxTokenTtlSeconds = 24 * 3600;
 struct LearnerClaims {
   std::string pseudonym;
   int64_t expires_s = 0;  // unix seconds
+  int64_t issued_s = 0;   // unix seconds (plugin/token_revocations.h)
 };
 
 class LearnerTokens {

@@ -56,18 +56,27 @@ std::string SerializedCounts(const storage::ErasureCounts& counts, JsonValue& er
   erased.AddMember("facts", counts.facts, alloc);
   erased.AddMember("consent_events", counts.consent_events, alloc);
   erased.AddMember("data_key", counts.data_key, alloc);
+  erased.AddMember("consent_tombstone", counts.consent_tombstone, alloc);
+  erased.AddMember("activity_definitions", counts.activity_definitions, alloc);
+  erased.AddMember("anonymous_groups", counts.anonymous_groups, alloc);
+  erased.AddMember("audit_subjects_unlinked", counts.audit_subjects_unlinked, alloc);
   return xapi::ToJson(erased);
 }
 
 }  // namespace
 
 Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& authenticator,
-                                  const LearnerTokens& tokens) {
+                                  const LearnerTokens& tokens,
+                                  const TokenRevocations* revocations) {
   std::string_view authorization = request.Header("Authorization");
   if (authorization.substr(0, kBearer.size()) == kBearer) {
     auto claims =
         tokens.Verify(authorization.substr(kBearer.size()), storage::SystemClockMicros() / 1000000);
     if (!claims.ok()) return claims.error();
+    if (revocations != nullptr && !revocations->Alive(claims->pseudonym, claims->issued_s)) {
+      return MakeError(401, "learner token", "Authorization",
+                       "the learner token was revoked: its learner was erased");
+    }
     return Caller{Principal{"learner", "learner", "learner"}, claims->pseudonym};
   }
   auto principal = authenticator.Authenticate(authorization);
@@ -78,7 +87,8 @@ Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& aut
 PrivacyRoutes::PrivacyRoutes(PrivacyParts parts) : parts_(std::move(parts)) {}
 
 HttpResponse PrivacyRoutes::Handle(const HttpRequest& request) {
-  auto caller = AuthenticateCaller(request, parts_.authenticator, parts_.tokens);
+  auto caller =
+      AuthenticateCaller(request, parts_.authenticator, parts_.tokens, parts_.revocations);
   Result<HttpResponse> response = caller.ok() ? Route(request, *caller) : caller.error();
   HttpResponse out = response.ok() ? std::move(*response) : ErrorResponse(response.error());
   if (out.status == 401) out.headers["WWW-Authenticate"] = "Basic realm=\"lrs\", Bearer";
@@ -261,21 +271,41 @@ Result<HttpResponse> PrivacyRoutes::Erase(const std::string& pseudonym, const Ca
   parts_.random.Fill(random, sizeof random);
   const std::string receipt_id = xapi::FormatUuidV4(random);
 
-  auto counts = parts_.writer
-                    .RunExclusive<storage::ErasureCounts>(
-                        [pseudonym](storage::Database& db, storage::Database& keys) {
-                          return storage::EraseLearner(db, keys, pseudonym);
-                        })
-                    .get();
-  if (!counts.ok()) return counts.error();
+  // The learner's tokens die first, so none is used while (or after) the
+  // data goes; their audit tag is taken while their key still exists.
+  if (parts_.revocations != nullptr) {
+    if (auto error = parts_.revocations->Revoke(pseudonym)) return *error;
+  }
+  storage::ErasureOptions options;
+  if (parts_.audit_tag) {
+    auto tag = parts_.audit_tag(pseudonym);
+    if (!tag.ok()) return tag.error();
+    options.audit_tag = tag->value_or("");
+  }
+  std::optional<Result<storage::ErasureCounts>> counts;
+  // The consent registry decides the tombstone and holds changes off meanwhile.
+  auto erase_failed = parts_.consent.Erase(pseudonym, [&](const std::string& tombstone) -> MaybeError {
+    options.tombstone_purposes_json = tombstone;
+    counts = parts_.writer
+                 .RunExclusive<storage::ErasureCounts>(
+                     [pseudonym, options](storage::Database& db, storage::Database& keys) {
+                       return storage::EraseLearner(db, keys, pseudonym, options);
+                     })
+                 .get();
+    if (!counts->ok()) return counts->error();
+    return std::nullopt;
+  });
+  if (erase_failed) return *erase_failed;
   parts_.vault.ForgetLearner(pseudonym);
-  parts_.consent.Forget(pseudonym);
+  for (const std::string& group : (*counts)->erased_group_pseudonyms) {
+    parts_.vault.ForgetLearner(group);
+  }
   const int64_t erased_at = storage::SystemClockMicros();
 
   xapi::JsonDocument out(rapidjson::kObjectType);
   JsonAllocator& alloc = out.GetAllocator();
   JsonValue erased;
-  const std::string counts_json = SerializedCounts(*counts, erased, alloc);
+  const std::string counts_json = SerializedCounts(**counts, erased, alloc);
   // The entry names no subject: the learner's key is gone, and the receipt
   // must not link back to them.
   if (auto error = parts_.audit.record(

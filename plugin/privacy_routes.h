@@ -31,6 +31,7 @@
 #include "plugin/learner_export.h"
 #include "plugin/learner_token.h"
 #include "plugin/manifest.h"
+#include "plugin/token_revocations.h"
 #include "storage/statement_writer.h"
 #include "xapi/json.h"
 
@@ -60,6 +61,11 @@ struct PrivacyParts {
   storage::StatementWriter& writer;
   anonymizer::RandomSource& random;
   AuditHooks audit;
+  // Tokens of erased learners (plugin/token_revocations.h); null: none die.
+  TokenRevocations* revocations = nullptr;
+  // The audit tag of a learner (IdentityVault::SubjectTag), for erasure to
+  // un-link their entries; null or nullopt: none.
+  std::function<Result<std::optional<std::string>>(const std::string& pseudonym)> audit_tag;
 };
 
 // The authenticated caller: a credential, or a learner through a token.
@@ -68,9 +74,11 @@ struct Caller {
   std::optional<std::string> learner;  // the token's pseudonym
 };
 
-// Authenticates either kind of caller. Errors: 401.
+// Authenticates either kind of caller. Errors: 401, also for the token of a
+// learner erased after it was issued (`revocations`, when given).
 Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& authenticator,
-                                  const LearnerTokens& tokens);
+                                  const LearnerTokens& tokens,
+                                  const TokenRevocations* revocations = nullptr);
 
 class PrivacyRoutes {
  public:
