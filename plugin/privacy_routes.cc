@@ -266,11 +266,7 @@ Result<HttpResponse> PrivacyRoutes::GetMe(const HttpRequest& request, const Call
   return response;
 }
 
-Result<HttpResponse> PrivacyRoutes::Erase(const std::string& pseudonym, const Caller& caller) {
-  uint8_t random[16];
-  parts_.random.Fill(random, sizeof random);
-  const std::string receipt_id = xapi::FormatUuidV4(random);
-
+Result<storage::ErasureCounts> PrivacyRoutes::EraseStored(const std::string& pseudonym) {
   // The learner's tokens die first, so none is used while (or after) the
   // data goes; their audit tag is taken while their key still exists.
   if (parts_.revocations != nullptr) {
@@ -282,9 +278,9 @@ Result<HttpResponse> PrivacyRoutes::Erase(const std::string& pseudonym, const Ca
     if (!tag.ok()) return tag.error();
     options.audit_tag = tag->value_or("");
   }
-  std::optional<Result<storage::ErasureCounts>> counts;
   // The consent registry decides the tombstone and holds changes off meanwhile.
-  auto erase_failed = parts_.consent.Erase(pseudonym, [&](const std::string& tombstone) -> MaybeError {
+  std::optional<Result<storage::ErasureCounts>> counts;
+  auto run = [&](const std::string& tombstone) -> MaybeError {
     options.tombstone_purposes_json = tombstone;
     counts = parts_.writer
                  .RunExclusive<storage::ErasureCounts>(
@@ -294,18 +290,27 @@ Result<HttpResponse> PrivacyRoutes::Erase(const std::string& pseudonym, const Ca
                  .get();
     if (!counts->ok()) return counts->error();
     return std::nullopt;
-  });
-  if (erase_failed) return *erase_failed;
+  };
+  if (auto error = parts_.consent.Erase(pseudonym, run)) return *error;
   parts_.vault.ForgetLearner(pseudonym);
   for (const std::string& group : (*counts)->erased_group_pseudonyms) {
     parts_.vault.ForgetLearner(group);
   }
+  return std::move(*counts);
+}
+
+Result<HttpResponse> PrivacyRoutes::Erase(const std::string& pseudonym, const Caller& caller) {
+  uint8_t random[16];
+  parts_.random.Fill(random, sizeof random);
+  const std::string receipt_id = xapi::FormatUuidV4(random);
+  auto counts = EraseStored(pseudonym);
+  if (!counts.ok()) return counts.error();
   const int64_t erased_at = storage::SystemClockMicros();
 
   xapi::JsonDocument out(rapidjson::kObjectType);
   JsonAllocator& alloc = out.GetAllocator();
   JsonValue erased;
-  const std::string counts_json = SerializedCounts(**counts, erased, alloc);
+  const std::string counts_json = SerializedCounts(*counts, erased, alloc);
   // The entry names no subject: the learner's key is gone, and the receipt
   // must not link back to them.
   if (auto error = parts_.audit.record(

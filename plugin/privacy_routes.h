@@ -12,7 +12,11 @@
 // Callers authenticate with HTTP Basic (a credential; permissions from the
 // manifest's roles) or `Authorization: Bearer <learner token>`, which reaches
 // only that learner's data: a token can never name another learner (403).
-// Every privacy action and every read of learner data is audited.
+// Every privacy action and every read of learner data is audited. Erasure
+// (issue 14) kills the learner's tokens at once (plugin/token_revocations.h),
+// keeps a withdrawal as a consent tombstone (plugin/consent_registry.h,
+// rule 4) and un-links their audit entries (plugin/audit_trail.h,
+// invariant 4).
 //
 // Thread safety: Handle may be called concurrently.
 
@@ -32,6 +36,7 @@
 #include "plugin/learner_token.h"
 #include "plugin/manifest.h"
 #include "plugin/token_revocations.h"
+#include "storage/erasure.h"
 #include "storage/statement_writer.h"
 #include "xapi/json.h"
 
@@ -94,6 +99,10 @@ class PrivacyRoutes {
   Result<HttpResponse> IssueToken(const HttpRequest& request, const Caller& caller);
   Result<HttpResponse> GetMe(const HttpRequest& request, const Caller& caller);
   Result<HttpResponse> Erase(const std::string& pseudonym, const Caller& caller);
+  // Revokes the learner's tokens, then erases what is stored (storage/erasure.h)
+  // keeping their withdrawal, un-linking their audit entries, and makes the
+  // caches forget them and the anonymous Groups that went with them.
+  Result<storage::ErasureCounts> EraseStored(const std::string& pseudonym);
 
   // The learner a request is about: the token's, or the agent given (in the
   // body or the query, `agent_path` names where for errors) by a credential
