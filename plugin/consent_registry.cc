@@ -69,7 +69,8 @@ std::map<std::string, std::string> ConsentRegistry::States(const std::string& ps
 
 MaybeError ConsentRegistry::Change(const std::string& pseudonym, const std::string& state,
                                    std::vector<std::string> purposes, const std::string& actor,
-                                   int64_t now_us) {
+                                   int64_t now_us,
+                                   const std::function<MaybeError()>& still_allowed) {
   if (state != "granted" && state != "withdrawn") {
     return MakeError(400, "consent", "$.state", "state must be \"granted\" or \"withdrawn\"");
   }
@@ -86,6 +87,9 @@ MaybeError ConsentRegistry::Change(const std::string& pseudonym, const std::stri
   // but the durable append (a disk flush) happens outside the state lock:
   // ingest keeps reading consent meanwhile.
   std::lock_guard<std::mutex> change(change_mutex_);
+  if (still_allowed) {
+    if (auto refused = still_allowed()) return refused;
+  }
   if (auto error = store_.Append(event)) return error;
   std::unique_lock<std::shared_mutex> lock(mutex_);
   Apply(event);

@@ -58,9 +58,14 @@ class ConsentRegistry {
   std::map<std::string, std::string> States(const std::string& pseudonym) const;
 
   // Records a change of `purposes` (empty: all consent purposes) to `state`
-  // ("granted" | "withdrawn"). Errors: 400 unknown purpose or state, 500.
+  // ("granted" | "withdrawn"). `still_allowed`, when given, is asked once no
+  // erasure can run any more until the change is recorded (rule 4), and its
+  // error refuses the change: a learner token revoked by an erasure that ran
+  // meanwhile writes nothing. Errors: 400 unknown purpose or state, 500, or
+  // still_allowed's.
   MaybeError Change(const std::string& pseudonym, const std::string& state,
-                    std::vector<std::string> purposes, const std::string& actor, int64_t now_us);
+                    std::vector<std::string> purposes, const std::string& actor, int64_t now_us,
+                    const std::function<MaybeError()>& still_allowed = nullptr);
 
   Result<std::vector<storage::ConsentEvent>> History(const std::string& pseudonym) const;
 

@@ -22,6 +22,11 @@ JsonValue Text(const std::string& text, JsonAllocator& alloc) {
 
 Error Forbidden(const std::string& message) { return MakeError(403, "privacy roles", "", message); }
 
+Error Revoked() {
+  return MakeError(401, "learner token", "Authorization",
+                   "the learner token was revoked: its learner was erased");
+}
+
 Error NotFound(const HttpRequest& request) {
   return MakeError(404, "routes", "",
                    "no such privacy resource: " + request.method + " " + request.path);
@@ -74,10 +79,10 @@ Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& aut
         tokens.Verify(authorization.substr(kBearer.size()), storage::SystemClockMicros() / 1000000);
     if (!claims.ok()) return claims.error();
     if (revocations != nullptr && !revocations->Alive(claims->pseudonym, claims->issued_s)) {
-      return MakeError(401, "learner token", "Authorization",
-                       "the learner token was revoked: its learner was erased");
+      return Revoked();
     }
-    return Caller{Principal{"learner", "learner", "learner"}, claims->pseudonym};
+    return Caller{Principal{"learner", "learner", "learner"}, claims->pseudonym,
+                  claims->issued_s};
   }
   auto principal = authenticator.Authenticate(authorization);
   if (!principal.ok()) return principal.error();
@@ -174,9 +179,15 @@ Result<HttpResponse> PrivacyRoutes::PutConsent(const HttpRequest& request, const
     }
   }
   const std::string state_text(state->GetString(), state->GetStringLength());
+  // A token checked before an erasure that ran meanwhile writes nothing.
+  auto token_still_alive = [&]() -> MaybeError {
+    if (!caller.learner || parts_.revocations == nullptr) return std::nullopt;
+    if (parts_.revocations->Alive(*caller.learner, caller.token_issued_s)) return std::nullopt;
+    return Revoked();
+  };
   if (auto error = parts_.consent.Change(*learner, state_text, purposes,
                                          caller.learner ? "learner" : caller.principal.key,
-                                         storage::SystemClockMicros())) {
+                                         storage::SystemClockMicros(), token_still_alive)) {
     return *error;
   }
   if (auto error = parts_.audit.record(caller.principal, "consent." + state_text, "consent", "{}",

@@ -77,6 +77,7 @@ struct PrivacyParts {
 struct Caller {
   Principal principal;                 // role "learner" for a token
   std::optional<std::string> learner;  // the token's pseudonym
+  int64_t token_issued_s = 0;          // the token's issue time (unix seconds)
 };
 
 // Authenticates either kind of caller. Errors: 401, also for the token of a

@@ -186,3 +186,16 @@ BOOST_FIXTURE_TEST_CASE(a_failed_erasure_changes_no_consent, Fixture) {
   BOOST_TEST(!consent.MayStore("p"));
   BOOST_TEST(store->History("p").value().size() == 1u);
 }
+
+// A learner token revoked by an erasure between its check and the change
+// writes nothing (the route passes such a precondition).
+BOOST_FIXTURE_TEST_CASE(a_change_refused_by_its_precondition_writes_nothing, Fixture) {
+  ConsentRegistry consent(ConsentPolicy{false, kPurposes}, *store);
+  BOOST_REQUIRE(!consent.Load());
+  auto refused = consent.Change("p", "granted", {}, "learner", 1, []() -> lrs::MaybeError {
+    return lrs::MakeError(401, "learner token", "Authorization", "revoked");
+  });
+  BOOST_REQUIRE(refused.has_value());
+  BOOST_TEST(refused->status == 401);
+  BOOST_TEST(store->History("p").value().empty());
+}
