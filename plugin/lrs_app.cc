@@ -213,7 +213,9 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   retention.fact_retention_days = parts->manifest.fact_retention_days;
   // A pass that deleted something is a privacy action: it is audited (counts
   // only, no subjects) as well as printed.
-  retention.on_pass = [trail](const Result<storage::ExpiredCounts>& pass) {
+  TokenRevocations* revocations = parts->revocations.get();
+  retention.on_pass = [trail, revocations](const Result<storage::ExpiredCounts>& pass) {
+    if (auto error = revocations->Prune()) std::cerr << "lrs: " << error->message << std::endl;
     PrintRetentionPass(pass);
     if (!pass.ok() || pass->Total() == 0) return;
     auto recorded = trail->Record(Principal{"lrs", "retention timer", "system"}, "retention.purge",

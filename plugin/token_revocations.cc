@@ -44,6 +44,8 @@ MaybeError TokenRevocations::Revoke(const std::string& pseudonym) {
   return std::nullopt;
 }
 
+MaybeError TokenRevocations::Prune() { return Load(); }
+
 bool TokenRevocations::Alive(const std::string& pseudonym, int64_t issued_s) const {
   const std::string learner = digest_(pseudonym);
   std::shared_lock<std::shared_mutex> lock(mutex_);

@@ -11,8 +11,9 @@
 //     erasure then fails, the tokens stay dead: fail closed.
 //  2. A revocation names the learner by a keyed digest of the pseudonym, and
 //     lives only as long as a token can (kMaxTokenTtlSeconds): then every
-//     token it could stop has expired, and the row is deleted (at start-up
-//     and at each revocation).
+//     token it could stop has expired, and the row is deleted (at start-up,
+//     at each revocation, and by Prune, which the server calls after each
+//     daily retention pass).
 //  3. Seconds: a token carries its issue time in whole seconds, so a token
 //     issued in the same second as the erasure counts as before it.
 //
@@ -41,6 +42,9 @@ class TokenRevocations {
   MaybeError Load();
   // Rule 1. Errors: 500 (the tokens are dead in this process all the same).
   MaybeError Revoke(const std::string& pseudonym);
+  // Rule 2: forgets, here and on disk, revocations older than a token lives.
+  // Errors: 500.
+  MaybeError Prune();
   // Whether a token for `pseudonym` issued at `issued_s` (unix seconds) may
   // still be used.
   bool Alive(const std::string& pseudonym, int64_t issued_s) const;

@@ -71,3 +71,19 @@ BOOST_FIXTURE_TEST_CASE(a_revocation_goes_once_every_token_it_stops_has_expired,
   BOOST_REQUIRE(count->Step().value());
   BOOST_TEST(count->ColumnInt(0) == 0);
 }
+
+BOOST_FIXTURE_TEST_CASE(prune_forgets_revocations_older_than_a_token_lives, Fixture) {
+  const std::string ada = "ada-pseudonym-0123456789";
+  auto revocations = Open();
+  BOOST_REQUIRE(!revocations->Revoke(ada));
+  clock.Set(kErasedAt + kMaxTokenTtlSeconds * kSecond - kSecond);
+  BOOST_REQUIRE(!revocations->Prune());
+  BOOST_TEST(!revocations->Alive(ada, kErasedAt / kSecond - 60));  // still within a day
+  clock.Set(kErasedAt + kMaxTokenTtlSeconds * kSecond + kSecond);
+  BOOST_REQUIRE(!revocations->Prune());
+  auto db = storage::OpenStatementDatabase(dir.StatementDb()).value();
+  auto count = db->Prepare("SELECT count(*) FROM token_revocations");
+  BOOST_REQUIRE(count.ok());
+  BOOST_REQUIRE(count->Step().value());
+  BOOST_TEST(count->ColumnInt(0) == 0);
+}
