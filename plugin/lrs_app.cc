@@ -196,13 +196,13 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
     for (const auto& entry : *entries) out.PushBack(AuditEntryJson(entry, alloc), alloc);
     return std::nullopt;
   };
-  parts->privacy = std::make_unique<PrivacyRoutes>(PrivacyParts{
-      parts->manifest, *parts->authenticator, *parts->tokens, *parts->pseudonymizer,
-      *parts->consent, *parts->learner_export, *parts->vault, *parts->writer, *parts->random,
-      std::move(audit), parts->revocations.get(),
-      [vault = parts->vault.get()](const std::string& pseudonym) {
-        return vault->SubjectTag(pseudonym);
-      }});
+  parts->privacy = std::make_unique<PrivacyRoutes>(
+      PrivacyParts{parts->manifest, *parts->authenticator, *parts->tokens, *parts->pseudonymizer,
+                   *parts->consent, *parts->learner_export, *parts->vault, *parts->writer,
+                   *parts->random, std::move(audit), parts->revocations.get(),
+                   [vault = parts->vault.get()](const std::string& pseudonym) {
+                     return vault->SubjectTag(pseudonym);
+                   }});
   storage::StatementWriter* writer_ptr = parts->writer.get();
   parts->xapi = std::make_unique<XapiRoutes>(
       parts->manifest, *parts->authenticator, *parts->ingest, *parts->read, *parts->activities,

@@ -81,8 +81,7 @@ Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& aut
     if (revocations != nullptr && !revocations->Alive(claims->pseudonym, claims->issued_s)) {
       return Revoked();
     }
-    return Caller{Principal{"learner", "learner", "learner"}, claims->pseudonym,
-                  claims->issued_s};
+    return Caller{Principal{"learner", "learner", "learner"}, claims->pseudonym, claims->issued_s};
   }
   auto principal = authenticator.Authenticate(authorization);
   if (!principal.ok()) return principal.error();

@@ -191,8 +191,8 @@ Result<AuditVerification> VerifyAuditChain(Database& statements,
       "SELECT seq, at_us, actor, role, action, purpose, detail, prev_hash, hash, encoding "
       "FROM audit_log ORDER BY seq");
   if (!entries.ok()) return entries.error();
-  Result<Statement> subjects =
-      statements.Prepare("SELECT seq, tag, sealed, commitment FROM audit_subjects ORDER BY seq, tag");
+  Result<Statement> subjects = statements.Prepare(
+      "SELECT seq, tag, sealed, commitment FROM audit_subjects ORDER BY seq, tag");
   if (!subjects.ok()) return subjects.error();
 
   // The subjects cursor runs beside the entries cursor (a merge join).

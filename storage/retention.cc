@@ -411,7 +411,8 @@ MaybeError Batch::SelectAnonymousGroupIdentities() {
 MaybeError Batch::SelectDefinitions() {
   std::set<std::string> activities;
   for (const ExpiringStatement& statement : rows_.statements) {
-    for (const ActivityRef& activity : statement.activities) activities.insert(activity.activity_id);
+    for (const ActivityRef& activity : statement.activities)
+      activities.insert(activity.activity_id);
   }
   if (activities.empty()) return std::nullopt;
   Result<Statement> defined = Prepare(kDefinitionExists);

@@ -299,11 +299,10 @@ BOOST_FIXTURE_TEST_CASE(data_keyed_with_another_key_file_is_refused, RotatingLrs
 // still withdrawn.
 BOOST_FIXTURE_TEST_CASE(an_erased_learners_withdrawal_survives_a_rotation, RotatingLrs) {
   StoreLearningData();
-  BOOST_REQUIRE_EQUAL(
-      Call("PUT", "/privacy/consent", "",
-           std::string(R"({"agent":)") + kAda + R"(,"state":"withdrawn"})")
-          .status,
-      204);
+  BOOST_REQUIRE_EQUAL(Call("PUT", "/privacy/consent", "",
+                           std::string(R"({"agent":)") + kAda + R"(,"state":"withdrawn"})")
+                          .status,
+                      204);
   BOOST_REQUIRE_EQUAL(Call("DELETE", "/privacy/learners", "agent=" + PercentEncode(kAda)).status,
                       200);
   Stop();

@@ -49,7 +49,7 @@ BOOST_FIXTURE_TEST_CASE(tokens_issued_up_to_the_erasure_die_at_once_and_after_a_
   auto restarted = Open();
   for (auto* view : {revocations.get(), restarted.get()}) {  // this process, then a restart
     BOOST_TEST(!view->Alive(ada, erased_s - 60));
-    BOOST_TEST(!view->Alive(ada, erased_s));   // the same second counts as before
+    BOOST_TEST(!view->Alive(ada, erased_s));     // the same second counts as before
     BOOST_TEST(view->Alive(ada, erased_s + 1));  // issued afterwards: a new start
     BOOST_TEST(view->Alive("bob-pseudonym-0123456789", erased_s - 60));
   }

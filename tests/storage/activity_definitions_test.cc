@@ -152,9 +152,8 @@ StatementRecord DefiningBy(int n, const std::string& actor, const std::string& a
 
 lrs::Result<ErasureCounts> EraseOnWriter(StatementWriter& writer, const std::string& pseudonym) {
   return writer
-      .RunExclusive<ErasureCounts>([&](Database& db, Database& keys) {
-        return EraseLearner(db, keys, pseudonym);
-      })
+      .RunExclusive<ErasureCounts>(
+          [&](Database& db, Database& keys) { return EraseLearner(db, keys, pseudonym); })
       .get();
 }
 
@@ -162,12 +161,13 @@ BOOST_FIXTURE_TEST_CASE(erasure_deletes_definitions_only_the_learner_made_and_re
                         Fixture) {
   const std::string shared = "http://example.com/course";
   const std::string essay = "http://example.com/essays/ada@example.org";
-  BOOST_REQUIRE(Write(*writer, {DefiningBy(1, "bob", shared, R"({"name":{"en-US":"Shared"}})"),
-                                DefiningBy(2, "ada", shared,
-                                           R"({"name":{"fr-FR":"Cours d'Ada"},"type":"http://t/ada"})"),
-                                DefiningBy(3, "ada", essay, R"({"name":{"en-US":"Essay by Ada"}})"),
-                                DefiningBy(4, "bob", shared, R"({"type":"http://t/bob"})")})
-                    .ok());
+  BOOST_REQUIRE(
+      Write(*writer, {DefiningBy(1, "bob", shared, R"({"name":{"en-US":"Shared"}})"),
+                      DefiningBy(2, "ada", shared,
+                                 R"({"name":{"fr-FR":"Cours d'Ada"},"type":"http://t/ada"})"),
+                      DefiningBy(3, "ada", essay, R"({"name":{"en-US":"Essay by Ada"}})"),
+                      DefiningBy(4, "bob", shared, R"({"type":"http://t/bob"})")})
+          .ok());
   BOOST_TEST(Definition(shared).value() ==
              R"({"name":{"en-US":"Shared","fr-FR":"Cours d'Ada"},"type":"http://t/bob"})");
 

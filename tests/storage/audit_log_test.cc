@@ -409,14 +409,15 @@ BOOST_FIXTURE_TEST_CASE(encoding_1_entries_still_verify_and_are_not_unlinked, Fi
   BOOST_REQUIRE(entries.ok());
   AuditEntry old = (*entries)[2];
   old.encoding = 1;
-  Tamper("UPDATE audit_subjects SET commitment = NULL WHERE seq = 3;"
-         "UPDATE audit_log SET encoding = 1, hash = '" +
-         AuditEntryHash(old, {{"tag-a", "sealed-a3"}}) + "' WHERE seq = 3");
+  Tamper(
+      "UPDATE audit_subjects SET commitment = NULL WHERE seq = 3;"
+      "UPDATE audit_log SET encoding = 1, hash = '" +
+      AuditEntryHash(old, {{"tag-a", "sealed-a3"}}) + "' WHERE seq = 3");
   BOOST_TEST(VerifyChainOnly().intact);  // the anchor names the rehashed entry 3
   auto db = OpenStatementDatabase(dir.StatementDb());
   BOOST_REQUIRE(db.ok());
   auto unlinked = UnlinkAuditSubjects(**db, "tag-a");
   BOOST_REQUIRE(unlinked.ok());
-  BOOST_TEST(*unlinked == 1);  // entry 2's; entry 3 keeps its tag
+  BOOST_TEST(*unlinked == 1);            // entry 2's; entry 3 keeps its tag
   BOOST_TEST(VerifyChainOnly().intact);  // the anchor names the rehashed entry 3
 }

@@ -157,7 +157,8 @@ StatementRecord ByAnonymousGroup(int n, const std::string& group,
   for (const std::string& member : members) {
     record.agents.push_back({member, AgentRole::kActorOrObject});
     if (!member_json.empty()) member_json += ",";
-    member_json += "{\"objectType\":\"Agent\",\"$p\":\"" + member + "\",\"$v\":\"v-" + member + "\"}";
+    member_json +=
+        "{\"objectType\":\"Agent\",\"$p\":\"" + member + "\",\"$v\":\"v-" + member + "\"}";
   }
   record.json = "{\"id\":\"" + record.id + "\",\"actor\":{\"objectType\":\"Group\",\"$p\":\"" +
                 group + "\",\"$v\":\"v-" + group + "\",\"$anon\":true,\"member\":[" + member_json +
@@ -197,8 +198,8 @@ BOOST_AUTO_TEST_CASE(an_anonymous_group_that_remaining_statements_refer_to_stays
   StatementRecord ada_instructs = ByAnonymousGroup(1, group, {"lin", "kai"});
   ada_instructs.agents.push_back({"ada", AgentRole::kRelated});
   StatementRecord without_ada = ByAnonymousGroup(2, group, {"lin", "kai"});
-  BOOST_REQUIRE(Write(*writer, {ada_instructs, without_ada}, {{group, "master", "wrapped-group"}})
-                    .ok());
+  BOOST_REQUIRE(
+      Write(*writer, {ada_instructs, without_ada}, {{group, "master", "wrapped-group"}}).ok());
   ErasureCounts counts = Erase(*writer, "ada");
   BOOST_TEST(counts.statements == 1);
   BOOST_TEST(counts.anonymous_groups == 0);
@@ -214,10 +215,10 @@ BOOST_AUTO_TEST_CASE(a_tombstone_keeps_the_withdrawal_and_nothing_else) {
   BOOST_REQUIRE(Write(*writer, {Record(1, "ada")}).ok());
   {
     auto db = OpenStatementDatabase(dir.StatementDb());
-    BOOST_REQUIRE(!(*db)->Exec(
-        "INSERT INTO consent_events (pseudonym, state, purposes, actor, at_us) VALUES "
-        "('ada', 'granted', '[\"analytics\"]', 'lms', 10), "
-        "('ada', 'withdrawn', '[\"analytics\",\"recommendations\"]', 'lms', 20)"));
+    BOOST_REQUIRE(
+        !(*db)->Exec("INSERT INTO consent_events (pseudonym, state, purposes, actor, at_us) VALUES "
+                     "('ada', 'granted', '[\"analytics\"]', 'lms', 10), "
+                     "('ada', 'withdrawn', '[\"analytics\",\"recommendations\"]', 'lms', 20)"));
   }
   ErasureOptions options;
   options.tombstone_purposes_json = "[\"analytics\",\"recommendations\"]";
@@ -261,10 +262,13 @@ BOOST_AUTO_TEST_CASE(erasure_unlinks_the_learners_audit_subjects_and_the_chain_h
   BOOST_REQUIRE(counts.ok());
   BOOST_TEST(counts->audit_subjects_unlinked == 3);
   writer.reset();
-  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM audit_subjects WHERE tag = 'tag-ada'") == 0);
-  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(DISTINCT tag) FROM audit_subjects "
-                                      "WHERE tag <> 'tag-bob' AND length(sealed) = 0") == 3);
-  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM audit_subjects WHERE tag = 'tag-bob'") == 3);
+  BOOST_TEST(
+      Count(dir.StatementDb(), "SELECT count(*) FROM audit_subjects WHERE tag = 'tag-ada'") == 0);
+  BOOST_TEST(Count(dir.StatementDb(),
+                   "SELECT count(DISTINCT tag) FROM audit_subjects "
+                   "WHERE tag <> 'tag-bob' AND length(sealed) = 0") == 3);
+  BOOST_TEST(
+      Count(dir.StatementDb(), "SELECT count(*) FROM audit_subjects WHERE tag = 'tag-bob'") == 3);
   for (const std::string& file : {dir.StatementDb(), dir.StatementDb() + "-wal"}) {
     BOOST_TEST(FileBytes(file).find("sealed-ada-") == std::string::npos, file);
     BOOST_TEST(FileBytes(file).find("tag-ada") == std::string::npos, file);

@@ -589,7 +589,8 @@ BOOST_AUTO_TEST_CASE(facts_written_between_batches_do_not_disturb_the_walk) {
 // Issue 14, finding 7: a definition whose statements all expired goes.
 BOOST_AUTO_TEST_CASE(a_definition_whose_statements_all_expired_goes) {
   StatementRecord essay = LearnerRecord(1, "ada", "http://example.com/essay-by-ada");
-  essay.activity_definitions = {{"http://example.com/essay-by-ada", R"({"name":{"en-US":"Ada's"}})"}};
+  essay.activity_definitions = {
+      {"http://example.com/essay-by-ada", R"({"name":{"en-US":"Ada's"}})"}};
   WriteAt(kOld, {essay});
   const RetentionBatchResult result = Expire();
   BOOST_TEST(result.deleted.activity_definitions == 1);
