@@ -1,7 +1,9 @@
 // Erasure leaves no trace (issue 14, findings 4, 7, 8, 9 and 10), tried as an
 // attacker would, against the real binary and the files it writes:
 //  - a withdrawal outlives erasure (a tombstone: the pseudonym and its
-//    withdrawn purposes, nothing else), also across a restart;
+//    withdrawn purposes, nothing else), also across a restart; under opt-in
+//    an erased learner simply has no grant and nothing is kept (that case
+//    also held before: it guards the rule, it was not a finding);
 //  - Activity definitions only the erased learner sent go, shared ones are
 //    rebuilt from what remains;
 //  - erasing a member of an anonymous Group takes the group's sealed identity
@@ -141,6 +143,37 @@ describe("a withdrawal outlives erasure (opt-out)", () => {
     await store(lrs, [simpleStatement(t, { actor: bob })]);
     const pseudonym = await pseudonymOf(lrs, bob);
     await erase(lrs, bob);
+    assert.deepEqual(rowsNaming(lrs, pseudonym), noRows);
+    assert.deepEqual(filesContaining(lrs, pseudonym), []);
+  });
+});
+
+describe("erasure under opt-in", () => {
+  let lrs;
+  before(async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "manifests", "default.json"), "utf8"));
+    manifest.consent.mode = "opt-in";
+    const dir = fs.mkdtempSync(path.join(fs.realpathSync("/tmp"), "lrs-manifest-"));
+    fs.writeFileSync(path.join(dir, "manifest.json"), JSON.stringify(manifest));
+    lrs = await startLrs({ args: ["--manifest", path.join(dir, "manifest.json")] });
+  });
+  after(async () => {
+    await lrs?.stop();
+  });
+
+  test("an erased learner simply has no grant: nothing is stored, no tombstone is kept", async () => {
+    const t = tag();
+    const ada = mboxAgent(t, "ada");
+    assert.equal((await call(lrs, "PUT", "/privacy/consent", { body: { agent: ada, state: "granted" } })).status, 204);
+    const [first] = await store(lrs, [simpleStatement(t, { actor: ada })]);
+    assert.equal(await statementStatus(lrs, first), 200);
+    const pseudonym = await pseudonymOf(lrs, ada);
+    const put = await call(lrs, "PUT", "/privacy/consent", { body: { agent: ada, state: "withdrawn", purposes: ["analytics"] } });
+    assert.equal(put.status, 204, put.text);
+    const receipt = await erase(lrs, ada);
+    assert.equal(receipt.erased.consent_tombstone, false);
+    const [after] = await store(lrs, [simpleStatement(t, { actor: ada, n: 1 })]);
+    assert.equal(await statementStatus(lrs, after), 404);
     assert.deepEqual(rowsNaming(lrs, pseudonym), noRows);
     assert.deepEqual(filesContaining(lrs, pseudonym), []);
   });
