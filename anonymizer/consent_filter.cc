@@ -161,4 +161,26 @@ bool ConsentsToBeNamed(const JsonValue& agent, const ConsentCheck& consents) {
   return members_before == 0 || copy["member"].Size() == members_before;
 }
 
+std::string DefinitionWithoutReferences(const std::string& definition_json) {
+  if (definition_json.find(std::string("\"") + kReferencePseudonym + "\"") == std::string::npos) {
+    return definition_json;
+  }
+  xapi::JsonDocument doc;
+  doc.Parse(definition_json.c_str(), definition_json.size());
+  if (doc.HasParseError()) return definition_json;
+  std::function<void(xapi::JsonValue&)> walk = [&](xapi::JsonValue& v) {
+    if (v.IsObject()) {
+      if (!ReferencePseudonym(v).empty()) {
+        v = WithheldAgent(doc.GetAllocator());
+        return;
+      }
+      for (auto& m : v.GetObject()) walk(m.value);
+    } else if (v.IsArray()) {
+      for (auto& e : v.GetArray()) walk(e);
+    }
+  };
+  walk(doc);
+  return xapi::ToJson(doc);
+}
+
 }  // namespace lrs::anonymizer

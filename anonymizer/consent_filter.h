@@ -50,4 +50,11 @@ bool ConsentsToBeNamed(const xapi::JsonValue& agent, const ConsentCheck& consent
 // The placeholder Agent, built in `alloc`.
 xapi::JsonValue WithheldAgent(xapi::JsonAllocator& alloc);
 
+// A canonical activity definition (JSON) with every reference (an Agent
+// inside its extensions, as the statement stores it) replaced by the
+// placeholder: the definitions table is shown to whoever reads /activities,
+// so it names nobody. Used at ingest and when erasure rebuilds a definition
+// from the statements that remain. Text that does not parse is returned as is.
+std::string DefinitionWithoutReferences(const std::string& definition_json);
+
 }  // namespace lrs::anonymizer

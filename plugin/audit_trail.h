@@ -19,9 +19,15 @@
 //  3. A learner token (role "learner") is recorded as actor "learner": the
 //     token's subject is the learner, who is a subject of the entry, not an
 //     actor in the clear. Any other principal is recorded by credential key.
-//  4. After a learner's data key is erased their entries stay in the chain
-//     (it still verifies) and can no longer be found or linked to them: the
-//     tag cannot be computed and the sealed reference cannot be opened.
+//  4. After a learner is erased their entries stay in the chain (it still
+//     verifies) and link to no one, not even to each other: the erasure
+//     replaces the tag of each of their subjects by a random one of its own
+//     and drops the sealed reference, in its transaction
+//     (storage::UnlinkAuditSubjects; the chain covers a commitment to the
+//     subject, which stays: storage/audit_log.h, invariants 1 and 7). Their
+//     key is gone too, so the tag could not be computed again anyway.
+//     Entries written before schema version 7 (encoding 1) cover the tag
+//     itself: they keep it, unreadable but shared among them.
 //  5. A learner without a data key (nothing of theirs is stored) is left out
 //     of the subjects: there is nothing to link.
 //

@@ -69,7 +69,8 @@ std::map<std::string, std::string> ConsentRegistry::States(const std::string& ps
 
 MaybeError ConsentRegistry::Change(const std::string& pseudonym, const std::string& state,
                                    std::vector<std::string> purposes, const std::string& actor,
-                                   int64_t now_us) {
+                                   int64_t now_us,
+                                   const std::function<MaybeError()>& still_allowed) {
   if (state != "granted" && state != "withdrawn") {
     return MakeError(400, "consent", "$.state", "state must be \"granted\" or \"withdrawn\"");
   }
@@ -86,6 +87,9 @@ MaybeError ConsentRegistry::Change(const std::string& pseudonym, const std::stri
   // but the durable append (a disk flush) happens outside the state lock:
   // ingest keeps reading consent meanwhile.
   std::lock_guard<std::mutex> change(change_mutex_);
+  if (still_allowed) {
+    if (auto refused = still_allowed()) return refused;
+  }
   if (auto error = store_.Append(event)) return error;
   std::unique_lock<std::shared_mutex> lock(mutex_);
   Apply(event);
@@ -100,6 +104,28 @@ Result<std::vector<storage::ConsentEvent>> ConsentRegistry::History(
 void ConsentRegistry::Forget(const std::string& pseudonym) {
   std::unique_lock<std::shared_mutex> lock(mutex_);
   granted_.erase(pseudonym);
+}
+
+MaybeError ConsentRegistry::Erase(const std::string& pseudonym, const StoredErasure& erase) {
+  std::lock_guard<std::mutex> change(change_mutex_);  // rule 4: no change in between
+  std::vector<std::string> withdrawn;
+  if (!policy_.opt_in) {
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    auto it = granted_.find(pseudonym);
+    if (it != granted_.end()) {
+      for (const auto& [purpose, granted] : it->second) {
+        if (!granted) withdrawn.push_back(purpose);
+      }
+    }
+  }
+  const std::string tombstone = withdrawn.empty() ? std::string() : PurposesJson(withdrawn);
+  if (auto error = erase(tombstone)) return error;
+  std::unique_lock<std::shared_mutex> lock(mutex_);
+  granted_.erase(pseudonym);
+  if (!tombstone.empty()) {
+    Apply(storage::ConsentEvent{0, pseudonym, "withdrawn", tombstone, "erasure", 0});
+  }
+  return std::nullopt;
 }
 
 }  // namespace lrs::plugin

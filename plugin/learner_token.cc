@@ -14,13 +14,13 @@ Error Unauthorized(const std::string& why) {
 
 }  // namespace
 
-std::string LearnerTokens::Issue(const std::string& pseudonym, int64_t now_s,
+std::string LearnerTokens::Issue(const std::string& pseudonym, int64_t now_us,
                                  int64_t ttl_seconds) const {
   rapidjson::Document payload(rapidjson::kObjectType);
   auto& alloc = payload.GetAllocator();
   payload.AddMember("sub", xapi::JsonValue(pseudonym.c_str(), alloc), alloc);
-  payload.AddMember("iat", now_s, alloc);
-  payload.AddMember("exp", now_s + ttl_seconds, alloc);
+  payload.AddMember("iat_us", now_us, alloc);
+  payload.AddMember("exp", now_us / 1000000 + ttl_seconds, alloc);
   payload.AddMember("kid", xapi::JsonValue(key_id_.c_str(), alloc), alloc);
   return SealOpaqueToken(kPrefix, key_, xapi::ToJson(payload), /*context=*/"", *random_);
 }
@@ -43,6 +43,9 @@ Result<LearnerClaims> LearnerTokens::Verify(std::string_view token, int64_t now_
     return Unauthorized("is malformed");
   }
   result.expires_s = exp->GetInt64();
+  if (const xapi::JsonValue* iat = xapi::Member(claims, "iat_us"); iat && iat->IsInt64()) {
+    result.issued_us = iat->GetInt64();
+  }
   if (now_s >= result.expires_s) return Unauthorized("has expired");
   return result;
 }

@@ -5,7 +5,7 @@
 // erasure).
 //
 //   lt2.<base64url(nonce || AES-256-GCM(token key, payload, aad = "lt2.") || tag)>
-//   payload: {"sub": "<pseudonym>", "iat": <unix s>, "exp": <unix s>, "kid": "<token key id>"}
+//   payload: {"sub": "<pseudonym>", "iat_us": <unix µs>, "exp": <unix s>, "kid": "<token key id>"}
 //
 // Invariants:
 //  1. Opaque (plugin/opaque_token.h): the payload is sealed, so a token names
@@ -39,6 +39,7 @@ constexpr int64_t kMaxTokenTtlSeconds = 24 * 3600;
 struct LearnerClaims {
   std::string pseudonym;
   int64_t expires_s = 0;  // unix seconds
+  int64_t issued_us = 0;  // unix microseconds (plugin/token_revocations.h)
 };
 
 class LearnerTokens {
@@ -49,8 +50,9 @@ class LearnerTokens {
                 std::shared_ptr<anonymizer::RandomSource> random = anonymizer::SystemRandom())
       : key_id_(std::move(key_id)), key_(std::move(key)), random_(std::move(random)) {}
 
-  // Precondition: 0 < ttl_seconds <= kMaxTokenTtlSeconds.
-  std::string Issue(const std::string& pseudonym, int64_t now_s, int64_t ttl_seconds) const;
+  // Precondition: 0 < ttl_seconds <= kMaxTokenTtlSeconds. The issue time is
+  // kept to the microsecond, so that an erasure orders before or after it.
+  std::string Issue(const std::string& pseudonym, int64_t now_us, int64_t ttl_seconds) const;
 
   // Errors: 401 when malformed, forged (invariant 2) or expired at `now_s`.
   Result<LearnerClaims> Verify(std::string_view token, int64_t now_s) const;

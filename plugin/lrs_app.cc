@@ -94,6 +94,8 @@ struct LrsApp::Parts {
   std::unique_ptr<storage::LearnerData> learner_data;
   std::unique_ptr<LearnerExport> learner_export;
   std::unique_ptr<LearnerTokens> tokens;
+  std::unique_ptr<storage::TokenRevocationStore> token_revocation_store;  // issue 14
+  std::unique_ptr<TokenRevocations> revocations;
   std::unique_ptr<PrivacyRoutes> privacy;
   std::unique_ptr<storage::AuditLog> audit_log;
   std::unique_ptr<AuditTrail> audit;
@@ -217,6 +219,16 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
       *parts->consent, std::move(own_addresses));
   parts->tokens =
       std::make_unique<LearnerTokens>(parts->keys.token_key.id, parts->keys.token_seal_key);
+  // Issue 14: erased learners' tokens die (plugin/token_revocations.h).
+  auto revocation_store = storage::TokenRevocationStore::Open(paths.statement_db);
+  if (!revocation_store.ok()) return revocation_store.error();
+  parts->token_revocation_store = std::move(*revocation_store);
+  const anonymizer::Pseudonymizer* pseudonymizer = parts->pseudonymizer.get();
+  parts->revocations = std::make_unique<TokenRevocations>(
+      *parts->token_revocation_store, [pseudonymizer](const std::string& pseudonym) {
+        return pseudonymizer->KeyedDigest("token-revocation", pseudonym);
+      });
+  if (auto error = parts->revocations->Load()) return *error;
   AuditHooks audit;
   AuditTrail* trail = parts->audit.get();
   audit.record = [trail](const Principal& who, const std::string& action,
@@ -233,10 +245,13 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
     for (const auto& entry : *entries) out.PushBack(AuditEntryJson(entry, alloc), alloc);
     return std::nullopt;
   };
-  parts->privacy = std::make_unique<PrivacyRoutes>(PrivacyParts{
-      parts->manifest, *parts->authenticator, *parts->tokens, *parts->pseudonymizer,
-      *parts->consent, *parts->learner_export, *parts->vault, *parts->writer, *parts->random,
-      std::move(audit)});
+  parts->privacy = std::make_unique<PrivacyRoutes>(
+      PrivacyParts{parts->manifest, *parts->authenticator, *parts->tokens, *parts->pseudonymizer,
+                   *parts->consent, *parts->learner_export, *parts->vault, *parts->writer,
+                   *parts->random, std::move(audit), parts->revocations.get(),
+                   [vault = parts->vault.get()](const std::string& pseudonym) {
+                     return vault->SubjectTag(pseudonym);
+                   }});
   storage::StatementWriter* writer_ptr = parts->writer.get();
   parts->xapi = std::make_unique<XapiRoutes>(
       parts->manifest, *parts->authenticator, *parts->ingest, *parts->read, *parts->activities,
@@ -247,7 +262,9 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   retention.fact_retention_days = parts->manifest.fact_retention_days;
   // A pass that deleted something is a privacy action: it is audited (counts
   // only, no subjects) as well as printed.
-  retention.on_pass = [trail](const Result<storage::ExpiredCounts>& pass) {
+  TokenRevocations* revocations = parts->revocations.get();
+  retention.on_pass = [trail, revocations](const Result<storage::ExpiredCounts>& pass) {
+    if (auto error = revocations->Prune()) std::cerr << "lrs: " << error->message << std::endl;
     PrintRetentionPass(pass);
     if (!pass.ok() || pass->Total() == 0) return;
     auto recorded = trail->Record(Principal{"lrs", "retention timer", "system"}, "retention.purge",
@@ -268,7 +285,8 @@ HttpResponse LrsApp::Handle(HttpRequest& request) {
   if (request.path == "/privacy.json" && read) return PrivacyJson(parts_->manifest.json);
   if (request.path == "/me" && read) return LearnerPage();
   if (AuditRoutes::Handles(request.path)) {
-    auto caller = AuthenticateCaller(request, *parts_->authenticator, *parts_->tokens);
+    auto caller = AuthenticateCaller(request, *parts_->authenticator, *parts_->tokens,
+                                     parts_->revocations.get());
     HttpResponse response = caller.ok() ? parts_->audit_routes->Get(request, caller->principal)
                                         : ErrorResponse(caller.error());
     response.headers["Cache-Control"] = "no-store";

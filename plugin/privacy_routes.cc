@@ -1,5 +1,6 @@
 #include "plugin/privacy_routes.h"
 
+#include "anonymizer/consent_filter.h"
 #include "plugin/audit_trail.h"
 #include "plugin/error_response.h"
 #include "plugin/json_writes.h"
@@ -23,6 +24,11 @@ JsonValue Text(const std::string& text, JsonAllocator& alloc) {
 }
 
 Error Forbidden(const std::string& message) { return MakeError(403, "privacy roles", "", message); }
+
+Error Revoked() {
+  return MakeError(401, "learner token", "Authorization",
+                   "the learner token was revoked: its learner was erased");
+}
 
 Error NotFound(const HttpRequest& request) {
   return MakeError(404, "routes", "",
@@ -58,19 +64,27 @@ std::string SerializedCounts(const storage::ErasureCounts& counts, JsonValue& er
   erased.AddMember("facts", counts.facts, alloc);
   erased.AddMember("consent_events", counts.consent_events, alloc);
   erased.AddMember("data_key", counts.data_key, alloc);
+  erased.AddMember("consent_tombstone", counts.consent_tombstone, alloc);
+  erased.AddMember("activity_definitions", counts.activity_definitions, alloc);
+  erased.AddMember("anonymous_groups", counts.anonymous_groups, alloc);
+  erased.AddMember("audit_subjects_unlinked", counts.audit_subjects_unlinked, alloc);
   return xapi::ToJson(erased);
 }
 
 }  // namespace
 
 Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& authenticator,
-                                  const LearnerTokens& tokens) {
+                                  const LearnerTokens& tokens,
+                                  const TokenRevocations* revocations) {
   std::string_view authorization = request.Header("Authorization");
   if (authorization.substr(0, kBearer.size()) == kBearer) {
     auto claims =
         tokens.Verify(authorization.substr(kBearer.size()), storage::SystemClockMicros() / 1000000);
     if (!claims.ok()) return claims.error();
-    return Caller{Principal{"learner", "learner", "learner"}, claims->pseudonym};
+    if (revocations != nullptr && !revocations->Alive(claims->pseudonym, claims->issued_us)) {
+      return Revoked();
+    }
+    return Caller{Principal{"learner", "learner", "learner"}, claims->pseudonym, claims->issued_us};
   }
   auto principal = authenticator.Authenticate(authorization, request.remote_address);
   if (!principal.ok()) return principal.error();
@@ -80,7 +94,8 @@ Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& aut
 PrivacyRoutes::PrivacyRoutes(PrivacyParts parts) : parts_(std::move(parts)) {}
 
 HttpResponse PrivacyRoutes::Handle(const HttpRequest& request) {
-  auto caller = AuthenticateCaller(request, parts_.authenticator, parts_.tokens);
+  auto caller =
+      AuthenticateCaller(request, parts_.authenticator, parts_.tokens, parts_.revocations);
   Result<HttpResponse> response = caller.ok() ? Route(request, *caller) : caller.error();
   HttpResponse out = response.ok() ? std::move(*response) : ErrorResponse(response.error());
   if (out.status == 401) out.headers["WWW-Authenticate"] = "Basic realm=\"lrs\", Bearer";
@@ -168,9 +183,15 @@ Result<HttpResponse> PrivacyRoutes::PutConsent(const HttpRequest& request, const
     }
   }
   const std::string state_text(state->GetString(), state->GetStringLength());
+  // A token checked before an erasure that ran meanwhile writes nothing.
+  auto token_still_alive = [&]() -> MaybeError {
+    if (!caller.learner || parts_.revocations == nullptr) return std::nullopt;
+    if (parts_.revocations->Alive(*caller.learner, caller.token_issued_us)) return std::nullopt;
+    return Revoked();
+  };
   if (auto error = parts_.consent.Change(*learner, state_text, purposes,
                                          caller.learner ? "learner" : caller.principal.key,
-                                         storage::SystemClockMicros())) {
+                                         storage::SystemClockMicros(), token_still_alive)) {
     return *error;
   }
   if (auto error = parts_.audit.record(caller.principal, "consent." + state_text, "consent", "{}",
@@ -232,8 +253,8 @@ Result<HttpResponse> PrivacyRoutes::IssueToken(const HttpRequest& request, const
     }
     ttl = given->GetInt64();
   }
-  const int64_t now_s = storage::SystemClockMicros() / 1000000;
-  std::string token = parts_.tokens.Issue(*learner, now_s, ttl);
+  const int64_t now_us = storage::SystemClockMicros();
+  std::string token = parts_.tokens.Issue(*learner, now_us, ttl);
   if (auto error =
           parts_.audit.record(caller.principal, "token.issue", "self-access",
                               "{\"ttl_seconds\":" + std::to_string(ttl) + "}", {*learner})) {
@@ -241,7 +262,7 @@ Result<HttpResponse> PrivacyRoutes::IssueToken(const HttpRequest& request, const
   }
   xapi::JsonDocument out(rapidjson::kObjectType);
   out.AddMember("token", Text(token, out.GetAllocator()), out.GetAllocator());
-  out.AddMember("expires", Text(xapi::FormatTimestamp((now_s + ttl) * 1000000), out.GetAllocator()),
+  out.AddMember("expires", Text(xapi::FormatTimestamp((now_us / 1000000 + ttl) * 1000000), out.GetAllocator()),
                 out.GetAllocator());
   return HttpResponse::Json(200, xapi::ToJson(out));
 }
@@ -270,20 +291,46 @@ Result<HttpResponse> PrivacyRoutes::GetMe(const HttpRequest& request, const Call
   return response;
 }
 
+Result<storage::ErasureCounts> PrivacyRoutes::EraseStored(const std::string& pseudonym) {
+  // The learner's tokens die first, so none is used while (or after) the
+  // data goes; their audit tag is taken while their key still exists.
+  if (parts_.revocations != nullptr) {
+    if (auto error = parts_.revocations->Revoke(pseudonym)) return *error;
+  }
+  storage::ErasureOptions options;
+  options.canonical_definition = anonymizer::DefinitionWithoutReferences;
+  if (parts_.audit_tag) {
+    auto tag = parts_.audit_tag(pseudonym);
+    if (!tag.ok()) return tag.error();
+    options.audit_tag = tag->value_or("");
+  }
+  // The consent registry decides the tombstone and holds changes off meanwhile.
+  std::optional<Result<storage::ErasureCounts>> counts;
+  auto run = [&](const std::string& tombstone) -> MaybeError {
+    options.tombstone_purposes_json = tombstone;
+    counts = parts_.writer
+                 .RunExclusive<storage::ErasureCounts>(
+                     [pseudonym, options](storage::Database& db, storage::Database& keys) {
+                       return storage::EraseLearner(db, keys, pseudonym, options);
+                     })
+                 .get();
+    if (!counts->ok()) return counts->error();
+    return std::nullopt;
+  };
+  if (auto error = parts_.consent.Erase(pseudonym, run)) return *error;
+  parts_.vault.ForgetLearner(pseudonym);
+  for (const std::string& group : (*counts)->erased_group_pseudonyms) {
+    parts_.vault.ForgetLearner(group);
+  }
+  return std::move(*counts);
+}
+
 Result<HttpResponse> PrivacyRoutes::Erase(const std::string& pseudonym, const Caller& caller) {
   uint8_t random[16];
   parts_.random.Fill(random, sizeof random);
   const std::string receipt_id = xapi::FormatUuidV4(random);
-
-  auto counts = parts_.writer
-                    .RunExclusive<storage::ErasureCounts>(
-                        [pseudonym](storage::Database& db, storage::Database& keys) {
-                          return storage::EraseLearner(db, keys, pseudonym);
-                        })
-                    .get();
+  auto counts = EraseStored(pseudonym);
   if (!counts.ok()) return counts.error();
-  parts_.vault.ForgetLearner(pseudonym);
-  parts_.consent.Forget(pseudonym);
   const int64_t erased_at = storage::SystemClockMicros();
 
   xapi::JsonDocument out(rapidjson::kObjectType);

@@ -12,7 +12,11 @@
 // Callers authenticate with HTTP Basic (a credential; permissions from the
 // manifest's roles) or `Authorization: Bearer <learner token>`, which reaches
 // only that learner's data: a token can never name another learner (403).
-// Every privacy action and every read of learner data is audited.
+// Every privacy action and every read of learner data is audited. Erasure
+// (issue 14) kills the learner's tokens at once (plugin/token_revocations.h),
+// keeps a withdrawal as a consent tombstone (plugin/consent_registry.h,
+// rule 4) and un-links their audit entries (plugin/audit_trail.h,
+// invariant 4).
 //
 // Thread safety: Handle may be called concurrently.
 
@@ -31,6 +35,8 @@
 #include "plugin/learner_export.h"
 #include "plugin/learner_token.h"
 #include "plugin/manifest.h"
+#include "plugin/token_revocations.h"
+#include "storage/erasure.h"
 #include "storage/statement_writer.h"
 #include "xapi/json.h"
 
@@ -60,17 +66,25 @@ struct PrivacyParts {
   storage::StatementWriter& writer;
   anonymizer::RandomSource& random;
   AuditHooks audit;
+  // Tokens of erased learners (plugin/token_revocations.h); null: none die.
+  TokenRevocations* revocations = nullptr;
+  // The audit tag of a learner (IdentityVault::SubjectTag), for erasure to
+  // un-link their entries; null or nullopt: none.
+  std::function<Result<std::optional<std::string>>(const std::string& pseudonym)> audit_tag;
 };
 
 // The authenticated caller: a credential, or a learner through a token.
 struct Caller {
   Principal principal;                 // role "learner" for a token
   std::optional<std::string> learner;  // the token's pseudonym
+  int64_t token_issued_us = 0;         // the token's issue time (unix microseconds)
 };
 
-// Authenticates either kind of caller. Errors: 401.
+// Authenticates either kind of caller. Errors: 401, also for the token of a
+// learner erased after it was issued (`revocations`, when given).
 Result<Caller> AuthenticateCaller(const HttpRequest& request, Authenticator& authenticator,
-                                  const LearnerTokens& tokens);
+                                  const LearnerTokens& tokens,
+                                  const TokenRevocations* revocations = nullptr);
 
 class PrivacyRoutes {
  public:
@@ -86,6 +100,10 @@ class PrivacyRoutes {
   Result<HttpResponse> IssueToken(const HttpRequest& request, const Caller& caller);
   Result<HttpResponse> GetMe(const HttpRequest& request, const Caller& caller);
   Result<HttpResponse> Erase(const std::string& pseudonym, const Caller& caller);
+  // Revokes the learner's tokens, then erases what is stored (storage/erasure.h)
+  // keeping their withdrawal, un-linking their audit entries, and makes the
+  // caches forget them and the anonymous Groups that went with them.
+  Result<storage::ErasureCounts> EraseStored(const std::string& pseudonym);
 
   // The learner a request is about: the token's, or the agent given (in the
   // body or the query, `agent_path` names where for errors) by a credential

@@ -107,29 +107,6 @@ void MinimizeVoiding(JsonValue& statement, JsonAllocator& alloc) {
   }
 }
 
-// Agents inside a canonical activity definition's extensions are stand-ins,
-// never references: the definitions table is shown to whoever reads
-// /activities, so it names nobody.
-std::string WithoutReferences(const std::string& definition_json) {
-  if (definition_json.find("\"$p\"") == std::string::npos) return definition_json;
-  xapi::JsonDocument doc;
-  doc.Parse(definition_json.c_str(), definition_json.size());
-  if (doc.HasParseError()) return definition_json;
-  std::function<void(JsonValue&)> walk = [&](JsonValue& v) {
-    if (v.IsObject()) {
-      if (!anonymizer::ReferencePseudonym(v).empty()) {
-        v = anonymizer::WithheldAgent(doc.GetAllocator());
-        return;
-      }
-      for (auto& m : v.GetObject()) walk(m.value);
-    } else if (v.IsArray()) {
-      for (auto& e : v.GetArray()) walk(e);
-    }
-  };
-  walk(doc);
-  return xapi::ToJson(doc);
-}
-
 }  // namespace
 
 StatementIngest::StatementIngest(IngestOptions options,
@@ -288,7 +265,7 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
   record.activity_definitions = xapi::ExtractActivityDefinitions(statement);
   if (!who.scopes.Grants(Scope::kDefine)) record.activity_definitions.clear();
   for (auto& [id, definition] : record.activity_definitions) {
-    definition = WithoutReferences(definition);
+    definition = anonymizer::DefinitionWithoutReferences(definition);
   }
   record.credential = who.key;  // statements/read/mine
 

@@ -26,16 +26,24 @@ constexpr size_t kMaxGroup = 512;
 constexpr char kAnchorName[] = "audit_head";
 
 // Versions the encoding: a changed encoding is a new label, never an edit.
-constexpr char kHashLabel[] = "lrs-audit-entry-v1";
+constexpr char kHashLabelV1[] = "lrs-audit-entry-v1";
+constexpr char kHashLabelV2[] = "lrs-audit-entry-v2";
+constexpr char kCommitmentLabel[] = "lrs-audit-subject-v1";
+
+// An un-linked subject's tag: as long as a real one (HMAC-SHA256 hex) and
+// random, so it links to nothing; its sealed bytes go.
+constexpr char kUnlinkSubjects[] =
+    "UPDATE audit_subjects SET tag = lower(hex(randomblob(32))), sealed = x''"
+    " WHERE tag = ?1 AND commitment IS NOT NULL";
 
 // SHA-256 of a canonical encoding: every field is its byte length (8 bytes,
 // big-endian) followed by its bytes, every integer 8 bytes big-endian, so no
 // two different entries encode alike whatever their fields contain.
 class CanonicalHash {
  public:
-  CanonicalHash() : ctx_(EVP_MD_CTX_new()) {
+  explicit CanonicalHash(std::string_view label) : ctx_(EVP_MD_CTX_new()) {
     EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr);
-    Bytes(kHashLabel);
+    Bytes(label);
   }
   ~CanonicalHash() { EVP_MD_CTX_free(ctx_); }
   CanonicalHash(const CanonicalHash&) = delete;
@@ -63,7 +71,8 @@ class CanonicalHash {
 };
 
 constexpr char kEntryColumns[] =
-    "l.seq, l.at_us, l.actor, l.role, l.action, l.purpose, l.detail, l.prev_hash, l.hash";
+    "l.seq, l.at_us, l.actor, l.role, l.action, l.purpose, l.detail, l.prev_hash, l.hash,"
+    " l.encoding";
 
 // Reads the columns of kEntryColumns, which come first in the row.
 AuditEntry EntryFromRow(const Statement& stmt) {
@@ -77,6 +86,7 @@ AuditEntry EntryFromRow(const Statement& stmt) {
   entry.detail = stmt.ColumnText(6);
   entry.prev_hash = stmt.ColumnText(7);
   entry.hash = stmt.ColumnText(8);
+  entry.encoding = static_cast<int>(stmt.ColumnInt(9));
   return entry;
 }
 
@@ -104,8 +114,16 @@ std::string Entry(int64_t seq) { return "entry " + std::to_string(seq); }
 
 }  // namespace
 
-std::string AuditEntryHash(const AuditEntry& entry, const std::vector<AuditSubject>& subjects) {
-  CanonicalHash hash;
+std::string AuditSubjectCommitment(const std::string& tag, const std::string& sealed) {
+  CanonicalHash hash(kCommitmentLabel);
+  hash.Bytes(tag);
+  hash.Bytes(sealed);
+  return hash.Hex();
+}
+
+std::string AuditEntryHash(const AuditEntry& entry, std::vector<AuditSubject> subjects) {
+  const bool v1 = entry.encoding == 1;
+  CanonicalHash hash(v1 ? kHashLabelV1 : kHashLabelV2);
   hash.Bytes(entry.prev_hash);
   hash.Int(entry.seq);
   hash.Int(entry.at_us);
@@ -115,11 +133,33 @@ std::string AuditEntryHash(const AuditEntry& entry, const std::vector<AuditSubje
   hash.Bytes(entry.purpose);
   hash.Bytes(entry.detail);
   hash.Int(static_cast<int64_t>(subjects.size()));
-  for (const AuditSubject& subject : subjects) {
-    hash.Bytes(subject.tag);
-    hash.Bytes(subject.sealed);
+  if (v1) {
+    std::stable_sort(subjects.begin(), subjects.end(),
+                     [](const AuditSubject& a, const AuditSubject& b) { return a.tag < b.tag; });
+    for (const AuditSubject& subject : subjects) {
+      hash.Bytes(subject.tag);
+      hash.Bytes(subject.sealed);
+    }
+    return hash.Hex();
   }
+  // Encoding 2: only commitments, which un-linking keeps (invariant 7).
+  std::vector<std::string> commitments;
+  commitments.reserve(subjects.size());
+  for (const AuditSubject& subject : subjects) {
+    commitments.push_back(subject.commitment.empty()
+                              ? AuditSubjectCommitment(subject.tag, subject.sealed)
+                              : subject.commitment);
+  }
+  std::sort(commitments.begin(), commitments.end());
+  for (const std::string& commitment : commitments) hash.Bytes(commitment);
   return hash.Hex();
+}
+
+Result<int64_t> UnlinkAuditSubjects(Database& statements, const std::string& tag) {
+  Result<Statement> unlink = statements.Prepare(kUnlinkSubjects);
+  if (!unlink.ok()) return unlink.error();
+  if (MaybeError error = unlink->Bind(1, tag).Run()) return *error;
+  return static_cast<int64_t>(statements.Changes());
 }
 
 Result<std::optional<AuditAnchor>> ReadAuditAnchor(Database& key_store) {
@@ -148,11 +188,11 @@ Result<AuditVerification> VerifyAuditChain(Database& statements,
   Result<Transaction> tx = Transaction::Begin(statements, Transaction::Mode::kDeferred);
   if (!tx.ok()) return tx.error();
   Result<Statement> entries = statements.Prepare(
-      "SELECT seq, at_us, actor, role, action, purpose, detail, prev_hash, hash "
+      "SELECT seq, at_us, actor, role, action, purpose, detail, prev_hash, hash, encoding "
       "FROM audit_log ORDER BY seq");
   if (!entries.ok()) return entries.error();
-  Result<Statement> subjects =
-      statements.Prepare("SELECT seq, tag, sealed FROM audit_subjects ORDER BY seq, tag");
+  Result<Statement> subjects = statements.Prepare(
+      "SELECT seq, tag, sealed, commitment FROM audit_subjects ORDER BY seq, tag");
   if (!subjects.ok()) return subjects.error();
 
   // The subjects cursor runs beside the entries cursor (a merge join).
@@ -182,10 +222,25 @@ Result<AuditVerification> VerifyAuditChain(Database& statements,
                         : Entry(entry.seq) + " is out of sequence");
     }
     std::vector<AuditSubject> own;
+    bool subject_changed = false;
     while (*subject_row && subjects->ColumnInt(0) == entry.seq) {
-      own.push_back(AuditSubject{subjects->ColumnText(1), subjects->ColumnBlob(2)});
+      AuditSubject subject{subjects->ColumnText(1), subjects->ColumnBlob(2),
+                           subjects->ColumnIsNull(3) ? std::string() : subjects->ColumnText(3)};
+      // Encoding 2: a linked subject must match its commitment; an un-linked
+      // one (no sealed bytes) only has its commitment (invariant 7).
+      if (entry.encoding != 1 &&
+          (subject.commitment.empty() ||
+           (!subject.sealed.empty() &&
+            AuditSubjectCommitment(subject.tag, subject.sealed) != subject.commitment))) {
+        subject_changed = true;
+      }
+      own.push_back(std::move(subject));
       subject_row = subjects->Step();
       if (!subject_row.ok()) return subject_row.error();
+    }
+    if (subject_changed) {
+      return Broken(count, entry.seq,
+                    Entry(entry.seq) + " has a subject that does not match its commitment");
     }
     if (AuditEntryHash(entry, own) != entry.hash) {
       return Broken(count, entry.seq,
@@ -294,18 +349,21 @@ void AuditLog::CommitGroup(std::vector<Pending*>& group) {
   const int64_t at_us = std::max(clock_(), last_at_us);  // invariant 5
 
   Result<Statement> insert_entry = writer_->Prepare(
-      "INSERT INTO audit_log (seq, at_us, actor, role, action, purpose, detail, prev_hash, hash) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      "INSERT INTO audit_log (seq, at_us, actor, role, action, purpose, detail, prev_hash, hash,"
+      " encoding) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
   if (!insert_entry.ok()) return fail(insert_entry.error());
-  Result<Statement> insert_subject =
-      writer_->Prepare("INSERT INTO audit_subjects (seq, tag, sealed) VALUES (?1, ?2, ?3)");
+  Result<Statement> insert_subject = writer_->Prepare(
+      "INSERT INTO audit_subjects (seq, tag, sealed, commitment) VALUES (?1, ?2, ?3, ?4)");
   if (!insert_subject.ok()) return fail(insert_subject.error());
 
   std::vector<AuditEntry> stored;
   stored.reserve(group.size());
   for (Pending* p : group) {
     NewAuditEntry& in = p->entry;
-    const std::vector<AuditSubject> subjects = Canonical(std::move(in.subjects));
+    std::vector<AuditSubject> subjects = Canonical(std::move(in.subjects));
+    for (AuditSubject& subject : subjects) {
+      subject.commitment = AuditSubjectCommitment(subject.tag, subject.sealed);
+    }
     AuditEntry entry;
     entry.seq = ++seq;
     entry.at_us = at_us;
@@ -315,6 +373,7 @@ void AuditLog::CommitGroup(std::vector<Pending*>& group) {
     entry.purpose = std::move(in.purpose);
     entry.detail = std::move(in.detail);
     entry.prev_hash = prev_hash;
+    entry.encoding = kAuditEncoding;
     entry.hash = AuditEntryHash(entry, subjects);
     entry.subject_count = static_cast<int64_t>(subjects.size());
     prev_hash = entry.hash;
@@ -327,10 +386,14 @@ void AuditLog::CommitGroup(std::vector<Pending*>& group) {
         .Bind(6, entry.purpose)
         .Bind(7, entry.detail)
         .Bind(8, entry.prev_hash)
-        .Bind(9, entry.hash);
+        .Bind(9, entry.hash)
+        .Bind(10, static_cast<int64_t>(entry.encoding));
     if (MaybeError error = insert_entry->Run()) return fail(*error);
     for (const AuditSubject& subject : subjects) {
-      insert_subject->Bind(1, entry.seq).Bind(2, subject.tag).BindBlob(3, subject.sealed);
+      insert_subject->Bind(1, entry.seq)
+          .Bind(2, subject.tag)
+          .BindBlob(3, subject.sealed)
+          .Bind(4, subject.commitment);
       if (MaybeError error = insert_subject->Run()) return fail(*error);
     }
     stored.push_back(std::move(entry));
@@ -363,7 +426,7 @@ Result<std::vector<AuditEntry>> AuditLog::Read(const AuditRange& range) {
       .Bind(3, range.limit);
   return CollectRows<AuditEntry>(*stmt, [](const Statement& row) {
     AuditEntry entry = EntryFromRow(row);
-    entry.subject_count = row.ColumnInt(9);
+    entry.subject_count = row.ColumnInt(10);
     return entry;
   });
 }
@@ -381,8 +444,8 @@ Result<std::vector<AuditEntryAbout>> AuditLog::FindByTag(const std::string& tag,
       CollectRows<AuditEntryAbout>(*stmt, [](const Statement& row) {
         AuditEntryAbout about;
         about.entry = EntryFromRow(row);
-        about.entry.subject_count = row.ColumnInt(9);
-        about.sealed = row.ColumnBlob(10);
+        about.entry.subject_count = row.ColumnInt(10);
+        about.sealed = row.ColumnBlob(11);
         return about;
       });
   if (out.ok()) std::reverse(out->begin(), out->end());

@@ -8,10 +8,22 @@
 //  1. The chain: entry n (seq n, starting at 1, no gaps) stores prev_hash =
 //     the hash of entry n-1 (64 '0' for entry 1) and hash = SHA-256 over the
 //     canonical encoding of (prev_hash, seq, at_us, actor, role, action,
-//     purpose, detail, and each subject's tag and sealed bytes in tag order)
-//     (AuditEntryHash). Changing any field or subject of an entry, removing
-//     an entry, or reordering entries breaks the chain at the first entry
-//     concerned, and VerifyAuditChain names it.
+//     purpose, detail, and its subjects) (AuditEntryHash). Encoding 2 (every
+//     entry appended since schema version 7) covers each subject's
+//     commitment, SHA-256 over (tag, sealed), in commitment order; encoding 1
+//     (older entries) covers each subject's tag and sealed bytes in tag
+//     order. Changing any field or subject of an entry, removing an entry, or
+//     reordering entries breaks the chain at the first entry concerned, and
+//     VerifyAuditChain names it.
+//  7. Un-linking (erasure; UnlinkAuditSubjects): a subject of encoding 2 may
+//     lose its tag (replaced by a random one) and its sealed bytes (emptied)
+//     while its commitment stays, so the chain still verifies and the entries
+//     of an erased learner link to no one, not even to each other. A subject
+//     with sealed bytes must match its commitment; an un-linked one (no
+//     sealed bytes) is accepted as it is. So whoever can write the file can
+//     hide whom an entry concerned (never the entry, nor how many learners
+//     it concerned), which is what erasure itself does. Subjects of encoding
+//     1 cannot be un-linked without breaking the chain: they keep their tag.
 //  2. A chain alone cannot show that its newest entries were cut off: a
 //     shorter chain is still a valid chain. So after every commit the newest
 //     (seq, hash) is also written to the key store's `meta` table (another
@@ -54,8 +66,12 @@ class Database;
 // no pseudonym, only what the learner's data key makes (plugin/audit_trail.h).
 struct AuditSubject {
   std::string tag;     // finds the learner's entries while their key exists
-  std::string sealed;  // binary: their reference sealed under their key
+  std::string sealed;  // binary: their reference sealed under their key; empty once un-linked
+  std::string commitment;  // lowercase hex (invariant 1); set by Append, empty for encoding 1
 };
+
+// The newest canonical encoding of an entry (invariant 1); Append uses it.
+inline constexpr int kAuditEncoding = 2;
 
 struct NewAuditEntry {
   std::string actor;                   // credential key, or "learner" for a learner token
@@ -77,6 +93,7 @@ struct AuditEntry {
   std::string prev_hash;  // lowercase hex
   std::string hash;       // lowercase hex
   int64_t subject_count = 0;
+  int encoding = kAuditEncoding;  // invariant 1
 };
 
 // An entry found by a subject's tag, with that subject's sealed reference.
@@ -102,8 +119,17 @@ struct AuditVerification {
 inline constexpr char kAuditGenesisHash[] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-// Invariant 1's hash. `subjects` must be sorted by tag, as stored.
-std::string AuditEntryHash(const AuditEntry& entry, const std::vector<AuditSubject>& subjects);
+// Invariant 1's hash, in the entry's encoding. Subjects in any order (the
+// encoding orders them); encoding 2 reads only their commitments.
+std::string AuditEntryHash(const AuditEntry& entry, std::vector<AuditSubject> subjects);
+
+// A subject's commitment: SHA-256 over (tag, sealed), lowercase hex.
+std::string AuditSubjectCommitment(const std::string& tag, const std::string& sealed);
+
+// Invariant 7, inside the caller's transaction on the statement database:
+// every subject of encoding 2 carrying `tag` gets a random tag of its own and
+// no sealed bytes. Returns how many were un-linked. Errors: 500.
+Result<int64_t> UnlinkAuditSubjects(Database& statements, const std::string& tag);
 
 // The newest entry as last anchored in the key store (invariant 2).
 struct AuditAnchor {

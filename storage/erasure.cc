@@ -1,15 +1,21 @@
 #include "storage/erasure.h"
 
+#include <algorithm>
 #include <chrono>
+#include <map>
 #include <set>
 #include <thread>
 #include <utility>
 
+#include "storage/anonymous_groups.h"
+#include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/statement_record.h"
 #include "storage/storage_error.h"
 #include "storage/transaction.h"
+#include "xapi/activity_definition.h"
 #include "xapi/attachments.h"
+#include "xapi/json.h"
 
 namespace lrs::storage {
 namespace {
@@ -79,9 +85,112 @@ Result<int64_t> DeleteUnnamedAttachments(Database& db, const std::set<Attachment
   return deleted;
 }
 
+// What the learner's statements carry besides agents: the activities they
+// define and the anonymous Groups they refer to. Read before they go.
+struct ErasedContent {
+  std::set<std::string> defined_activities;
+  std::map<std::string, std::vector<std::string>> anonymous_groups;  // pseudonym -> members
+};
+
+Result<ErasedContent> ContentOfStatementsToErase(Database& db, const std::string& pseudonym) {
+  auto statements = db.Prepare(
+      "SELECT json FROM statements WHERE seq IN "
+      "(SELECT seq FROM statement_agents WHERE pseudonym = ?1)");
+  if (!statements.ok()) return statements.error();
+  statements->Bind(1, pseudonym);
+  ErasedContent content;
+  MaybeError error = statements->ForEachRow([&](const Statement& row) {
+    const std::string json = row.ColumnText(0);
+    for (AnonymousGroupRef& group : AnonymousGroupsIn(json)) {
+      content.anonymous_groups.emplace(std::move(group.pseudonym), std::move(group.members));
+    }
+    if (json.find("\"definition\"") == std::string::npos) return;
+    auto parsed = xapi::ParseJson(json);
+    if (!parsed.ok()) return;
+    for (auto& [activity_id, definition] : xapi::ExtractActivityDefinitions(**parsed)) {
+      content.defined_activities.insert(activity_id);
+    }
+  });
+  if (error) return *error;
+  return content;
+}
+
+// The canonical definition of `activity_id` made again from the remaining
+// statements, in seq order, as the writer merged them; deleted when none
+// defines it any more. True when the stored row changed.
+Result<bool> RebuildDefinition(Database& db, const std::string& activity_id,
+                               const ErasureOptions& options) {
+  auto defining = db.Prepare(
+      "SELECT json FROM statements WHERE seq IN "
+      "(SELECT seq FROM statement_activities WHERE activity_id = ?1) "
+      "AND instr(json, '\"definition\"') > 0 ORDER BY seq");
+  auto stored = db.Prepare("SELECT definition FROM activities WHERE activity_id = ?1");
+  if (!defining.ok()) return defining.error();
+  if (!stored.ok()) return stored.error();
+  defining->Bind(1, activity_id);
+  std::optional<std::string> merged;
+  MaybeError error = defining->ForEachRow([&](const Statement& row) {
+    auto parsed = xapi::ParseJson(row.ColumnText(0));
+    if (!parsed.ok()) return;
+    for (const auto& [id, definition] : xapi::ExtractActivityDefinitions(**parsed)) {
+      if (id != activity_id) continue;
+      const std::string canonical =
+          options.canonical_definition ? options.canonical_definition(definition) : definition;
+      merged = merged ? xapi::MergeActivityDefinitionJson(*merged, canonical) : canonical;
+    }
+  });
+  if (error) return *error;
+  stored->Bind(1, activity_id);
+  auto found = stored->Step();
+  if (!found.ok()) return found.error();
+  if (!*found) return false;  // never had one
+  const std::string before = stored->ColumnText(0);
+  stored->Reset();
+  if (merged && *merged == before) return false;
+  auto write = merged ? db.Prepare("UPDATE activities SET definition = ?2 WHERE activity_id = ?1")
+                      : db.Prepare("DELETE FROM activities WHERE activity_id = ?1");
+  if (!write.ok()) return write.error();
+  write->Bind(1, activity_id);
+  if (merged) write->Bind(2, *merged);
+  if (auto failed = write->Run()) return *failed;
+  return true;
+}
+
+// Whether anything that stays still refers to the anonymous Group: a
+// remaining statement (found through one member's statements: every
+// statement that refers to the group mentions its members), or a document.
+// A group the erased learner is a member of can have no remaining statement.
+// Unsure (no member known): referred to, the safe side.
+Result<bool> GroupStillReferred(Database& db, const std::string& group,
+                                const std::vector<std::string>& members,
+                                const std::string& erased) {
+  auto mentioned = db.Prepare("SELECT 1 FROM statement_agents WHERE pseudonym = ?1 LIMIT 1");
+  auto document = db.Prepare("SELECT 1 FROM documents WHERE agent_pseudonym = ?1 LIMIT 1");
+  auto through_member = db.Prepare(
+      "SELECT 1 FROM statement_agents a JOIN statements s ON s.seq = a.seq "
+      "WHERE a.pseudonym = ?1 AND instr(s.json, ?2) > 0 LIMIT 1");
+  for (auto* s : {&mentioned, &document, &through_member}) {
+    if (!s->ok()) return s->error();
+  }
+  // Someone's own pseudonym (a mention) is no anonymous Group: never ours to judge.
+  mentioned->Bind(1, group);
+  auto is_mention = mentioned->Step();
+  if (!is_mention.ok()) return is_mention.error();
+  if (*is_mention) return true;
+  document->Bind(1, group);
+  auto owns = document->Step();
+  if (!owns.ok()) return owns.error();
+  if (*owns) return true;
+  if (members.empty()) return true;
+  if (std::find(members.begin(), members.end(), erased) != members.end()) return false;
+  through_member->Bind(1, members.front()).Bind(2, group);
+  return through_member->Step();
+}
+
 }  // namespace
 
-Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::string& pseudonym) {
+Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::string& pseudonym,
+                                   const ErasureOptions& options) {
   // '' is the agent of every Activity Profile: erasing by it would delete them all.
   if (pseudonym.empty()) return StorageError("erasure: no pseudonym given");
   ErasureCounts counts;
@@ -90,6 +199,8 @@ Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::stri
     if (!tx.ok()) return tx.error();
     auto others_attachments = OthersAttachmentsNamed(db, pseudonym);
     if (!others_attachments.ok()) return others_attachments.error();
+    auto content = ContentOfStatementsToErase(db, pseudonym);
+    if (!content.ok()) return content.error();
     struct Step {
       const char* sql;
       int64_t* count;
@@ -112,6 +223,36 @@ Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::stri
     auto orphaned = DeleteUnnamedAttachments(db, *others_attachments);
     if (!orphaned.ok()) return orphaned.error();
     counts.attachments += *orphaned;
+
+    if (!options.tombstone_purposes_json.empty()) {
+      auto tombstone = db.Prepare(
+          "INSERT INTO consent_events (pseudonym, state, purposes, actor, at_us) "
+          "VALUES (?1, 'withdrawn', ?2, 'erasure', 0)");
+      if (!tombstone.ok()) return tombstone.error();
+      tombstone->Bind(1, pseudonym).Bind(2, options.tombstone_purposes_json);
+      if (auto error = tombstone->Run()) return *error;
+      counts.consent_tombstone = true;
+    }
+    for (const std::string& activity_id : content->defined_activities) {
+      auto changed = RebuildDefinition(db, activity_id, options);
+      if (!changed.ok()) return changed.error();
+      counts.activity_definitions += *changed ? 1 : 0;
+    }
+    for (const auto& [group, members] : content->anonymous_groups) {
+      auto referred = GroupStillReferred(db, group, members, pseudonym);
+      if (!referred.ok()) return referred.error();
+      if (*referred) continue;
+      auto deleted = DeleteWhere(db, "DELETE FROM identities WHERE pseudonym = ?1", group);
+      if (!deleted.ok()) return deleted.error();
+      counts.identities += *deleted;
+      ++counts.anonymous_groups;
+      counts.erased_group_pseudonyms.push_back(group);
+    }
+    if (!options.audit_tag.empty()) {
+      auto unlinked = UnlinkAuditSubjects(db, options.audit_tag);
+      if (!unlinked.ok()) return unlinked.error();
+      counts.audit_subjects_unlinked = *unlinked;
+    }
     if (auto error = tx->Commit()) return *error;
   }
   {
@@ -120,6 +261,10 @@ Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::stri
     auto deleted = DeleteWhere(keys, "DELETE FROM data_keys WHERE pseudonym = ?1", pseudonym);
     if (!deleted.ok()) return deleted.error();
     counts.data_key = *deleted > 0;
+    for (const std::string& group : counts.erased_group_pseudonyms) {
+      auto group_key = DeleteWhere(keys, "DELETE FROM data_keys WHERE pseudonym = ?1", group);
+      if (!group_key.ok()) return group_key.error();
+    }
     if (auto error = tx->Commit()) return *error;
   }
   if (auto error = CheckpointAndTruncate(db)) return *error;

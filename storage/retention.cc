@@ -30,6 +30,7 @@
 #include <string_view>
 #include <utility>
 
+#include "storage/anonymous_groups.h"
 #include "storage/database.h"
 #include "storage/transaction.h"
 #include "xapi/attachments.h"
@@ -83,6 +84,18 @@ constexpr char kPseudonymStillMentioned[] =
     "SELECT 1 FROM statement_agents WHERE pseudonym = ?1"
     " AND seq NOT IN (SELECT seq FROM temp.retention_batch_seqs) LIMIT 1";
 constexpr char kDocumentsOwned[] = "SELECT count(*) FROM documents WHERE agent_pseudonym = ?1";
+// An anonymous Group (storage/anonymous_groups.h) is referred to only by
+// statements that mention its members: probed through one member's.
+constexpr char kMentionedAnywhere[] = "SELECT 1 FROM statement_agents WHERE pseudonym = ?1 LIMIT 1";
+constexpr char kGroupStillReferred[] =
+    "SELECT 1 FROM statement_agents a JOIN statements s ON s.seq = a.seq"
+    " WHERE a.pseudonym = ?1 AND a.seq NOT IN (SELECT seq FROM temp.retention_batch_seqs)"
+    " AND instr(s.json, ?2) > 0 LIMIT 1";
+constexpr char kDefinitionExists[] = "SELECT 1 FROM activities WHERE activity_id = ?1";
+constexpr char kActivityStillNamed[] =
+    "SELECT 1 FROM statement_activities WHERE activity_id = ?1"
+    " AND seq NOT IN (SELECT seq FROM temp.retention_batch_seqs) LIMIT 1";
+constexpr char kDeleteDefinition[] = "DELETE FROM activities WHERE activity_id = ?1";
 constexpr char kSelectIdentities[] = "SELECT variant_id FROM identities WHERE pseudonym = ?1";
 constexpr char kDeleteAttachment[] = "DELETE FROM attachments WHERE sha2 = ?1 AND owner = ?2";
 constexpr char kDeleteStatement[] = "DELETE FROM statements WHERE seq = ?1";
@@ -145,6 +158,8 @@ class Batch {
   MaybeError SelectFacts();
   MaybeError SelectAttachments();
   MaybeError SelectIdentities();
+  MaybeError SelectAnonymousGroupIdentities();
+  MaybeError SelectDefinitions();
 
   Database& db_;
   RetentionCutoffs cutoffs_;
@@ -161,7 +176,9 @@ MaybeError Batch::Select() {
   if (MaybeError error = SelectDocuments()) return error;
   if (MaybeError error = SelectFacts()) return error;
   if (MaybeError error = SelectAttachments()) return error;
-  return SelectIdentities();
+  if (MaybeError error = SelectIdentities()) return error;
+  if (MaybeError error = SelectAnonymousGroupIdentities()) return error;
+  return SelectDefinitions();
 }
 
 MaybeError Batch::SelectStatements() {
@@ -343,14 +360,91 @@ MaybeError Batch::SelectIdentities() {
   return std::nullopt;
 }
 
+// Anonymous Groups the batch's statements refer to, once nothing that stays
+// refers to them: their sealed identities go like a learner's (their data
+// key stays, as every key does under retention).
+MaybeError Batch::SelectAnonymousGroupIdentities() {
+  std::map<std::string, std::vector<std::string>> groups;  // pseudonym -> members
+  for (const ExpiringStatement& statement : rows_.statements) {
+    for (AnonymousGroupRef& group : AnonymousGroupsIn(statement.json)) {
+      groups.emplace(std::move(group.pseudonym), std::move(group.members));
+    }
+  }
+  if (groups.empty()) return std::nullopt;
+  Result<Statement> mentioned = Prepare(kMentionedAnywhere);
+  Result<Statement> documents = Prepare(kDocumentsOwned);
+  Result<Statement> referred = Prepare(kGroupStillReferred);
+  Result<Statement> identities = Prepare(kSelectIdentities);
+  for (Result<Statement>* s : {&mentioned, &documents, &referred, &identities}) {
+    if (!s->ok()) return s->error();
+  }
+  for (const auto& [group, members] : groups) {
+    if (members.empty()) continue;  // cannot tell cheaply: keep (the safe side)
+    mentioned->Bind(1, group);
+    Result<bool> is_mention = Exists(*mentioned);
+    if (!is_mention.ok()) return is_mention.error();
+    if (*is_mention) continue;  // someone's own pseudonym: judged above
+    documents->Bind(1, group);
+    Result<bool> counted = documents->Step();
+    if (!counted.ok()) return counted.error();
+    const int64_t owned = *counted ? documents->ColumnInt(0) : 0;
+    documents->Reset();
+    if (owned > 0) continue;
+    referred->Bind(1, members.front()).Bind(2, group);
+    Result<bool> still = Exists(*referred);
+    if (!still.ok()) return still.error();
+    if (*still) continue;
+    identities->Bind(1, group);
+    auto add_identity = [this, &group = group](const Statement& row) {
+      rows_.identities.push_back({row.ColumnText(0), group});
+    };
+    if (MaybeError error = identities->ForEachRow(add_identity)) return error;
+    identities->Reset();
+  }
+  return std::nullopt;
+}
+
+// Canonical definitions of activities no remaining statement names. A
+// definition that remaining statements still name keeps what the expired
+// ones contributed: rebuilding it would read every remaining statement about
+// the activity in every batch (erasure does rebuild; storage/erasure.h).
+MaybeError Batch::SelectDefinitions() {
+  std::set<std::string> activities;
+  for (const ExpiringStatement& statement : rows_.statements) {
+    for (const ActivityRef& activity : statement.activities)
+      activities.insert(activity.activity_id);
+  }
+  if (activities.empty()) return std::nullopt;
+  Result<Statement> defined = Prepare(kDefinitionExists);
+  Result<Statement> named = Prepare(kActivityStillNamed);
+  if (!defined.ok()) return defined.error();
+  if (!named.ok()) return named.error();
+  for (const std::string& activity_id : activities) {
+    defined->Bind(1, activity_id);
+    Result<bool> has_definition = Exists(*defined);
+    if (!has_definition.ok()) return has_definition.error();
+    if (!*has_definition) continue;
+    named->Bind(1, activity_id);
+    Result<bool> still = Exists(*named);
+    if (!still.ok()) return still.error();
+    if (!*still) rows_.activity_definitions.push_back(activity_id);
+  }
+  return std::nullopt;
+}
+
 MaybeError Batch::Delete() {
   Result<Statement> attachment = Prepare(kDeleteAttachment);
   Result<Statement> statement = Prepare(kDeleteStatement);
   Result<Statement> document = Prepare(kDeleteDocument);
   Result<Statement> fact = Prepare(kDeleteFact);
   Result<Statement> identity = Prepare(kDeleteIdentity);
-  for (Result<Statement>* s : {&attachment, &statement, &document, &fact, &identity}) {
+  Result<Statement> definition = Prepare(kDeleteDefinition);
+  for (Result<Statement>* s : {&attachment, &statement, &document, &fact, &identity, &definition}) {
     if (!s->ok()) return s->error();
+  }
+  for (const std::string& activity_id : rows_.activity_definitions) {
+    definition->Bind(1, activity_id);
+    if (MaybeError error = definition->Run()) return error;
   }
   for (const ExpiringAttachment& a : rows_.attachments) {
     attachment->Bind(1, a.sha2).Bind(2, a.owner);
@@ -387,7 +481,7 @@ RetentionCutoffs CutoffsAt(int64_t now_us, int statement_days, int fact_days) {
 
 bool ExpiringRows::empty() const {
   return statements.empty() && documents.empty() && facts.empty() && attachments.empty() &&
-         identities.empty();
+         identities.empty() && activity_definitions.empty();
 }
 
 ExpiredCounts& ExpiredCounts::operator+=(const ExpiredCounts& other) {
@@ -396,6 +490,7 @@ ExpiredCounts& ExpiredCounts::operator+=(const ExpiredCounts& other) {
   facts += other.facts;
   attachments += other.attachments;
   identities += other.identities;
+  activity_definitions += other.activity_definitions;
   return *this;
 }
 
@@ -426,6 +521,7 @@ Result<RetentionBatchResult> ExpireBatch(Database& db, const RetentionCutoffs& c
   result.deleted.facts = static_cast<int64_t>(rows.facts.size());
   result.deleted.attachments = static_cast<int64_t>(rows.attachments.size());
   result.deleted.identities = static_cast<int64_t>(rows.identities.size());
+  result.deleted.activity_definitions = static_cast<int64_t>(rows.activity_definitions.size());
   result.more = batch.more();
   result.next = batch.next();
   return result;

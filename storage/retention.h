@@ -18,11 +18,18 @@
 //    remaining statement of that owner (as actor or object) names the sha2;
 //  - the sealed identities of every pseudonym a deleted statement mentioned
 //    or a deleted document belonged to, once no remaining statement mentions
-//    it and it owns no remaining document.
-// What never goes: learner data keys (a running server may hold them in its
-// cache; erasure, not retention, shreds a key), consent events and audit
-// entries (the record of what was allowed and done), canonical Activity
-// definitions (they describe activities), credentials.
+//    it and it owns no remaining document; likewise the sealed identities of
+//    every anonymous Group a deleted statement refers to (its name may name
+//    its members: "Study group of Lin and Kai"), once no remaining statement
+//    refers to it (storage/anonymous_groups.h) and it owns no document;
+//  - the canonical Activity definition of every activity a deleted statement
+//    named, once no remaining statement names the activity (a definition
+//    the remaining statements still name keeps what the deleted ones added:
+//    rebuilding it would read all of them in every batch; erasure rebuilds).
+// What never goes: learner data keys, anonymous Groups' included (a running
+// server may hold them in its cache; erasure, not retention, shreds a key),
+// consent events and audit entries (the record of what was allowed and
+// done), credentials.
 //
 // Invariants:
 //  1. A batch is one IMMEDIATE transaction: it deletes everything it selected
@@ -166,6 +173,7 @@ struct ExpiringRows {
   std::vector<ExpiringFact> facts;            // in primary key order
   std::vector<ExpiringAttachment> attachments;
   std::vector<ExpiringIdentity> identities;
+  std::vector<std::string> activity_definitions;  // activity ids whose definition goes
   bool empty() const;
 };
 
@@ -185,8 +193,11 @@ struct ExpiredCounts {
   int64_t facts = 0;
   int64_t attachments = 0;
   int64_t identities = 0;
+  int64_t activity_definitions = 0;
   ExpiredCounts& operator+=(const ExpiredCounts& other);
-  int64_t Total() const { return statements + documents + facts + attachments + identities; }
+  int64_t Total() const {
+    return statements + documents + facts + attachments + identities + activity_definitions;
+  }
 };
 
 struct RetentionBatchResult {

@@ -247,6 +247,28 @@ ALTER TABLE credentials ADD COLUMN scopes TEXT NOT NULL DEFAULT 'all';
 ALTER TABLE statements ADD COLUMN credential TEXT;
 CREATE INDEX statements_by_credential ON statements (credential);
 )sql"},
+    // Version 7 (issue 14): erasure leaves no link (storage/erasure.h).
+    //  - audit_log.encoding: which canonical encoding an entry's hash uses
+    //    (storage/audit_log.h, invariant 1). Entries written before this
+    //    version are 1; new ones 2, whose hash covers each subject's
+    //    commitment instead of its tag and sealed bytes.
+    //  - audit_subjects.commitment: SHA-256 over (tag, sealed), set for
+    //    encoding 2. Erasure replaces an erased learner's tags by random ones
+    //    and empties their sealed bytes; the commitment stays, so the chain
+    //    still verifies and the entries link to no one, not even each other.
+    //  - token_revocations: learner tokens issued before an erasure are dead
+    //    (plugin/token_revocations.h). learner is a keyed digest of the
+    //    pseudonym, never the pseudonym; a row is kept only as long as a
+    //    token can live (a day), then deleted.
+    {7, R"sql(
+ALTER TABLE audit_log ADD COLUMN encoding INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE audit_subjects ADD COLUMN commitment TEXT;
+
+CREATE TABLE token_revocations (
+  learner    TEXT    PRIMARY KEY,
+  revoked_us INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql"},
 };
 
 const std::vector<Migration> kKeyStoreMigrations = {

@@ -258,6 +258,9 @@ void StatementWriter::Run() {
         busy_ = true;
         lock.unlock();
         job.task(*db_, *keys_);
+        // A task may have rewritten or deleted definitions (erasure,
+        // retention): the next group must not skip a merge on a stale entry.
+        absorbed_definitions_.clear();
         lock.lock();
         busy_ = false;
         continue;

@@ -100,7 +100,9 @@ class StatementWriter {
   // connections (statement database, key store), and resolves to its result.
   // For whatever must not interleave with ingest: erasure, retention batches
   // (keep each short: ingest waits while it runs), key rotation. The task owns
-  // its transactions. Errors: 500 when the writer is shutting down.
+  // its transactions. The cache of absorbed Activity definitions is dropped
+  // after every task, which may have rewritten the activities table.
+  // Errors: 500 when the writer is shutting down.
   template <typename T>
   std::future<Result<T>> RunExclusive(std::function<Result<T>(Database& db, Database& keys)> task);
 

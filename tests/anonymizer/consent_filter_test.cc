@@ -81,5 +81,16 @@ BOOST_AUTO_TEST_CASE(a_voiding_actor_is_judged_as_named) {
   BOOST_TEST(ConsentsToBeNamed(**yes, kAllButNo));
 }
 
+BOOST_AUTO_TEST_CASE(a_canonical_definition_holds_no_reference) {
+  const std::string with = R"({"name":{"en-US":"x"},"extensions":{"http://x/t":{"$p":"abc"},)"
+                           R"("http://x/l":[{"$p":"def","$v":"1"}]}})";
+  const std::string out = DefinitionWithoutReferences(with);
+  BOOST_TEST(out.find("$p") == std::string::npos);
+  BOOST_TEST(out.find(kWithheldHomePage) != std::string::npos);
+  BOOST_TEST(out.find(R"("name":{"en-US":"x"})") != std::string::npos);
+  const std::string without = R"({"name":{"en-US":"x"}})";
+  BOOST_TEST(DefinitionWithoutReferences(without) == without);
+}
+
 }  // namespace
 }  // namespace lrs::anonymizer

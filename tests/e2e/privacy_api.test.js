@@ -364,8 +364,11 @@ describe("erasure", () => {
     assert.ok(Math.abs(Date.parse(receipt.erased_at) - Date.now()) < 60_000);
     assert.deepEqual(receipt.erased, {
       statements: 2, identities: 1, documents: 2, attachments: 0, facts: receipt.erased.facts,
-      consent_events: 1, data_key: true,
+      consent_events: 1, data_key: true, consent_tombstone: false,
+      activity_definitions: receipt.erased.activity_definitions, anonymous_groups: 0,
+      audit_subjects_unlinked: receipt.erased.audit_subjects_unlinked,
     });
+    assert.ok(receipt.erased.audit_subjects_unlinked >= 1, "her audit entries are un-linked");
 
     assert.equal(await statementStatus(lrs, adaId), 404);
     assert.equal(await statementStatus(lrs, aboutId), 404);
@@ -375,7 +378,28 @@ describe("erasure", () => {
     assert.deepEqual(filesContaining(lrs, pseudonym), [], "no trace of the pseudonym in any file");
     assert.deepEqual(identitiesOnDisk(lrs, agentNeedles(ada)), []);
     const me = await call(lrs, "GET", "/privacy/me", { auth: bearer(token) });
-    assert.deepEqual([me.json.statements, me.json.documents, me.json.identities], [[], [], []]);
+    assert.equal(me.status, 401, "her token died with her data");
+  });
+
+  test("a learner who withdrew and was erased keeps exactly the tombstone, nothing else", async () => {
+    const t = tag();
+    const ada = mboxAgent(t, "ada");
+    await store(lrs, [simpleStatement(t, { actor: ada })]);
+    const { token } = await issueToken(lrs, ada);
+    const pseudonym = (await call(lrs, "GET", "/privacy/me", { auth: bearer(token) })).json.pseudonym;
+    assert.equal((await call(lrs, "PUT", "/privacy/consent", { body: { agent: ada, state: "withdrawn" } })).status, 204);
+    const res = await call(lrs, "DELETE", `/privacy/learners?${agentQuery(ada)}`);
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.erased.consent_tombstone, true);
+    // The pseudonym is in lrs.db only: the tombstone row and its index entry.
+    assert.deepEqual(filesContaining(lrs, pseudonym), ["data/lrs.db"]);
+    const bytes = fs.readFileSync(path.join(lrs.dataDir, "lrs.db"));
+    let occurrences = 0;
+    for (let at = bytes.indexOf(pseudonym); at >= 0; at = bytes.indexOf(pseudonym, at + 1)) occurrences++;
+    assert.equal(occurrences, 2, "one consent_events row and its consent_events_by_pseudonym entry");
+    const consent = await call(lrs, "GET", `/privacy/consent?${agentQuery(ada)}`);
+    assert.deepEqual(consent.json.history.map((e) => [e.state, e.by]), [["withdrawn", "erasure"]]);
+    assert.deepEqual(identitiesOnDisk(lrs, agentNeedles(ada)), []);
   });
 
   test("a learner erases themself with their token and gets a receipt", async () => {

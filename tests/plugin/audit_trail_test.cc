@@ -12,6 +12,7 @@
 #include "plugin/identity_vault.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
+#include "storage/erasure.h"
 #include "storage/key_store.h"
 #include "storage/schema.h"
 #include "tests/plugin/test_lrs.h"
@@ -433,4 +434,40 @@ BOOST_FIXTURE_TEST_CASE(audit_pages_by_seq_and_filters_by_time, App) {
   auto future = Audit({{"since", "2999-01-01T00:00:00Z"}});
   BOOST_TEST((*future)["entries"].Size() == 0u);
   BOOST_TEST(std::string((*future)["more"].GetString()).empty());
+}
+
+// Issue 14, finding 9: after erasure the learner's entries link to nobody,
+// not even to each other (invariant 4), and the chain still verifies.
+BOOST_FIXTURE_TEST_CASE(after_erasure_the_learners_entries_share_no_tag_and_the_chain_holds,
+                        Trail) {
+  for (int i = 0; i < 3; ++i) Record(kLms, {kAda, kGrace});
+  const std::string ada_tag = vault->SubjectTag(kAda).value().value();
+  {
+    auto db = storage::OpenStatementDatabase(dir.StatementDb());
+    auto keys = storage::OpenKeyStore(dir.KeyStore());
+    BOOST_REQUIRE(db.ok() && keys.ok());
+    storage::ErasureOptions options;
+    options.audit_tag = ada_tag;
+    auto erased = storage::EraseLearner(**db, **keys, kAda, options);
+    BOOST_REQUIRE(erased.ok());
+    BOOST_TEST(erased->audit_subjects_unlinked == 3);
+  }
+  Reopen();
+  BOOST_TEST(About(kAda).empty());
+  BOOST_TEST(About(kGrace).size() == 3u);
+  auto db = storage::OpenStatementDatabase(dir.StatementDb());
+  BOOST_REQUIRE(db.ok());
+  const std::string grace_tag = vault->SubjectTag(kGrace).value().value();
+  auto shared = (*db)->Prepare(
+      "SELECT count(*) FROM (SELECT tag FROM audit_subjects WHERE tag <> ?1 "
+      "GROUP BY tag HAVING count(*) > 1)");
+  BOOST_REQUIRE(shared.ok());
+  shared->Bind(1, grace_tag);
+  BOOST_REQUIRE(shared->Step().value());
+  BOOST_TEST(shared->ColumnInt(0) == 0);
+  BOOST_TEST(AllAuditColumns().find(ada_tag) == std::string::npos);
+  auto verified = trail->Verify();
+  BOOST_REQUIRE(verified.ok());
+  BOOST_TEST(verified->intact, verified->problem);
+  BOOST_TEST(verified->entries == 3);
 }

@@ -5,6 +5,8 @@
 
 #include "plugin/consent_registry.h"
 #include "storage/consent_store.h"
+#include "storage/erasure.h"
+#include "storage/schema.h"
 
 using lrs::plugin::ConsentPolicy;
 using lrs::plugin::ConsentRegistry;
@@ -86,4 +88,114 @@ BOOST_FIXTURE_TEST_CASE(forgetting_returns_a_learner_to_the_default, Fixture) {
   BOOST_REQUIRE(!consent.Change("p", "withdrawn", {}, "k", 1));
   consent.Forget("p");
   BOOST_TEST(consent.MayStore("p"));
+}
+
+// Issue 14, finding 4 (rule 4): erasure keeps a withdrawal as a tombstone,
+// through a restart; under opt-in there is nothing to keep.
+namespace {
+
+// Runs the storage erasure on the fixture's files, as the route does.
+lrs::MaybeError EraseStored(const std::string& dir, const std::string& pseudonym,
+                            const std::string& tombstone) {
+  auto db = lrs::storage::OpenStatementDatabase(dir + "/lrs.db");
+  auto keys = lrs::storage::OpenKeyStore(dir + "/keystore.db");
+  if (!db.ok()) return db.error();
+  if (!keys.ok()) return keys.error();
+  lrs::storage::ErasureOptions options;
+  options.tombstone_purposes_json = tombstone;
+  auto erased = lrs::storage::EraseLearner(**db, **keys, pseudonym, options);
+  if (!erased.ok()) return erased.error();
+  return std::nullopt;
+}
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(erasure_keeps_a_withdrawal_under_opt_out_across_a_restart, Fixture) {
+  ConsentRegistry consent(ConsentPolicy{false, kPurposes}, *store);
+  BOOST_REQUIRE(!consent.Load());
+  BOOST_REQUIRE(!consent.Change("p", "granted", {}, "k", 1));
+  BOOST_REQUIRE(!consent.Change("p", "withdrawn", {"analytics"}, "k", 2));
+  BOOST_REQUIRE(!consent.Change("p", "withdrawn", {"recommendations"}, "k", 3));
+  std::string kept;
+  BOOST_REQUIRE(!consent.Erase("p", [&](const std::string& tombstone) {
+    kept = tombstone;
+    return EraseStored(dir, "p", tombstone);
+  }));
+  BOOST_TEST(kept == R"(["analytics","recommendations"])");
+  BOOST_TEST(!consent.MayStore("p"));
+
+  ConsentRegistry restarted(ConsentPolicy{false, kPurposes}, *store);
+  BOOST_REQUIRE(!restarted.Load());
+  BOOST_TEST(!restarted.MayStore("p"));
+  auto history = restarted.History("p");
+  BOOST_REQUIRE(history.ok());
+  BOOST_REQUIRE_EQUAL(history->size(), 1u);  // the tombstone alone: no history, no time
+  BOOST_TEST((*history)[0].actor == "erasure");
+  BOOST_TEST((*history)[0].at_us == 0);
+  // Granting again starts afresh.
+  BOOST_REQUIRE(!restarted.Change("p", "granted", {"analytics"}, "learner", 4));
+  BOOST_TEST(restarted.MayStore("p"));
+  BOOST_TEST(restarted.States("p").at("recommendations") == "withdrawn");
+}
+
+BOOST_FIXTURE_TEST_CASE(erasure_keeps_only_withdrawn_purposes_and_nothing_for_a_granted_learner,
+                        Fixture) {
+  ConsentRegistry consent(ConsentPolicy{false, kPurposes}, *store);
+  BOOST_REQUIRE(!consent.Load());
+  BOOST_REQUIRE(!consent.Change("partly", "withdrawn", {"analytics"}, "k", 1));
+  BOOST_REQUIRE(!consent.Change("granted", "granted", {}, "k", 1));
+  for (const auto& [learner, expected] :
+       std::vector<std::pair<std::string, std::string>>{{"partly", R"(["analytics"])"},
+                                                        {"granted", ""},
+                                                        {"never-seen", ""}}) {
+    std::string kept = "unset";
+    BOOST_REQUIRE(!consent.Erase(learner, [&](const std::string& tombstone) {
+      kept = tombstone;
+      return EraseStored(dir, learner, tombstone);
+    }));
+    BOOST_TEST(kept == expected, learner);
+    BOOST_TEST(consent.MayStore(learner), learner);  // opt-out: recommendations still granted
+  }
+  BOOST_TEST(consent.States("partly").at("analytics") == "withdrawn");
+  BOOST_TEST(store->History("granted").value().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(under_opt_in_an_erased_learner_has_no_grant_and_no_tombstone, Fixture) {
+  ConsentRegistry consent(ConsentPolicy{true, kPurposes}, *store);
+  BOOST_REQUIRE(!consent.Load());
+  BOOST_REQUIRE(!consent.Change("p", "granted", {}, "k", 1));
+  BOOST_REQUIRE(!consent.Change("p", "withdrawn", {"analytics"}, "k", 2));
+  std::string kept = "unset";
+  BOOST_REQUIRE(!consent.Erase("p", [&](const std::string& tombstone) {
+    kept = tombstone;
+    return EraseStored(dir, "p", tombstone);
+  }));
+  BOOST_TEST(kept.empty());
+  BOOST_TEST(!consent.MayStore("p"));
+  BOOST_TEST(store->History("p").value().empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failed_erasure_changes_no_consent, Fixture) {
+  ConsentRegistry consent(ConsentPolicy{false, kPurposes}, *store);
+  BOOST_REQUIRE(!consent.Load());
+  BOOST_REQUIRE(!consent.Change("p", "withdrawn", {}, "k", 1));
+  auto failed = consent.Erase("p", [](const std::string&) -> lrs::MaybeError {
+    return lrs::MakeError(500, "test", "", "disk full");
+  });
+  BOOST_TEST(failed.has_value());
+  BOOST_TEST(!consent.MayStore("p"));
+  BOOST_TEST(store->History("p").value().size() == 1u);
+}
+
+// A learner token revoked by an erasure between its check and the change
+// writes nothing (the route passes such a precondition).
+BOOST_FIXTURE_TEST_CASE(a_change_refused_by_its_precondition_writes_nothing, Fixture) {
+  ConsentRegistry consent(ConsentPolicy{false, kPurposes}, *store);
+  BOOST_REQUIRE(!consent.Load());
+  auto refused = consent.Change("p", "granted", {}, "learner", 1, []() -> lrs::MaybeError {
+    return lrs::MakeError(401, "learner token", "Authorization", "revoked");
+  });
+  BOOST_REQUIRE(refused.has_value());
+  BOOST_TEST(refused->status == 401);
+  BOOST_TEST(store->History("p").value().empty());
 }

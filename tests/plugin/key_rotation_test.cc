@@ -293,3 +293,27 @@ BOOST_FIXTURE_TEST_CASE(data_keyed_with_another_key_file_is_refused, RotatingLrs
   BOOST_TEST(report.error().status == 400);
   BOOST_TEST(!fs::exists(PendingKeyFilePath(paths.key_file)));
 }
+
+// Issue 14, finding 4: a withdrawal kept through erasure (the consent
+// tombstone) is re-keyed with the rest: after the rotation the learner is
+// still withdrawn.
+BOOST_FIXTURE_TEST_CASE(an_erased_learners_withdrawal_survives_a_rotation, RotatingLrs) {
+  StoreLearningData();
+  BOOST_REQUIRE_EQUAL(Call("PUT", "/privacy/consent", "",
+                           std::string(R"({"agent":)") + kAda + R"(,"state":"withdrawn"})")
+                          .status,
+                      204);
+  BOOST_REQUIRE_EQUAL(Call("DELETE", "/privacy/learners", "agent=" + PercentEncode(kAda)).status,
+                      200);
+  Stop();
+  auto report = RotateKeys(paths, *lrs::anonymizer::SystemRandom());
+  BOOST_REQUIRE_MESSAGE(report.ok(), (report.ok() ? "" : report.error().message));
+  const KeyMaterial new_keys = LoadKeyFile(paths.key_file).value();
+  const std::string data = lrs::testing::AllBytesUnder(root / "data");
+  BOOST_TEST(data.find(AdaPseudonymUnder(new_keys)) != std::string::npos);  // the tombstone
+
+  Start();
+  BOOST_REQUIRE_EQUAL(Call("POST", "/xapi/statements", "", kNewStatement).status, 200);
+  auto by_agent = Json(Call("GET", "/xapi/statements", "agent=" + PercentEncode(kAda)));
+  BOOST_TEST((*by_agent)["statements"].Size() == 0u);
+}

@@ -54,6 +54,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "plugin/http_message.h"
@@ -1673,6 +1674,11 @@ class PrivacyWitness {
   // After the run: both learners' views once more, then the LMS erases A and
   // B's statements stay readable.
   void Finish() {
+    if (a_erased_ > 0) {
+      // Erasure killed A's token (issue 14): 401, and the LMS issues a new one.
+      BOOST_TEST(Send(lrs_, "GET", "/privacy/me", {}, "Bearer " + token_a_).status == 401);
+      token_a_ = LiveToken(kAgentA);
+    }
     for (const std::string* token : {&token_a_, &token_b_}) {
       HttpRequest request;
       request.method = "GET";
@@ -1740,8 +1746,8 @@ class PrivacyWitness {
     return found == response.headers.end() ? std::string_view() : std::string_view(found->second);
   }
 
-  // A's statements under fresh ids (A's consent is back to the default after
-  // an erasure, and the default manifest stores by default).
+  // A's statements under fresh ids. After an erasure the LMS grants A's
+  // consent again first: a withdrawal outlives erasure (issue 14).
   void StoreA() {
     a_ids_.clear();
     std::string batch = "[";
@@ -1766,6 +1772,18 @@ class PrivacyWitness {
     std::string token(lrs::xapi::StringMember(**body, "token"));
     issued_.insert(token);
     return token;
+  }
+
+  // A token issued in the second of A's last erasure counts as issued before
+  // it (plugin/token_revocations.h, rule 3): wait for the next second.
+  std::string LiveToken(const std::string& agent) {
+    for (int attempt = 0;; ++attempt) {
+      std::string token = IssueToken(agent);
+      if (Send(lrs_, "GET", "/privacy/me", {}, "Bearer " + token).status == 200 || attempt == 12) {
+        return token;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
   }
 
   std::string PseudonymOf(const std::string& token) {
@@ -1834,6 +1852,10 @@ class PrivacyWitness {
     if (readable != 0) return "an erasure left " + std::to_string(readable) + " of A's statements";
     ++a_erased_;
     erased_ids_.insert(a_ids_.begin(), a_ids_.end());
+    const HttpResponse granted = Send(lrs_, "PUT", "/privacy/consent", {}, lrs_.lms,
+                                      std::string("{\"agent\":") + kAgentA +
+                                          ",\"state\":\"granted\"}");
+    if (granted.status != 204) return "the LMS could not grant A again: " + granted.body;
     StoreA();
     return "";
   }

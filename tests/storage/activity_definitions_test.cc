@@ -8,6 +8,7 @@
 #include <string>
 
 #include "storage/database.h"
+#include "storage/erasure.h"
 #include "storage/statement_reader.h"
 #include "storage/statement_writer.h"
 #include "tests/storage/storage_test_util.h"
@@ -136,6 +137,82 @@ BOOST_FIXTURE_TEST_CASE(lists_the_sealed_identities_of_one_pseudonym, Fixture) {
 
   BOOST_TEST(reader->FindIdentitiesByPseudonym("p1", 2).value().size() == 2u);
   BOOST_TEST(reader->FindIdentitiesByPseudonym("nobody").value().empty());
+}
+
+// Issue 14, finding 7: a statement that defines `activity` the way ingest
+// stores it (the definition in the JSON and in activity_definitions).
+StatementRecord DefiningBy(int n, const std::string& actor, const std::string& activity,
+                           const std::string& definition) {
+  StatementRecord record = Record(n, actor, testing::kVerb, activity);
+  record.json = "{\"id\":\"" + record.id + "\",\"actor\":{\"$p\":\"" + actor +
+                "\"},\"object\":{\"id\":\"" + activity + "\",\"definition\":" + definition + "}}";
+  record.activity_definitions = {{activity, definition}};
+  return record;
+}
+
+lrs::Result<ErasureCounts> EraseOnWriter(StatementWriter& writer, const std::string& pseudonym) {
+  return writer
+      .RunExclusive<ErasureCounts>(
+          [&](Database& db, Database& keys) { return EraseLearner(db, keys, pseudonym); })
+      .get();
+}
+
+BOOST_FIXTURE_TEST_CASE(erasure_deletes_definitions_only_the_learner_made_and_rebuilds_shared_ones,
+                        Fixture) {
+  const std::string shared = "http://example.com/course";
+  const std::string essay = "http://example.com/essays/ada@example.org";
+  BOOST_REQUIRE(
+      Write(*writer, {DefiningBy(1, "bob", shared, R"({"name":{"en-US":"Shared"}})"),
+                      DefiningBy(2, "ada", shared,
+                                 R"({"name":{"fr-FR":"Cours d'Ada"},"type":"http://t/ada"})"),
+                      DefiningBy(3, "ada", essay, R"({"name":{"en-US":"Essay by Ada"}})"),
+                      DefiningBy(4, "bob", shared, R"({"type":"http://t/bob"})")})
+          .ok());
+  BOOST_TEST(Definition(shared).value() ==
+             R"({"name":{"en-US":"Shared","fr-FR":"Cours d'Ada"},"type":"http://t/bob"})");
+
+  auto counts = EraseOnWriter(*writer, "ada");
+  BOOST_REQUIRE(counts.ok());
+  BOOST_TEST(counts->activity_definitions == 2);
+  BOOST_TEST(!Definition(essay).has_value());
+  // What bob's statements make, merged in their order, as ingest did.
+  BOOST_TEST(Definition(shared).value() == R"({"name":{"en-US":"Shared"},"type":"http://t/bob"})");
+
+  // The writer forgot what it had absorbed: the same definition sent again
+  // (by someone else) is stored again.
+  BOOST_REQUIRE(
+      Write(*writer, {DefiningBy(5, "carl", essay, R"({"name":{"en-US":"Essay by Ada"}})")}).ok());
+  BOOST_TEST(Definition(essay).value() == R"({"name":{"en-US":"Essay by Ada"}})");
+}
+
+// A definition rebuilt from the statements that remain is what ingest would
+// have stored: the statement's JSON keeps an Agent in an extension as a
+// reference, the canonical definition never does (ErasureOptions::
+// canonical_definition; anonymizer::DefinitionWithoutReferences in the LRS).
+BOOST_FIXTURE_TEST_CASE(a_rebuilt_definition_is_made_canonical_as_ingest_makes_it, Fixture) {
+  const std::string shared = "http://example.com/course";
+  const std::string bob_json =
+      R"({"name":{"en-US":"Shared"},"extensions":{"http://x/tutor":{"$p":"carl"}}})";
+  StatementRecord bob = DefiningBy(1, "bob", shared, bob_json);
+  bob.activity_definitions = {{shared, R"({"name":{"en-US":"Shared"},"extensions":{"http://x/tutor":"stand-in"}})"}};
+  BOOST_REQUIRE(Write(*writer, {bob, DefiningBy(2, "ada", shared, R"({"type":"http://t/ada"})")}).ok());
+
+  ErasureOptions options;
+  options.canonical_definition = [](const std::string& definition) {
+    const std::string reference = R"({"$p":"carl"})";
+    std::string out = definition;
+    if (size_t at = out.find(reference); at != std::string::npos) out.replace(at, reference.size(), "\"stand-in\"");
+    return out;
+  };
+  auto counts = writer
+                    ->RunExclusive<ErasureCounts>([&](Database& db, Database& keys) {
+                      return EraseLearner(db, keys, "ada", options);
+                    })
+                    .get();
+  BOOST_REQUIRE(counts.ok());
+  BOOST_TEST(counts->activity_definitions == 1);
+  BOOST_TEST(Definition(shared).value() ==
+             R"({"name":{"en-US":"Shared"},"extensions":{"http://x/tutor":"stand-in"}})");
 }
 
 }  // namespace

@@ -371,3 +371,53 @@ BOOST_AUTO_TEST_CASE(appends_arriving_during_a_commit_share_the_next_group) {
   BOOST_REQUIRE(verified.ok());
   BOOST_TEST(verified->intact);
 }
+
+// Issue 14, finding 9 (invariant 7): un-linking keeps the chain intact and
+// leaves no two subjects of the learner sharing a tag.
+BOOST_FIXTURE_TEST_CASE(unlinked_subjects_keep_the_chain_and_share_no_tag, Fixture) {
+  AppendThree();  // tag-a is a subject of entries 2 and 3
+  auto db = OpenStatementDatabase(dir.StatementDb());
+  BOOST_REQUIRE(db.ok());
+  auto unlinked = UnlinkAuditSubjects(**db, "tag-a");
+  BOOST_REQUIRE(unlinked.ok());
+  BOOST_TEST(*unlinked == 2);
+  auto found = log->FindByTag("tag-a", 10);
+  BOOST_REQUIRE(found.ok());
+  BOOST_TEST(found->empty());
+  auto rows = (*db)->Prepare(
+      "SELECT count(*), count(DISTINCT tag) FROM audit_subjects WHERE length(sealed) = 0");
+  BOOST_REQUIRE(rows.ok());
+  BOOST_REQUIRE(rows->Step().value());
+  BOOST_TEST(rows->ColumnInt(0) == 2);
+  BOOST_TEST(rows->ColumnInt(1) == 2);
+  AuditVerification v = Verify();
+  BOOST_TEST(v.intact, v.problem);
+  BOOST_TEST(v.entries == 3);
+  // Un-linking is no licence to change a subject that is still linked.
+  Tamper("UPDATE audit_subjects SET sealed = x'00' WHERE tag = 'tag-b'");
+  v = Verify();
+  BOOST_TEST(!v.intact);
+  BOOST_TEST(v.broken_seq == 2);
+  BOOST_TEST(v.problem.find("does not match its commitment") != std::string::npos);
+}
+
+// Entries written before schema version 7 (encoding 1: the hash covers the
+// tags) still verify, and un-linking leaves them alone rather than break them.
+BOOST_FIXTURE_TEST_CASE(encoding_1_entries_still_verify_and_are_not_unlinked, Fixture) {
+  AppendThree();
+  auto entries = log->Read(AuditRange{});
+  BOOST_REQUIRE(entries.ok());
+  AuditEntry old = (*entries)[2];
+  old.encoding = 1;
+  Tamper(
+      "UPDATE audit_subjects SET commitment = NULL WHERE seq = 3;"
+      "UPDATE audit_log SET encoding = 1, hash = '" +
+      AuditEntryHash(old, {{"tag-a", "sealed-a3"}}) + "' WHERE seq = 3");
+  BOOST_TEST(VerifyChainOnly().intact);  // the anchor names the rehashed entry 3
+  auto db = OpenStatementDatabase(dir.StatementDb());
+  BOOST_REQUIRE(db.ok());
+  auto unlinked = UnlinkAuditSubjects(**db, "tag-a");
+  BOOST_REQUIRE(unlinked.ok());
+  BOOST_TEST(*unlinked == 1);            // entry 2's; entry 3 keeps its tag
+  BOOST_TEST(VerifyChainOnly().intact);  // the anchor names the rehashed entry 3
+}

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 #include "storage_test_util.h"
@@ -144,4 +145,137 @@ BOOST_AUTO_TEST_CASE(another_learners_attachment_named_only_by_erased_statements
                    "SELECT count(*) FROM attachments WHERE sha2 = '" + only_there + "'") == 0);
   BOOST_TEST(Count(dir.StatementDb(),
                    "SELECT count(*) FROM attachments WHERE sha2 = '" + kept + "'") == 1);
+}
+
+// Issue 14, finding 8. A statement whose actor is an anonymous Group of
+// `members`, as ingest stores it: the group is no mention, only its members.
+StatementRecord ByAnonymousGroup(int n, const std::string& group,
+                                 const std::vector<std::string>& members) {
+  StatementRecord record = Record(n, members.front());
+  record.agents.clear();
+  std::string member_json;
+  for (const std::string& member : members) {
+    record.agents.push_back({member, AgentRole::kActorOrObject});
+    if (!member_json.empty()) member_json += ",";
+    member_json +=
+        "{\"objectType\":\"Agent\",\"$p\":\"" + member + "\",\"$v\":\"v-" + member + "\"}";
+  }
+  record.json = "{\"id\":\"" + record.id + "\",\"actor\":{\"objectType\":\"Group\",\"$p\":\"" +
+                group + "\",\"$v\":\"v-" + group + "\",\"$anon\":true,\"member\":[" + member_json +
+                "]}}";
+  record.identities = {{"v-" + group, group, "sealed-name-of-" + group}};
+  return record;
+}
+
+BOOST_AUTO_TEST_CASE(erasing_a_member_shreds_the_anonymous_groups_identity_and_key) {
+  TempDir dir;
+  auto writer = std::move(*StatementWriter::Open(dir.StatementDb(), dir.KeyStore()));
+  const std::string group = "group-of-lin-and-kai-0123456789";
+  StatementRecord by_group = ByAnonymousGroup(1, group, {"lin", "kai"});
+  BOOST_REQUIRE(Write(*writer, {by_group, Record(2, "kai")},
+                      {{group, "master", "wrapped-group"}, {"kai", "master", "wrapped-kai"}})
+                    .ok());
+
+  ErasureCounts counts = Erase(*writer, "lin");
+  BOOST_TEST(counts.statements == 1);
+  BOOST_TEST(counts.anonymous_groups == 1);
+  BOOST_TEST(counts.erased_group_pseudonyms == std::vector<std::string>{group});
+  writer.reset();
+  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM identities") == 0);
+  BOOST_TEST(Count(dir.KeyStore(), "SELECT count(*) FROM data_keys") == 1);  // kai's
+  for (const std::string& file :
+       {dir.StatementDb(), dir.StatementDb() + "-wal", dir.KeyStore(), dir.KeyStore() + "-wal"}) {
+    BOOST_TEST(FileBytes(file).find(group) == std::string::npos, file);
+    BOOST_TEST(FileBytes(file).find("sealed-name-of-") == std::string::npos, file);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_anonymous_group_that_remaining_statements_refer_to_stays) {
+  TempDir dir;
+  auto writer = std::move(*StatementWriter::Open(dir.StatementDb(), dir.KeyStore()));
+  const std::string group = "group-of-lin-and-kai-0123456789";
+  // Ada instructs the group once; the group also acts without her.
+  StatementRecord ada_instructs = ByAnonymousGroup(1, group, {"lin", "kai"});
+  ada_instructs.agents.push_back({"ada", AgentRole::kRelated});
+  StatementRecord without_ada = ByAnonymousGroup(2, group, {"lin", "kai"});
+  BOOST_REQUIRE(
+      Write(*writer, {ada_instructs, without_ada}, {{group, "master", "wrapped-group"}}).ok());
+  ErasureCounts counts = Erase(*writer, "ada");
+  BOOST_TEST(counts.statements == 1);
+  BOOST_TEST(counts.anonymous_groups == 0);
+  writer.reset();
+  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM identities") == 1);
+  BOOST_TEST(Count(dir.KeyStore(), "SELECT count(*) FROM data_keys") == 1);
+}
+
+// Issue 14, finding 4: the withdrawal outlives the erasure as one event.
+BOOST_AUTO_TEST_CASE(a_tombstone_keeps_the_withdrawal_and_nothing_else) {
+  TempDir dir;
+  auto writer = std::move(*StatementWriter::Open(dir.StatementDb(), dir.KeyStore()));
+  BOOST_REQUIRE(Write(*writer, {Record(1, "ada")}).ok());
+  {
+    auto db = OpenStatementDatabase(dir.StatementDb());
+    BOOST_REQUIRE(
+        !(*db)->Exec("INSERT INTO consent_events (pseudonym, state, purposes, actor, at_us) VALUES "
+                     "('ada', 'granted', '[\"analytics\"]', 'lms', 10), "
+                     "('ada', 'withdrawn', '[\"analytics\",\"recommendations\"]', 'lms', 20)"));
+  }
+  ErasureOptions options;
+  options.tombstone_purposes_json = "[\"analytics\",\"recommendations\"]";
+  auto counts = writer
+                    ->RunExclusive<ErasureCounts>([&](Database& db, Database& keys) {
+                      return EraseLearner(db, keys, "ada", options);
+                    })
+                    .get();
+  BOOST_REQUIRE(counts.ok());
+  BOOST_TEST(counts->consent_events == 2);
+  BOOST_TEST(counts->consent_tombstone);
+  writer.reset();
+  BOOST_TEST(Count(dir.StatementDb(),
+                   "SELECT count(*) FROM consent_events WHERE pseudonym = 'ada' AND "
+                   "state = 'withdrawn' AND actor = 'erasure' AND at_us = 0 AND "
+                   "purposes = '[\"analytics\",\"recommendations\"]'") == 1);
+  BOOST_TEST(Count(dir.StatementDb(), "SELECT count(*) FROM consent_events") == 1);
+}
+
+// Issue 14, finding 9: the erased learner's audit subjects link to no one,
+// not even to each other, and the chain still verifies.
+BOOST_AUTO_TEST_CASE(erasure_unlinks_the_learners_audit_subjects_and_the_chain_holds) {
+  TempDir dir;
+  {
+    auto log = std::move(*AuditLog::Open(dir.StatementDb(), dir.KeyStore()));
+    for (int i = 0; i < 3; ++i) {
+      NewAuditEntry entry{"lms", "lms", "statements.read", "record-keeping", "{}", {}};
+      entry.subjects = {{"tag-ada", "sealed-ada-" + std::to_string(i)},
+                        {"tag-bob", "sealed-bob-" + std::to_string(i)}};
+      BOOST_REQUIRE(log->Append(entry).ok());
+    }
+  }
+  auto writer = std::move(*StatementWriter::Open(dir.StatementDb(), dir.KeyStore()));
+  ErasureOptions options;
+  options.audit_tag = "tag-ada";
+  auto counts = writer
+                    ->RunExclusive<ErasureCounts>([&](Database& db, Database& keys) {
+                      return EraseLearner(db, keys, "ada", options);
+                    })
+                    .get();
+  BOOST_REQUIRE(counts.ok());
+  BOOST_TEST(counts->audit_subjects_unlinked == 3);
+  writer.reset();
+  BOOST_TEST(
+      Count(dir.StatementDb(), "SELECT count(*) FROM audit_subjects WHERE tag = 'tag-ada'") == 0);
+  BOOST_TEST(Count(dir.StatementDb(),
+                   "SELECT count(DISTINCT tag) FROM audit_subjects "
+                   "WHERE tag <> 'tag-bob' AND length(sealed) = 0") == 3);
+  BOOST_TEST(
+      Count(dir.StatementDb(), "SELECT count(*) FROM audit_subjects WHERE tag = 'tag-bob'") == 3);
+  for (const std::string& file : {dir.StatementDb(), dir.StatementDb() + "-wal"}) {
+    BOOST_TEST(FileBytes(file).find("sealed-ada-") == std::string::npos, file);
+    BOOST_TEST(FileBytes(file).find("tag-ada") == std::string::npos, file);
+  }
+  auto log = std::move(*AuditLog::Open(dir.StatementDb(), dir.KeyStore()));
+  auto verified = log->Verify();
+  BOOST_REQUIRE(verified.ok());
+  BOOST_TEST(verified->intact, verified->problem);
+  BOOST_TEST(verified->entries == 3);
 }

@@ -318,15 +318,18 @@ BOOST_AUTO_TEST_CASE(voiding_and_voided_statements_each_go_by_their_own_time) {
   BOOST_TEST(Count("SELECT voided FROM statements WHERE id = '" + Uuid(6) + "'") == 1);
 }
 
-BOOST_AUTO_TEST_CASE(consent_audit_data_keys_and_definitions_are_never_deleted) {
+// A definition that a remaining statement still names stays as it is (issue
+// 14: only a definition whose statements all expired goes, see below).
+BOOST_AUTO_TEST_CASE(consent_audit_data_keys_and_still_named_definitions_are_never_deleted) {
   StatementRecord record = LearnerRecord(1, "ada");
   record.activity_definitions = {{"http://example.com/a", R"({"name":{"en-US":"A"}})"}};
   clock.Set(kOld);
   BOOST_REQUIRE(Write(*writer, {record}, {{"ada", "master-1", "wrapped-key"}}).ok());
+  WriteAt(kNew, {LearnerRecord(2, "bob")});
   Exec("INSERT INTO consent_events (pseudonym, state, purposes, actor, at_us)"
        " VALUES ('ada', 'granted', '[\"analytics\"]', 'lms-key', " + std::to_string(kOld) + ")");
   Exec("INSERT INTO audit_log VALUES (1, " + std::to_string(kOld) +
-       ", 'lms-key', 'lms', 'statements.read', 'record-keeping', '{}', 'p', 'h')");
+       ", 'lms-key', 'lms', 'statements.read', 'record-keeping', '{}', 'p', 'h', 2)");
   const TableRows before = Dump();
   BOOST_TEST(Expire().deleted.statements == 1);
   const TableRows removed = Removed(before, Dump());
@@ -581,6 +584,36 @@ BOOST_AUTO_TEST_CASE(facts_written_between_batches_do_not_disturb_the_walk) {
   const std::string old_facts =
       "SELECT count(*) FROM learner_facts WHERE last_us = " + std::to_string(kOld);
   BOOST_TEST(Count(old_facts) == 0);
+}
+
+// Issue 14, finding 7: a definition whose statements all expired goes.
+BOOST_AUTO_TEST_CASE(a_definition_whose_statements_all_expired_goes) {
+  StatementRecord essay = LearnerRecord(1, "ada", "http://example.com/essay-by-ada");
+  essay.activity_definitions = {
+      {"http://example.com/essay-by-ada", R"({"name":{"en-US":"Ada's"}})"}};
+  WriteAt(kOld, {essay});
+  const RetentionBatchResult result = Expire();
+  BOOST_TEST(result.deleted.activity_definitions == 1);
+  BOOST_TEST(Count("SELECT count(*) FROM activities") == 0);
+}
+
+// Issue 14, finding 8: an anonymous Group's sealed identity goes once no
+// remaining statement refers to it, and stays while one does.
+BOOST_AUTO_TEST_CASE(an_anonymous_groups_identity_goes_with_its_last_statement) {
+  auto by_group = [](int n, const std::string& group) {
+    StatementRecord record = LearnerRecord(n, "lin");
+    record.agents.push_back({"kai", AgentRole::kActorOrObject});
+    record.json = "{\"id\":\"" + record.id + "\",\"actor\":{\"objectType\":\"Group\",\"$p\":\"" +
+                  group + "\",\"$anon\":true,\"member\":[{\"$p\":\"lin\"},{\"$p\":\"kai\"}]}}";
+    record.identities.push_back({"variant-" + group, group, "sealed-" + group});
+    return record;
+  };
+  WriteAt(kOld, {by_group(1, "old-group"), by_group(2, "kept-group")});
+  WriteAt(kNew, {by_group(3, "kept-group")});
+  const RetentionBatchResult result = Expire();
+  BOOST_TEST(result.deleted.statements == 2);
+  BOOST_TEST(Count("SELECT count(*) FROM identities WHERE pseudonym = 'old-group'") == 0);
+  BOOST_TEST(Count("SELECT count(*) FROM identities WHERE pseudonym = 'kept-group'") == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
