@@ -1,8 +1,8 @@
 #include "plugin/admin_routes.h"
 
 #include "plugin/error_response.h"
+#include "plugin/json_writes.h"
 #include "xapi/json.h"
-#include "xapi/multipart.h"
 #include "xapi/timestamp.h"
 
 namespace lrs::plugin {
@@ -107,11 +107,7 @@ Result<HttpResponse> AdminRoutes::Route(const HttpRequest& request, const Princi
   const std::string& path = request.path;
   const std::string& method = request.method;
   const std::string prefix = kPrefix;
-  if ((method == "POST") && !xapi::IsMediaType(request.Header("Content-Type"), "application/json")) {
-    if (path.rfind(prefix, 0) == 0) {
-      return MakeError(415, kRule, "", "the admin API takes Content-Type: application/json");
-    }
-  }
+  if (MaybeError refused = RequireJsonForWrites(request)) return *refused;  // plugin/json_writes.h
   if (path == prefix) {
     if (method == "GET") return List(who);
     if (method == "POST") return Create(request, who);

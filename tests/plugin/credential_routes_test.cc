@@ -146,6 +146,14 @@ BOOST_FIXTURE_TEST_CASE(admin_creates_lists_rotates_and_revokes_and_each_is_audi
   form.headers["Content-Type"] = "application/x-www-form-urlencoded";
   form.body = "role=lms&name=x";
   BOOST_TEST(app->Handle(form).status == 415);
+  // Every admin write takes JSON only (plugin/json_writes.h): rotate sent as a
+  // cross-site form would, and a DELETE that carries a form body.
+  form.path = "/admin/credentials/" + key + "/rotate";
+  form.body = "x=1";
+  BOOST_TEST(app->Handle(form).status == 415);
+  form.method = "DELETE";
+  form.path = "/admin/credentials/" + key;
+  BOOST_TEST(app->Handle(form).status == 415);
   BOOST_TEST(Call("PUT", "/admin/credentials", "", admin, "{}").status == 405);
   BOOST_TEST(Call("GET", "/admin/other", "", admin).status == 404);
 
