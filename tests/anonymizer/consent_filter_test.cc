@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <string>
 
+#include "anonymizer/reference_keys.h"
 #include "xapi/agent_identifier.h"
 #include "xapi/json.h"
 
