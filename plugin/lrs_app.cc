@@ -256,7 +256,7 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   parts->xapi = std::make_unique<XapiRoutes>(
       parts->manifest, *parts->authenticator, *parts->ingest, *parts->read, *parts->activities,
       *parts->agents, *parts->documents, *parts->audit,
-      [writer_ptr] { return writer_ptr->ConsistentThroughMicros(); });
+      [writer_ptr] { return writer_ptr->ConsistentThroughMicros(); }, parts->keys.etag_key);
   RetentionTimer::Options retention;
   retention.statement_retention_days = parts->manifest.statement_retention_days;
   retention.fact_retention_days = parts->manifest.fact_retention_days;

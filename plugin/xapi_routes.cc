@@ -1,5 +1,6 @@
 #include "plugin/xapi_routes.h"
 
+#include "anonymizer/pseudonymizer.h"
 #include "plugin/alternate_syntax.h"
 #include "plugin/error_response.h"
 #include "xapi/agent_identifier.h"
@@ -77,7 +78,7 @@ XapiRoutes::XapiRoutes(const Manifest& manifest, Authenticator& authenticator,
                        StatementIngest& ingest, StatementRead& read,
                        ActivitiesResource& activities, AgentsResource& agents,
                        DocumentRoutes& documents, AuditTrail& audit,
-                       std::function<int64_t()> consistent_through_us)
+                       std::function<int64_t()> consistent_through_us, std::string etag_key)
     : manifest_(manifest),
       authenticator_(authenticator),
       ingest_(ingest),
@@ -86,7 +87,8 @@ XapiRoutes::XapiRoutes(const Manifest& manifest, Authenticator& authenticator,
       agents_(agents),
       documents_(documents),
       audit_(audit),
-      consistent_through_us_(std::move(consistent_through_us)) {}
+      consistent_through_us_(std::move(consistent_through_us)),
+      etag_key_(std::move(etag_key)) {}
 
 HttpResponse XapiRoutes::About(const HttpRequest& request) {
   if (request.method != "GET" && request.method != "HEAD") {
@@ -194,8 +196,13 @@ HttpResponse XapiRoutes::ActivitiesOrAgents(const std::string& resource,
     if (!recorded.ok()) return ErrorResponse(recorded.error());
   }
   HttpResponse response = HttpResponse::Json(200, std::move(*body));
-  // Communication 3.1: a GET carries an ETag, the quoted SHA-1 of the content.
-  response.headers["ETag"] = "\"" + xapi::Sha1Hex(response.body) + "\"";
+  // Communication 3.1: a GET carries an ETag; keyed (etag_key_), 40 hex
+  // digits like the SHA-1 clients expect, the resource in the MAC.
+  response.headers["ETag"] =
+      "\"" +
+      anonymizer::HmacSha256Hex(etag_key_, "lrs resource etag v1\n" + resource + "\n" + response.body)
+          .substr(0, 40) +
+      "\"";
   return response;
 }
 

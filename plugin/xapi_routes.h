@@ -36,7 +36,7 @@ class XapiRoutes {
   XapiRoutes(const Manifest& manifest, Authenticator& authenticator, StatementIngest& ingest,
              StatementRead& read, ActivitiesResource& activities, AgentsResource& agents,
              DocumentRoutes& documents, AuditTrail& audit,
-             std::function<int64_t()> consistent_through_us);
+             std::function<int64_t()> consistent_through_us, std::string etag_key);
 
   HttpResponse Handle(HttpRequest& request);
 
@@ -60,6 +60,10 @@ class XapiRoutes {
   DocumentRoutes& documents_;  // State, Agent Profile, Activity Profile
   AuditTrail& audit_;
   std::function<int64_t()> consistent_through_us_;
+  // Keys the ETags of /activities and /agents as the document store keys
+  // documents' (storage/document_store.h, invariant 5): the Person object is
+  // learner data, and an ETag seen in a log must confirm no guess of it.
+  std::string etag_key_;
 };
 
 // CORS headers every response carries, so browser-based xAPI clients work.

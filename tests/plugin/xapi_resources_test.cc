@@ -178,8 +178,24 @@ BOOST_FIXTURE_TEST_CASE(activities_answers_head_and_tags_the_content, App) {
   auto head = Call("HEAD", "/xapi/activities", "activityId=" + PercentEncode(kActivity));
   BOOST_TEST(head.status == 200);
   auto get = Call("GET", "/xapi/activities", "activityId=" + PercentEncode(kActivity));
-  BOOST_TEST(get.headers["ETag"] == "\"" + lrs::xapi::Sha1Hex(get.body) + "\"");
   BOOST_TEST(get.headers["X-Experience-API-Version"] == "1.0.3");
+  // Keyed like document ETags (issue 14, finding 15): 40 hex digits, stable,
+  // and no unkeyed hash of the content, so an ETag confirms no guess of it.
+  const std::string etag = get.headers["ETag"];
+  BOOST_TEST(etag.size() == 42u);
+  BOOST_TEST(etag.find_first_not_of("0123456789abcdef", 1) == 41u);
+  BOOST_TEST(head.headers["ETag"] == etag);
+  BOOST_TEST(etag != "\"" + lrs::xapi::Sha1Hex(get.body) + "\"");
+}
+
+BOOST_FIXTURE_TEST_CASE(an_agents_etag_confirms_no_guess_of_the_person, App) {
+  Post(Statement(kGrace, Activity(R"({"name":{"en-US":"meeting"}})")));
+  auto get = Call("GET", "/xapi/agents", "agent=" + PercentEncode(kGrace));
+  BOOST_REQUIRE_EQUAL(get.status, 200);
+  BOOST_TEST(get.headers["ETag"].size() == 42u);
+  BOOST_TEST(get.headers["ETag"] != "\"" + lrs::xapi::Sha1Hex(get.body) + "\"");
+  BOOST_TEST(Call("GET", "/xapi/agents", "agent=" + PercentEncode(kGrace)).headers["ETag"] ==
+             get.headers["ETag"]);
 }
 
 // Issue 15, findings 7 and 9: every answer of /xapi but About may carry
