@@ -29,20 +29,13 @@ Result<std::string> ActivitiesResource::RestoreAddresses(const std::string& defi
   if (tokens.empty()) return definition_json;
   auto sealed = reader_.FindIdentities(tokens);
   if (!sealed.ok()) return sealed.error();
-  std::map<std::string, std::string> opened;
-  for (const auto& identity : *sealed) {
-    auto plaintext = vault_.Open(identity);
-    if (!plaintext.ok()) return plaintext.error();
-    if (!plaintext->has_value()) continue;
-    if (auto address = anonymizer::AddressFromVariantJson(**plaintext)) {
-      opened.emplace(identity.variant_id, std::move(*address));
-    }
-  }
+  auto opened = vault_.OpenAddresses(*sealed);
+  if (!opened.ok()) return opened.error();
   // Addresses hold no character JSON escapes, so the text can be edited as is.
   std::optional<std::string> restored = anonymizer::ReplaceTokens(
       definition_json, [&](std::string_view token) -> std::optional<std::string> {
-        auto it = opened.find(std::string(token));
-        if (it == opened.end()) return std::nullopt;
+        auto it = opened->find(std::string(token));
+        if (it == opened->end()) return std::nullopt;
         return it->second;
       });
   return restored ? *restored : definition_json;

@@ -387,20 +387,13 @@ class DocumentExchange {
     if (tokens.empty()) return std::nullopt;
     auto sealed = privacy_.identities->FindIdentities(tokens);
     if (!sealed.ok()) return sealed.error();
-    std::map<std::string, std::string> opened;
-    for (const auto& identity : *sealed) {
-      auto plaintext = vault_.Open(identity);
-      if (!plaintext.ok()) return plaintext.error();
-      if (!plaintext->has_value()) continue;
-      if (auto address = anonymizer::AddressFromVariantJson(**plaintext)) {
-        opened.emplace(identity.variant_id, std::move(*address));
-      }
-    }
+    auto opened = vault_.OpenAddresses(*sealed);
+    if (!opened.ok()) return opened.error();
     for (auto& entry : entries) {
       std::optional<std::string> restored = anonymizer::ReplaceTokens(
           entry.document_id, [&](std::string_view token) -> std::optional<std::string> {
-            auto it = opened.find(std::string(token));
-            if (it == opened.end()) return std::nullopt;
+            auto it = opened->find(std::string(token));
+            if (it == opened->end()) return std::nullopt;
             return it->second;
           });
       if (restored) entry.document_id = std::move(*restored);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "anonymizer/address_tokens.h"
 #include "anonymizer/pseudonymizer.h"
 #include "anonymizer/sealer.h"
 
@@ -148,6 +149,20 @@ Result<std::optional<std::string>> IdentityVault::Open(const storage::SealedIden
                                     IdentityAad(identity.variant_id));
   if (!plaintext.ok()) return plaintext.error();
   return std::optional<std::string>(std::move(*plaintext));
+}
+
+Result<std::map<std::string, std::string>> IdentityVault::OpenAddresses(
+    const std::vector<storage::SealedIdentity>& sealed) {
+  std::map<std::string, std::string> opened;
+  for (const auto& identity : sealed) {
+    auto plaintext = Open(identity);
+    if (!plaintext.ok()) return plaintext.error();
+    if (!plaintext->has_value()) continue;  // erased
+    if (auto address = anonymizer::AddressFromVariantJson(**plaintext)) {
+      opened.emplace(identity.variant_id, std::move(*address));
+    }
+  }
+  return opened;
 }
 
 Result<std::string> IdentityVault::SealFor(const std::string& pseudonym,

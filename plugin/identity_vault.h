@@ -19,6 +19,7 @@
 //
 // Thread safety: all methods may be called concurrently.
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -69,6 +70,12 @@ class IdentityVault {
 
   // Opens a sealed identity; nullopt when its key is gone (erased learner).
   Result<std::optional<std::string>> Open(const storage::SealedIdentity& identity);
+
+  // The e-mail addresses behind address tokens (anonymizer/address_tokens.h)
+  // among `sealed` (as found by their token, the variant id): token ->
+  // address. Tokens whose learner was erased are left out.
+  Result<std::map<std::string, std::string>> OpenAddresses(
+      const std::vector<storage::SealedIdentity>& sealed);
 
   // For `lrs keys rotate`: the data key in `wrapped` (under `from_master`,
   // bound to its pseudonym) wrapped again under `to_master` for the learner's
