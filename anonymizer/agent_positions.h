@@ -26,6 +26,8 @@
 // Roles: the top-level actor and object are kActorOrObject; every other
 // position, and every position inside a SubStatement, is kRelated.
 
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "anonymizer/identity_split.h"
@@ -61,17 +63,33 @@ inline bool LooksLikeAgent(const xapi::JsonValue& node) {
   if (HasString(node, "$p") && HasString(node, "$v")) return true;  // a stored reference
   const std::string_view type = xapi::StringMember(node, "objectType");
   if (!type.empty() && type != "Agent" && type != "Group") return false;
-  bool has_ifi = HasString(node, "mbox") || HasString(node, "mbox_sha1sum") ||
-                 HasString(node, "openid");
+  bool has_ifi =
+      HasString(node, "mbox") || HasString(node, "mbox_sha1sum") || HasString(node, "openid");
   auto account = node.FindMember("account");
   if (account != node.MemberEnd() && account->value.IsObject() &&
       HasString(account->value, "homePage") && HasString(account->value, "name")) {
     has_ifi = true;
   }
   if (has_ifi) return true;
+  // A member list makes a Group whether or not it says so.
   auto member = node.FindMember("member");
-  return type == "Group" && member != node.MemberEnd() && member->value.IsArray() &&
-         !member->value.Empty();
+  return member != node.MemberEnd() && member->value.IsArray() && !member->value.Empty();
+}
+
+// An object that means a person but is no Agent or Group LooksLikeAgent
+// accepts: it says objectType "Agent" or "Group", or holds a property that
+// identifies people (mbox, mbox_sha1sum, openid, account, member), yet names
+// nobody the LRS can key, e.g. {"objectType": "Agent", "name": "Ada"} or an
+// account without homePage. Such objects are refused in extensions: what
+// cannot be keyed cannot be sealed, withheld or erased.
+inline bool MeansAPerson(const xapi::JsonValue& node) {
+  if (!node.IsObject() || LooksLikeAgent(node)) return false;
+  const std::string_view type = xapi::StringMember(node, "objectType");
+  if (type == "Agent" || type == "Group") return true;
+  for (const char* key : {"mbox", "mbox_sha1sum", "openid", "account", "member"}) {
+    if (node.HasMember(key)) return true;
+  }
+  return false;
 }
 
 template <typename Value, typename Visit>
@@ -189,6 +207,51 @@ void ForEachExtensionsMap(Value& statement, OnExtensions&& on_extensions) {
       xapi::StringMember(object->value, "objectType") == "SubStatement") {
     detail::ForEachExtensionsMap(object->value, on_extensions);
   }
+}
+
+namespace detail {
+
+template <typename Value>
+bool HoldsUnkeyablePerson(const Value& value) {
+  if (value.IsArray()) {
+    for (const auto& element : value.GetArray()) {
+      if (HoldsUnkeyablePerson(element)) return true;
+    }
+    return false;
+  }
+  if (!value.IsObject()) return false;
+  if (MeansAPerson(value)) return true;
+  if (!LooksLikeAgent(value)) {
+    for (const auto& m : value.GetObject()) {
+      if (HoldsUnkeyablePerson(m.value)) return true;
+    }
+    return false;
+  }
+  // Every member of a Group must be an Agent the LRS can key.
+  auto members = value.FindMember("member");
+  if (members == value.MemberEnd() || !members->value.IsArray()) return false;
+  for (const auto& member : members->value.GetArray()) {
+    if (!LooksLikeAgent(member) || member.HasMember("member")) return true;
+  }
+  return false;
+}
+
+}  // namespace detail
+
+// The IRI of the first extension (of the statement or its SubStatement)
+// whose value holds a person the LRS cannot key (detail::MeansAPerson, or a
+// Group member without an identifier); nullopt when there is none. Ingest
+// refuses such a statement (400): it could neither seal nor erase them.
+inline std::optional<std::string> ExtensionWithUnkeyablePerson(const xapi::JsonValue& statement) {
+  std::optional<std::string> found;
+  ForEachExtensionsMap(statement, [&](const xapi::JsonValue& extensions) {
+    for (const auto& m : extensions.GetObject()) {
+      if (!found && detail::HoldsUnkeyablePerson(m.value)) {
+        found = std::string(m.name.GetString(), m.name.GetStringLength());
+      }
+    }
+  });
+  return found;
 }
 
 }  // namespace lrs::anonymizer::internal

@@ -11,8 +11,6 @@
 
 #include "plugin/document_routes.h"
 
-#include "anonymizer/address_tokens.h"
-
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -23,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "anonymizer/address_tokens.h"
 #include "plugin/error_response.h"
 #include "xapi/agent_identifier.h"
 #include "xapi/iri.h"
@@ -216,7 +215,9 @@ class DocumentExchange {
 
  private:
   // Keyed, never a plain hash of the bytes (storage/document_store.h, invariant 5).
-  std::string QuotedEtag(std::string_view content) const { return store_.Etag(params_.key, content); }
+  std::string QuotedEtag(std::string_view content) const {
+    return store_.Etag(params_.key, content);
+  }
 
   Error Missing(const std::string& name) const {
     return MakeError(400, spec_.rule, "?" + name, "the " + name + " parameter is required");
@@ -269,17 +270,25 @@ class DocumentExchange {
     return std::nullopt;
   }
 
-  // Addresses in ids are stored as tokens (anonymizer/address_tokens.h);
-  // each one's sealed form is kept for a write, so listings read back as sent.
-  std::string Tokenized(const std::string& id) {
+  // Addresses in ids (and in Activity Profile bodies) are stored as tokens
+  // (anonymizer/address_tokens.h); each one's sealed form is kept for a
+  // write, so listings read back as sent. A write names a learner without
+  // consent as kWithheldAddress, as a statement does (consent for every
+  // learner named); a read still finds what was stored under their token.
+  std::string Tokenized(std::string_view text) {
+    const bool is_write = request_.method != "GET" && request_.method != "HEAD";
     std::optional<std::string> out =
-        anonymizer::ReplaceAddresses(id, [&](std::string_view address) {
+        anonymizer::ReplaceAddresses(text, [&](std::string_view address) -> std::string {
+          std::string pseudonym = pseudonymizer_.Pseudonym(anonymizer::AddressIfi(address));
+          if (is_write && privacy_.may_store && !privacy_.may_store(pseudonym)) {
+            return std::string(anonymizer::kWithheldAddress);
+          }
           std::string token = pseudonymizer_.AddressToken(address);
-          addresses_.push_back({token, pseudonymizer_.Pseudonym(anonymizer::AddressIfi(address)),
-                                anonymizer::AddressVariantJson(address)});
+          addresses_.push_back(
+              {token, std::move(pseudonym), anonymizer::AddressVariantJson(address)});
           return token + std::string(anonymizer::kTokenDomain);
         });
-    return out ? *out : id;
+    return out ? *out : std::string(text);
   }
 
   Result<std::string> AgentPseudonym(const std::string& text) const {
@@ -320,9 +329,12 @@ class DocumentExchange {
     // Stored before media types were checked on the way in: served as bytes.
     const std::string& type = (*found)->content_type;
     response.headers["Content-Type"] = xapi::IsValidMediaType(type) ? type : kDefaultContentType;
-    response.headers["ETag"] = QuotedEtag(*content);
+    response.headers["ETag"] = QuotedEtag(*content);  // of the stored form, as preconditions see it
     response.headers["Last-Modified"] = HttpDate((*found)->updated_us);
     response.body = std::move(*content);
+    if (!spec_.sealed && RestoresAddresses()) {
+      if (MaybeError error = RestoreAddresses({&response.body})) return *error;
+    }
     return response;
   }
 
@@ -376,45 +388,59 @@ class DocumentExchange {
     return current;
   }
 
-  // The listed ids with their addresses put back, for a caller who may see
-  // identities (the sealed forms open only while their learners' keys exist).
-  MaybeError RestoreIds(std::vector<storage::DocumentListEntry>& entries) {
-    if (!privacy_.may_see_identities || privacy_.identities == nullptr) return std::nullopt;
+  bool RestoresAddresses() const {
+    return privacy_.may_see_identities && privacy_.identities != nullptr;
+  }
+
+  // `texts` with their address tokens put back (the sealed forms open only
+  // while their learners' keys exist). For a caller who may see identities.
+  MaybeError RestoreAddresses(const std::vector<std::string*>& texts) {
     std::vector<std::string> tokens;
-    for (const auto& entry : entries) {
-      for (auto& t : anonymizer::FindTokens(entry.document_id)) tokens.push_back(std::move(t));
+    for (const std::string* text : texts) {
+      for (auto& t : anonymizer::FindTokens(*text)) tokens.push_back(std::move(t));
     }
     if (tokens.empty()) return std::nullopt;
     auto sealed = privacy_.identities->FindIdentities(tokens);
     if (!sealed.ok()) return sealed.error();
     auto opened = vault_.OpenAddresses(*sealed);
     if (!opened.ok()) return opened.error();
-    for (auto& entry : entries) {
+    for (std::string* text : texts) {
       std::optional<std::string> restored = anonymizer::ReplaceTokens(
-          entry.document_id, [&](std::string_view token) -> std::optional<std::string> {
+          *text, [&](std::string_view token) -> std::optional<std::string> {
             auto it = opened->find(std::string(token));
             if (it == opened->end()) return std::nullopt;
             return it->second;
           });
-      if (restored) entry.document_id = std::move(*restored);
+      if (restored) *text = std::move(*restored);
     }
     return std::nullopt;
   }
 
-  // Builds a kPut change of `content`, sealed when the kind is learner-owned.
+  // The listed ids as they were sent, for a caller who may see identities.
+  MaybeError RestoreIds(std::vector<storage::DocumentListEntry>& entries) {
+    if (!RestoresAddresses()) return std::nullopt;
+    std::vector<std::string*> ids;
+    for (auto& entry : entries) ids.push_back(&entry.document_id);
+    return RestoreAddresses(ids);
+  }
+
+  // The body as it is stored, before any merge: an Activity Profile belongs
+  // to no learner and is kept in clear, so the addresses in its text become
+  // tokens, as in a statement (the LMS reads them back; erasing their learner
+  // deletes the document). Once per request: a token is address-shaped too.
+  std::string StoredForm(const std::string& body) {
+    return !spec_.sealed && xapi::IsValidUtf8(body) ? Tokenized(body) : body;
+  }
+
+  // Builds a kPut change of `content` (in its stored form), sealed when the
+  // kind is learner-owned.
   Result<DocumentChange> PutChange(std::string content_type, const std::string& content) {
     DocumentChange change;
     change.action = DocumentChange::Action::kPut;
     change.content_type = std::move(content_type);
     if (privacy_.seal_identities && !addresses_.empty()) {
-      // Only the addresses of learners who may be stored are kept sealed;
-      // the others stay tokens that open nothing.
-      std::vector<anonymizer::IdentityVariant> kept;
-      for (const auto& a : addresses_) {
-        if (!privacy_.may_store || privacy_.may_store(a.pseudonym)) kept.push_back(a);
-      }
       Result<std::vector<storage::SealedIdentity>> sealed =
-          vault_.SealVariants(kept, change.data_keys);
+          vault_.SealVariants(addresses_, change.data_keys);
       if (!sealed.ok()) return sealed.error();
       change.identities = std::move(*sealed);
     }
@@ -452,6 +478,7 @@ class DocumentExchange {
     }
     const bool has_precondition = !Trim(request_.Header("If-Match")).empty() ||
                                   !Trim(request_.Header("If-None-Match")).empty();
+    const std::string body = StoredForm(request_.body);
     return Commit([&](const std::optional<StoredDocument>& stored) -> Result<DocumentChange> {
       Result<Current> current = ReadCurrent(stored);
       if (!current.ok()) return current.error();
@@ -468,7 +495,7 @@ class DocumentExchange {
                            "a PUT to a profile resource needs If-Match or If-None-Match");
         }
       }
-      return PutChange(content_type, request_.body);
+      return PutChange(content_type, body);
     });
   }
 
@@ -477,11 +504,12 @@ class DocumentExchange {
     if (!type.ok()) return type.error();
     const std::string& content_type = *type;
     std::shared_ptr<xapi::JsonDocument> posted;
+    const std::string body = StoredForm(request_.body);  // merged as stored
     if (IsJsonType(content_type)) {
       // Rejected even when there is nothing to merge with (ADL's suite,
       // XAPI-00314): a JSON POST is a merge request.
       Result<std::shared_ptr<xapi::JsonDocument>> parsed =
-          xapi::ParseJson(request_.body, xapi::JsonLimits{kDocumentJsonDepth});
+          xapi::ParseJson(body, xapi::JsonLimits{kDocumentJsonDepth});
       if (!parsed.ok() || !(*parsed)->IsObject()) {
         return MakeError(400, kMergeRule, "$", "a JSON document sent by POST must be an object");
       }
@@ -491,7 +519,7 @@ class DocumentExchange {
       Result<Current> current = ReadCurrent(stored);
       if (!current.ok()) return current.error();
       if (MaybeError error = CheckPreconditions(request_, current->etag)) return *error;
-      if (!current->content) return PutChange(content_type, request_.body);
+      if (!current->content) return PutChange(content_type, body);
       if (!posted || !IsJsonType(current->content_type)) {
         return MakeError(400, kMergeRule, "",
                          "POST to an existing document merges JSON objects: both the stored "
@@ -540,7 +568,7 @@ class DocumentExchange {
   const DocumentPrivacy& privacy_;
   Params params_;
   std::vector<anonymizer::IdentityVariant> addresses_;  // in the ids, as sent
-  std::vector<storage::WrappedDataKey> carried_;  // data keys the write carried
+  std::vector<storage::WrappedDataKey> carried_;        // data keys the write carried
 };
 
 }  // namespace

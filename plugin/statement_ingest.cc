@@ -1,6 +1,7 @@
 #include "plugin/statement_ingest.h"
 
 #include <functional>
+#include <map>
 #include <set>
 #include <unordered_set>
 
@@ -76,7 +77,8 @@ size_t LargestGroup(const JsonValue& statement) {
   anonymizer::internal::ForEachAgentPosition(
       statement, [&](const JsonValue& node, anonymizer::MentionRole) {
         const JsonValue* members = xapi::Member(node, "member");
-        if (members != nullptr && members->IsArray()) largest = std::max<size_t>(largest, members->Size());
+        if (members != nullptr && members->IsArray())
+          largest = std::max<size_t>(largest, members->Size());
       });
   return largest;
 }
@@ -85,8 +87,8 @@ size_t LargestGroup(const JsonValue& statement) {
 // voiding needs: id, actor (its identifier, no name), verb id, the
 // StatementRef, timestamp, version, authority.
 void MinimizeVoiding(JsonValue& statement, JsonAllocator& alloc) {
-  static constexpr const char* kKept[] = {"id", "actor", "verb", "object", "timestamp", "version",
-                                          "authority"};
+  static constexpr const char* kKept[] = {"id",        "actor",   "verb",     "object",
+                                          "timestamp", "version", "authority"};
   for (auto it = statement.MemberBegin(); it != statement.MemberEnd();) {
     const std::string_view name(it->name.GetString(), it->name.GetStringLength());
     bool keep = false;
@@ -150,6 +152,13 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
     const std::string& path, std::vector<anonymizer::IdentityVariant>& variants, Kept& kept) {
   if (auto error = xapi::ValidateStatement(statement, xapi::ValidationOptions{version})) {
     return WithPath(*error, path);
+  }
+  if (anonymizer::internal::ExtensionWithUnkeyablePerson(statement)) {
+    return MakeError(400, "identities in extensions", path + ".extensions",
+                     "an extension holds an Agent or Group without an identifier (mbox, "
+                     "mbox_sha1sum, "
+                     "openid, account with homePage and name) or a member without one: "
+                     "the LRS could not protect or erase that person");
   }
   if (LargestGroup(statement) > options_.max_group_members) {
     return MakeError(413, "group member limit", path,
@@ -224,9 +233,9 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
     for (auto& mention : part->mentions) {
       const bool primary = mention.role == anonymizer::MentionRole::kActorOrObject;
       if (!mentioned.insert(mention.pseudonym + (primary ? "\n0" : "\n1")).second) continue;
-      record.agents.push_back({std::move(mention.pseudonym), primary
-                                                                 ? storage::AgentRole::kActorOrObject
-                                                                 : storage::AgentRole::kRelated});
+      record.agents.push_back(
+          {std::move(mention.pseudonym),
+           primary ? storage::AgentRole::kActorOrObject : storage::AgentRole::kRelated});
     }
     for (auto& variant : part->variants) variants.push_back(std::move(variant));
   }
@@ -364,8 +373,11 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
     // Consent (DESIGN.md, the path of one statement, step 4): a statement
     // naming nobody with consent is acknowledged with its id and never stored.
     if (!kept.store) continue;
+    // As stored: addresses in a contentType are tokens (or withheld) by now.
+    std::map<std::string, std::string> stored_types;
     for (auto& attachment : xapi::DeclaredAttachments(*statements[i])) {
       if (!kept.attachments) break;
+      stored_types.emplace(attachment.sha2, attachment.content_type);
       record->attachment_sha2s.push_back(std::move(attachment.sha2));
     }
     // The actor owns the statement's attachments: they are sealed under the
@@ -376,9 +388,12 @@ Result<std::vector<std::string>> StatementIngest::Store(xapi::JsonDocument& body
         bool listed = false;
         for (const auto& a : batch.attachments) listed |= a.sha2 == sha2 && a.owner == owner;
         if (listed) break;
+        // The part's own Content-Type, unless it is absent or may hold an
+        // address (a parameter such as name="ada@example.org"): then the
+        // statement's contentType as stored, which holds it as a token.
         std::string content_type = part.content_type;
-        for (const auto& d : declared) {
-          if (content_type.empty() && d.sha2 == sha2) content_type = d.content_type;
+        if (content_type.empty() || content_type.find('@') != std::string::npos) {
+          content_type = stored_types[sha2];
         }
         auto sealed_content =
             vault_.SealFor(owner, part.content, "attachment\n" + sha2, batch.data_keys);

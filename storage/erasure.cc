@@ -209,6 +209,17 @@ Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::stri
         {"DELETE FROM statements WHERE seq IN "
          "(SELECT seq FROM statement_agents WHERE pseudonym = ?1)",
          &counts.statements},
+        // Before their identities go: documents of others whose ids (or, for an
+        // Activity Profile, stored in clear, whose text) hold one of their
+        // address tokens name them, as a statement would. Their tokens are the
+        // address variants (variant id = token, anonymizer/address_tokens.h).
+        {"DELETE FROM documents WHERE EXISTS (SELECT 1 FROM identities i "
+         "WHERE i.pseudonym = ?1 AND length(i.variant_id) = 33 AND substr(i.variant_id, 1, 1) = "
+         "'a' AND "
+         "(instr(documents.activity_id, i.variant_id) > 0 OR "
+         "instr(documents.document_id, i.variant_id) > 0 OR "
+         "(documents.kind = 3 AND instr(CAST(documents.content AS TEXT), i.variant_id) > 0)))",
+         &counts.documents},
         {"DELETE FROM identities WHERE pseudonym = ?1", &counts.identities},
         {"DELETE FROM documents WHERE agent_pseudonym = ?1", &counts.documents},
         {"DELETE FROM attachments WHERE owner = ?1", &counts.attachments},
@@ -218,7 +229,7 @@ Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::stri
     for (const Step& step : steps) {
       auto deleted = DeleteWhere(db, step.sql, pseudonym);
       if (!deleted.ok()) return deleted.error();
-      *step.count = *deleted;
+      *step.count += *deleted;
     }
     auto orphaned = DeleteUnnamedAttachments(db, *others_attachments);
     if (!orphaned.ok()) return orphaned.error();

@@ -39,6 +39,10 @@
 // it, it goes too: it may well be about the erased learner, and nothing could
 // reach it any more.
 //
+// Documents of others that name them go too: an id (activityId, stateId,
+// profileId) holding one of their address tokens, or an Activity Profile's
+// text (stored in clear) holding one. Counted in `documents`.
+//
 // Why everything that mentions them, not only what they did: a statement where
 // they are the instructor or a team member still carries their pseudonym, and
 // after erasure the pseudonym must appear in no file.
@@ -65,7 +69,7 @@ struct ErasureCounts {
   int64_t attachments = 0;
   int64_t facts = 0;
   int64_t consent_events = 0;
-  bool data_key = false;  // a data key existed and was destroyed
+  bool data_key = false;                // a data key existed and was destroyed
   bool consent_tombstone = false;       // a withdrawal was kept (ErasureOptions)
   int64_t activity_definitions = 0;     // definitions deleted or rebuilt
   int64_t anonymous_groups = 0;         // groups whose identities and key went
