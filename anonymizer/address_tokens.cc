@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "anonymizer/reference_keys.h"
 #include "xapi/agent_identifier.h"
@@ -219,27 +221,38 @@ void ForEachString(const JsonValue& root, const std::function<void(std::string_v
 
 SplitIdentities SplitStatementAddresses(JsonValue& statement, JsonAllocator& alloc,
                                         const Pseudonymizer& pseudonymizer,
-                                        const ConsentCheck* consents) {
+                                        const ConsentCheck* consents, bool* too_many) {
   SplitIdentities out;
   std::vector<std::string> tokens;
+  // Sets, not scans: a scan per address made this quadratic.
+  std::unordered_map<std::string, std::string> done;  // address -> its replacement
+  std::unordered_set<std::string> mentioned;
+  bool stopped = false;
   auto token_for = [&](std::string_view address) -> std::string {
-    const std::string ifi = AddressIfi(address);
-    if (consents != nullptr && !(*consents)(ifi)) return std::string(kWithheldAddress);
-    std::string token = pseudonymizer.AddressToken(address);
-    if (std::find(tokens.begin(), tokens.end(), token) == tokens.end()) {
-      tokens.push_back(token);
-      std::string pseudonym = pseudonymizer.Pseudonym(ifi);
-      AgentMention mention{pseudonym, MentionRole::kRelated};
-      if (std::find(out.mentions.begin(), out.mentions.end(), mention) == out.mentions.end()) {
-        out.mentions.push_back(mention);
-      }
-      out.variants.push_back({token, std::move(pseudonym), AddressVariantJson(address)});
+    if (auto it = done.find(std::string(address)); it != done.end()) return it->second;
+    if (stopped || done.size() >= kMaxAddresses) {
+      stopped = true;
+      return std::string(address);
     }
-    return token + std::string(kTokenDomain);
+    const std::string ifi = AddressIfi(address);
+    std::string replacement;
+    if (consents != nullptr && !(*consents)(ifi)) {
+      replacement = std::string(kWithheldAddress);
+    } else {
+      std::string token = pseudonymizer.AddressToken(address);
+      replacement = token + std::string(kTokenDomain);
+      std::string pseudonym = pseudonymizer.Pseudonym(ifi);
+      if (mentioned.insert(pseudonym).second) {
+        out.mentions.push_back({pseudonym, MentionRole::kRelated});
+      }
+      tokens.push_back(token);  // one per spelling: `done` saw none of them before
+      out.variants.push_back({std::move(token), std::move(pseudonym), AddressVariantJson(address)});
+    }
+    done.emplace(std::string(address), replacement);
+    return replacement;
   };
-  RewriteStrings(statement, alloc, [&](std::string_view text) {
-    return ReplaceAddresses(text, token_for);
-  });
+  RewriteStrings(statement, alloc,
+                 [&](std::string_view text) { return ReplaceAddresses(text, token_for); });
   if (!tokens.empty()) {
     JsonValue list(rapidjson::kArrayType);
     for (const std::string& token : tokens) {
@@ -248,6 +261,7 @@ SplitIdentities SplitStatementAddresses(JsonValue& statement, JsonAllocator& all
     }
     statement.AddMember(rapidjson::StringRef(kAddressTokens), list, alloc);
   }
+  if (too_many != nullptr) *too_many = stopped;
   return out;
 }
 

@@ -29,10 +29,9 @@
 //
 // What counts as an address: a local part of RFC 5322 atext and dots (not
 // starting with one; without "/", "?", "#", "&" and "=", which in practice
-// end the IRI path or parameter before an address), "@", and a domain of at least two non-empty labels of
-// letters, digits and hyphens with an alphabetic top label of two or more
-// (a trailing "." or "-" ends the text, not the domain). Percent-encoded or
-// quoted forms are not recognised.
+// end the IRI path or parameter before an address), "@", and a domain of at least two non-empty
+// labels of letters, digits and hyphens with an alphabetic top label of two or more (a trailing "."
+// or "-" ends the text, not the domain). Percent-encoded or quoted forms are not recognised.
 //
 // Pure; thread-safe.
 
@@ -52,6 +51,10 @@ namespace lrs::anonymizer {
 inline constexpr std::string_view kTokenDomain = "@pseudonym.invalid";
 inline constexpr std::string_view kWithheldAddress = "another.learner@withheld.invalid";
 inline constexpr size_t kTokenLength = 33;  // "a" + 32 hex
+// Distinct addresses one statement or one document may hold: each costs a
+// pseudonym (a curve multiplication) and a sealed row, so a request holding
+// hundreds of thousands would hold the writer for minutes. Past it: 413.
+inline constexpr size_t kMaxAddresses = 5000;
 
 struct TextSpan {
   size_t begin;
@@ -98,9 +101,11 @@ void ForEachString(const xapi::JsonValue& root, const std::function<void(std::st
 // token's learner as a kRelated mention and its sealed form as a variant
 // (variant id = the token), and records the tokens in the statement's
 // kAddressTokens list.
+// Past kMaxAddresses distinct addresses it stops and sets `too_many`; the
+// statement is then half rewritten and must not be stored.
 SplitIdentities SplitStatementAddresses(xapi::JsonValue& statement, xapi::JsonAllocator& alloc,
                                         const Pseudonymizer& pseudonymizer,
-                                        const ConsentCheck* consents);
+                                        const ConsentCheck* consents, bool* too_many = nullptr);
 
 // Replaces each address in `text` by its token (query parameters, document
 // ids); nullopt when there is none.

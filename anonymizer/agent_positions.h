@@ -26,6 +26,7 @@
 // Roles: the top-level actor and object are kActorOrObject; every other
 // position, and every position inside a SubStatement, is kRelated.
 
+#include <cctype>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,40 +57,77 @@ inline bool HasString(const xapi::JsonValue& node, const char* name) {
   return it != node.MemberEnd() && it->value.IsString() && it->value.GetStringLength() > 0;
 }
 
+inline bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+inline std::string_view StringOf(const xapi::JsonValue& node, const char* name) {
+  auto it = node.FindMember(name);
+  if (it == node.MemberEnd() || !it->value.IsString()) return {};
+  return std::string_view(it->value.GetString(), it->value.GetStringLength());
+}
+
+// An identifier the LRS can key (xAPI Data 2.4.2.3, loosely: nothing else
+// validated it): a mailto: IRI with an address, 40 hex digits, an IRI, an
+// account with an IRI home page and a name.
+inline bool HasKeyableIfi(const xapi::JsonValue& node) {
+  const std::string_view mbox = StringOf(node, "mbox");
+  if (mbox.size() > 7 && EqualsIgnoringCase(mbox.substr(0, 7), "mailto:") &&
+      mbox.find('@') != std::string_view::npos) {
+    return true;
+  }
+  const std::string_view sha1 = StringOf(node, "mbox_sha1sum");
+  if (sha1.size() == 40 &&
+      sha1.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos) {
+    return true;
+  }
+  if (StringOf(node, "openid").find(':') != std::string_view::npos) return true;
+  auto account = node.FindMember("account");
+  return account != node.MemberEnd() && account->value.IsObject() &&
+         StringOf(account->value, "homePage").find(':') != std::string_view::npos &&
+         !StringOf(account->value, "name").empty();
+}
+
 // An Agent or Group a client put where xAPI does not require one (an
 // extension): judged by what identifies it, since nothing validated it.
 inline bool LooksLikeAgent(const xapi::JsonValue& node) {
   if (!node.IsObject()) return false;
   if (HasString(node, "$p") && HasString(node, "$v")) return true;  // a stored reference
   const std::string_view type = xapi::StringMember(node, "objectType");
-  if (!type.empty() && type != "Agent" && type != "Group") return false;
-  bool has_ifi =
-      HasString(node, "mbox") || HasString(node, "mbox_sha1sum") || HasString(node, "openid");
-  auto account = node.FindMember("account");
-  if (account != node.MemberEnd() && account->value.IsObject() &&
-      HasString(account->value, "homePage") && HasString(account->value, "name")) {
-    has_ifi = true;
+  if (!type.empty() && !EqualsIgnoringCase(type, "Agent") && !EqualsIgnoringCase(type, "Group")) {
+    return false;
   }
-  if (has_ifi) return true;
+  if (HasKeyableIfi(node)) return true;
   // A member list makes a Group whether or not it says so.
   auto member = node.FindMember("member");
   return member != node.MemberEnd() && member->value.IsArray() && !member->value.Empty();
 }
 
 // An object that means a person but is no Agent or Group LooksLikeAgent
-// accepts: it says objectType "Agent" or "Group", or holds a property that
-// identifies people (mbox, mbox_sha1sum, openid, account, member), yet names
-// nobody the LRS can key, e.g. {"objectType": "Agent", "name": "Ada"} or an
-// account without homePage. Such objects are refused in extensions: what
-// cannot be keyed cannot be sealed, withheld or erased.
+// accepts, e.g. {"objectType": "Agent", "name": "Ada"}, a Group with a name
+// and no member, an account with a name but no home page, an mbox that is
+// no mailto: IRI. Such objects are refused in extensions: what cannot be
+// keyed cannot be sealed, withheld or erased. Ordinary JSON that merely
+// uses these names ({"member": true}, {"account": "premium"}) is no person.
 inline bool MeansAPerson(const xapi::JsonValue& node) {
   if (!node.IsObject() || LooksLikeAgent(node)) return false;
   const std::string_view type = xapi::StringMember(node, "objectType");
-  if (type == "Agent" || type == "Group") return true;
-  for (const char* key : {"mbox", "mbox_sha1sum", "openid", "account", "member"}) {
-    if (node.HasMember(key)) return true;
+  if (EqualsIgnoringCase(type, "Agent") || EqualsIgnoringCase(type, "Person")) return true;
+  if (EqualsIgnoringCase(type, "Group") && node.HasMember("name")) return true;
+  for (const char* key : {"mbox", "mbox_sha1sum", "openid"}) {
+    auto it = node.FindMember(key);
+    if (it != node.MemberEnd() && it->value.IsString()) return true;
   }
-  return false;
+  auto account = node.FindMember("account");
+  return account != node.MemberEnd() && account->value.IsObject() &&
+         (account->value.HasMember("name") || account->value.HasMember("homePage"));
 }
 
 template <typename Value, typename Visit>
@@ -227,11 +265,17 @@ bool HoldsUnkeyablePerson(const Value& value) {
     }
     return false;
   }
-  // Every member of a Group must be an Agent the LRS can key.
-  auto members = value.FindMember("member");
-  if (members == value.MemberEnd() || !members->value.IsArray()) return false;
-  for (const auto& member : members->value.GetArray()) {
-    if (!LooksLikeAgent(member) || member.HasMember("member")) return true;
+  // Every member of a Group must be an Agent the LRS can key, and nothing
+  // else an Agent carries may hide another person.
+  for (const auto& m : value.GetObject()) {
+    if (std::string_view(m.name.GetString(), m.name.GetStringLength()) != "member") {
+      if (HoldsUnkeyablePerson(m.value)) return true;
+      continue;
+    }
+    if (!m.value.IsArray()) return true;
+    for (const auto& member : m.value.GetArray()) {
+      if (!LooksLikeAgent(member) || member.HasMember("member")) return true;
+    }
   }
   return false;
 }

@@ -18,6 +18,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -279,14 +280,25 @@ class DocumentExchange {
     const bool is_write = request_.method != "GET" && request_.method != "HEAD";
     std::optional<std::string> out =
         anonymizer::ReplaceAddresses(text, [&](std::string_view address) -> std::string {
-          std::string pseudonym = pseudonymizer_.Pseudonym(anonymizer::AddressIfi(address));
-          if (is_write && privacy_.may_store && !privacy_.may_store(pseudonym)) {
-            return std::string(anonymizer::kWithheldAddress);
+          if (auto it = replaced_.find(std::string(address)); it != replaced_.end()) {
+            return it->second;
           }
-          std::string token = pseudonymizer_.AddressToken(address);
-          addresses_.push_back(
-              {token, std::move(pseudonym), anonymizer::AddressVariantJson(address)});
-          return token + std::string(anonymizer::kTokenDomain);
+          if (replaced_.size() >= anonymizer::kMaxAddresses) {
+            too_many_addresses_ = true;  // answered 413 before anything is stored
+            return std::string(address);
+          }
+          std::string pseudonym = pseudonymizer_.Pseudonym(anonymizer::AddressIfi(address));
+          std::string replacement;
+          if (is_write && privacy_.may_store && !privacy_.may_store(pseudonym)) {
+            replacement = std::string(anonymizer::kWithheldAddress);
+          } else {
+            std::string token = pseudonymizer_.AddressToken(address);
+            replacement = token + std::string(anonymizer::kTokenDomain);
+            addresses_.push_back(
+                {std::move(token), std::move(pseudonym), anonymizer::AddressVariantJson(address)});
+          }
+          replaced_.emplace(std::string(address), replacement);
+          return replacement;
         });
     return out ? *out : std::string(text);
   }
@@ -428,8 +440,30 @@ class DocumentExchange {
   // to no learner and is kept in clear, so the addresses in its text become
   // tokens, as in a statement (the LMS reads them back; erasing their learner
   // deletes the document). Once per request: a token is address-shaped too.
-  std::string StoredForm(const std::string& body) {
-    return !spec_.sealed && xapi::IsValidUtf8(body) ? Tokenized(body) : body;
+  // Bytes that are not UTF-8 are scanned too (an address is ASCII). JSON may
+  // write "@" as \u0040: then the strings are rewritten in the parsed
+  // document, so that no escaped address (nor a token spelled so) passes.
+  std::string StoredForm(const std::string& body, const std::string& content_type) {
+    if (spec_.sealed) return body;
+    if (IsJsonType(content_type) && body.find("\\u0040") != std::string::npos) {
+      Result<std::shared_ptr<xapi::JsonDocument>> parsed =
+          xapi::ParseJson(body, xapi::JsonLimits{kDocumentJsonDepth});
+      if (parsed.ok()) {
+        xapi::JsonDocument& doc = **parsed;
+        anonymizer::RewriteStrings(doc, doc.GetAllocator(), [&](std::string_view text) {
+          return std::optional<std::string>(Tokenized(text));
+        });
+        return xapi::ToJson(doc);
+      }
+    }
+    return Tokenized(body);
+  }
+
+  MaybeError AddressLimit() const {
+    if (!too_many_addresses_) return std::nullopt;
+    return MakeError(413, "address limit", "$",
+                     "a document and its ids may hold at most " +
+                         std::to_string(anonymizer::kMaxAddresses) + " different e-mail addresses");
   }
 
   // Builds a kPut change of `content` (in its stored form), sealed when the
@@ -478,7 +512,8 @@ class DocumentExchange {
     }
     const bool has_precondition = !Trim(request_.Header("If-Match")).empty() ||
                                   !Trim(request_.Header("If-None-Match")).empty();
-    const std::string body = StoredForm(request_.body);
+    const std::string body = StoredForm(request_.body, content_type);
+    if (MaybeError error = AddressLimit()) return *error;
     return Commit([&](const std::optional<StoredDocument>& stored) -> Result<DocumentChange> {
       Result<Current> current = ReadCurrent(stored);
       if (!current.ok()) return current.error();
@@ -504,7 +539,8 @@ class DocumentExchange {
     if (!type.ok()) return type.error();
     const std::string& content_type = *type;
     std::shared_ptr<xapi::JsonDocument> posted;
-    const std::string body = StoredForm(request_.body);  // merged as stored
+    const std::string body = StoredForm(request_.body, content_type);  // merged as stored
+    if (MaybeError error = AddressLimit()) return *error;
     if (IsJsonType(content_type)) {
       // Rejected even when there is nothing to merge with (ADL's suite,
       // XAPI-00314): a JSON POST is a merge request.
@@ -567,8 +603,10 @@ class DocumentExchange {
   storage::DocumentStore& store_;
   const DocumentPrivacy& privacy_;
   Params params_;
-  std::vector<anonymizer::IdentityVariant> addresses_;  // in the ids, as sent
-  std::vector<storage::WrappedDataKey> carried_;        // data keys the write carried
+  std::vector<anonymizer::IdentityVariant> addresses_;     // in the ids and body, as sent
+  std::unordered_map<std::string, std::string> replaced_;  // address -> token (or withheld)
+  bool too_many_addresses_ = false;                        // past anonymizer::kMaxAddresses
+  std::vector<storage::WrappedDataKey> carried_;           // data keys the write carried
 };
 
 }  // namespace

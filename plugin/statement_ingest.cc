@@ -225,8 +225,15 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
       return options_.may_store(pseudonymizer_.Pseudonym(ifi));
     };
   }
+  bool too_many_addresses = false;
   anonymizer::SplitIdentities addresses = anonymizer::SplitStatementAddresses(
-      statement, alloc, pseudonymizer_, options_.may_store ? &address_consents : nullptr);
+      statement, alloc, pseudonymizer_, options_.may_store ? &address_consents : nullptr,
+      &too_many_addresses);
+  if (too_many_addresses) {
+    return MakeError(413, "address limit", path,
+                     "a statement may hold at most " + std::to_string(anonymizer::kMaxAddresses) +
+                         " different e-mail addresses");
+  }
   // Each part is de-duplicated; an address's learner may also be an agent.
   std::unordered_set<std::string> mentioned;
   for (auto* part : {&split, &addresses}) {

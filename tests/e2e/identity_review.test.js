@@ -63,6 +63,39 @@ describe("identities the first review missed (default manifest)", () => {
     assert.deepEqual(identitiesOnDisk(lrs, [`tutor.${t}@example.org`, `Tutor.${t}@Example.org`, `key.${t}@example.org`]), []);
   });
 
+  test("Activity Profile bytes that are not UTF-8, and JSON that escapes @, hold no address; literal tokens read back as sent", async () => {
+    const t = tag();
+    const base = `/xapi/activities/profile?activityId=${enc(`https://courses.example.org/e2e/${t}`)}`;
+    const bytes = Buffer.concat([Buffer.from(`owner bin.${t}@example.org `), Buffer.from([0xff, 0xfe]), Buffer.from(" end")]);
+    const bin = await request(lrs, `${base}&profileId=bin`, { method: "PUT", body: bytes, headers: { "Content-Type": "application/octet-stream", "If-None-Match": "*" } });
+    assert.equal(bin.status, 204, bin.text);
+    const back = await fetch(lrs.baseUrl + `${base}&profileId=bin`, { headers: { Authorization: lrs.auth, "X-Experience-API-Version": "1.0.3" } });
+    assert.deepEqual(Buffer.from(await back.arrayBuffer()), bytes);
+    const escaped = `{"grader":"esc.${t}\\u0040example.org"}`;
+    const url = `${base}&profileId=esc`;
+    assert.equal((await request(lrs, url, { method: "PUT", body: escaped, headers: { "If-None-Match": "*" } })).status, 204);
+    assert.equal((await request(lrs, url, { method: "POST", body: `{"peer":"peer.${t}\\u0040example.org"}` })).status, 204);
+    assert.deepEqual((await request(lrs, url)).json, { grader: `esc.${t}@example.org`, peer: `peer.${t}@example.org` });
+    const literal = "a0123456789abcdef0123456789abcdef@pseudonym.invalid";
+    const lit = `${base}&profileId=literal`;
+    assert.equal((await request(lrs, lit, { method: "PUT", body: { ref: literal }, headers: { "If-None-Match": "*" } })).status, 204);
+    assert.deepEqual((await request(lrs, lit)).json, { ref: literal });
+    assert.deepEqual(identitiesOnDisk(lrs, [`bin.${t}@example.org`, `esc.${t}@example.org`, `peer.${t}@example.org`]), []);
+  });
+
+  test("a statement or a document holding more than 5000 different addresses is a 413", async () => {
+    const t = tag();
+    const many = Array.from({ length: 5001 }, (_, i) => `u${i}.${t}@example.org`).join(" ");
+    const s = statement(t, { result: { response: many } });
+    const res = await request(lrs, "/xapi/statements", { method: "POST", body: s });
+    assert.equal(res.status, 413, res.text);
+    const doc = await request(lrs, `/xapi/activities/profile?activityId=${enc(`https://courses.example.org/e2e/${t}`)}&profileId=many`, {
+      method: "PUT", body: { many }, headers: { "If-None-Match": "*" },
+    });
+    assert.equal(doc.status, 413, doc.text);
+    assert.deepEqual(identitiesOnDisk(lrs, [`u5000.${t}@example.org`]), []);
+  });
+
   test("an attachment part's Content-Type holds no address on disk", async () => {
     const t = tag();
     const data = `attached ${t}`;
@@ -82,6 +115,11 @@ describe("identities the first review missed (default manifest)", () => {
       { objectType: "Agent", name: `Name Only ${t}` },
       { objectType: "Group", name: `Empty Group ${t}`, member: [] },
       { name: `Group Without Type ${t}`, member: [{ name: `Member Without Id ${t}` }] },
+      { objectType: "agent", name: `Lower Type ${t}` },
+      { objectType: "Person", name: [`Person Type ${t}`] },
+      { mbox: "not-mailto", name: `Not Mailto ${t}` },
+      { account: { homePage: "notaurl", name: `acct2.${t}` } },
+      { mbox: `mailto:host.${t}@example.org`, notes: [{ objectType: "Agent", name: `Nested ${t}` }] },
     ];
     for (const value of cases) {
       const s = statement(t, { context: { extensions: { "https://example.org/ext/person": { nested: [value] } } } });
@@ -90,7 +128,12 @@ describe("identities the first review missed (default manifest)", () => {
       assert.match(res.json.message, /identifier/);
       assert.equal((await request(lrs, `/xapi/statements?statementId=${s.id}`)).status, 404);
     }
-    assert.deepEqual(identitiesOnDisk(lrs, [`acct.${t}`, `Name Only ${t}`, `Empty Group ${t}`, `Group Without Type ${t}`]), []);
+    assert.deepEqual(identitiesOnDisk(lrs, [`acct.${t}`, `Name Only ${t}`, `Empty Group ${t}`, `Group Without Type ${t}`, `Lower Type ${t}`, `Person Type ${t}`, `Not Mailto ${t}`, `acct2.${t}`, `Nested ${t}`]), []);
+    // Ordinary JSON that merely uses these names is no person.
+    for (const value of [{ member: true }, { club: { member: [] } }, { account: "premium" }, { account: { id: "ACC-1" } }, { openid: { enabled: false } }, { objectType: "Group", id: "lab-3" }]) {
+      const s = statement(t, { result: { extensions: { "https://example.org/ext/plain": value } } });
+      assert.equal((await request(lrs, "/xapi/statements", { method: "POST", body: s })).status, 200, JSON.stringify(value));
+    }
     // A Group without objectType but with identified members is a Group: sealed.
     const grouped = statement(t, { result: { extensions: { "https://example.org/ext/pair": { name: `Pair ${t}`, member: [{ mbox: `mailto:pair.${t}@example.org` }] } } } });
     assert.equal((await request(lrs, "/xapi/statements", { method: "POST", body: grouped })).status, 200);

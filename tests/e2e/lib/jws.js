@@ -27,7 +27,7 @@ const utcTime = (d) => tlv(0x17, Buffer.from(d.toISOString().replace(/[-:T]/g, "
 export function makeSigner(commonName = "e2e statement signer") {
   const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const serial = randomBytes(8);
-  serial[0] &= 0x7f; // a positive INTEGER
+  serial[0] = (serial[0] & 0x7f) | 0x01; // a positive INTEGER in minimal DER (no leading zero byte)
   const name = seq(set(seq(COMMON_NAME, tlv(0x0c, Buffer.from(commonName)))));
   const now = Date.now();
   const tbs = seq(
