@@ -142,3 +142,23 @@ test("purge --help documents the report, and bad flags are usage errors", () => 
   assert.equal(purge("--now", "yesterday").status, 2);
   assert.equal(purge("--bogus").status, 2);
 });
+
+// Second privacy review (F4): when retention deletes a learner's sealed
+// address, the documents whose ids or Activity Profile text hold its token
+// go with it; otherwise they would name a learner no erasure could find.
+test("documents naming an address whose sealed form expires go with it", async () => {
+  const t = tag();
+  const pat = `pat.${t}@example.org`;
+  const posted = await request(lrs, "/xapi/statements", { method: "POST", body: simpleStatement(t, { actor: { mbox: `mailto:${pat}` } }) });
+  assert.equal(posted.status, 200, posted.text);
+  const profile = `/xapi/activities/profile?activityId=${encodeURIComponent(`https://courses.example.org/e2e/${t}/p`)}&profileId=tutor`;
+  const kept = `/xapi/activities/profile?activityId=${encodeURIComponent(`https://courses.example.org/e2e/${t}/p`)}&profileId=plain`;
+  assert.equal((await request(lrs, profile, { method: "PUT", body: { tutor: pat }, headers: { "If-None-Match": "*" } })).status, 204);
+  assert.equal((await request(lrs, kept, { method: "PUT", body: { tutor: "nobody" }, headers: { "If-None-Match": "*" } })).status, 204);
+  await lrs.shutdown();
+  const later = purge("--now", "2999-01-01T00:00:00Z");
+  assert.equal(later.status, 0, later.stderr);
+  await lrs.restart();
+  assert.equal((await request(lrs, profile)).status, 404, "the document naming the expired address is gone");
+  assert.equal((await request(lrs, kept)).status, 200, "an Activity Profile naming no one stays");
+});
