@@ -68,31 +68,25 @@ inline bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-inline std::string_view StringOf(const xapi::JsonValue& node, const char* name) {
-  auto it = node.FindMember(name);
-  if (it == node.MemberEnd() || !it->value.IsString()) return {};
-  return std::string_view(it->value.GetString(), it->value.GetStringLength());
-}
-
 // An identifier the LRS can key (xAPI Data 2.4.2.3, loosely: nothing else
 // validated it): a mailto: IRI with an address, 40 hex digits, an IRI, an
 // account with an IRI home page and a name.
 inline bool HasKeyableIfi(const xapi::JsonValue& node) {
-  const std::string_view mbox = StringOf(node, "mbox");
+  const std::string_view mbox = xapi::StringMember(node, "mbox");
   if (mbox.size() > 7 && EqualsIgnoringCase(mbox.substr(0, 7), "mailto:") &&
       mbox.find('@') != std::string_view::npos) {
     return true;
   }
-  const std::string_view sha1 = StringOf(node, "mbox_sha1sum");
+  const std::string_view sha1 = xapi::StringMember(node, "mbox_sha1sum");
   if (sha1.size() == 40 &&
       sha1.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos) {
     return true;
   }
-  if (StringOf(node, "openid").find(':') != std::string_view::npos) return true;
+  if (xapi::StringMember(node, "openid").find(':') != std::string_view::npos) return true;
   auto account = node.FindMember("account");
   return account != node.MemberEnd() && account->value.IsObject() &&
-         StringOf(account->value, "homePage").find(':') != std::string_view::npos &&
-         !StringOf(account->value, "name").empty();
+         xapi::StringMember(account->value, "homePage").find(':') != std::string_view::npos &&
+         !xapi::StringMember(account->value, "name").empty();
 }
 
 // An Agent or Group a client put where xAPI does not require one (an

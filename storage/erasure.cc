@@ -6,12 +6,14 @@
 #include <set>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "storage/anonymous_groups.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/statement_record.h"
 #include "storage/storage_error.h"
+#include "storage/token_documents.h"
 #include "storage/transaction.h"
 #include "xapi/activity_definition.h"
 #include "xapi/attachments.h"
@@ -209,23 +211,28 @@ Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::stri
         {"DELETE FROM statements WHERE seq IN "
          "(SELECT seq FROM statement_agents WHERE pseudonym = ?1)",
          &counts.statements},
-        // Before their identities go: documents of others whose ids (or, for an
-        // Activity Profile, stored in clear, whose text) hold one of their
-        // address tokens name them, as a statement would. Their tokens are the
-        // address variants (variant id = token, anonymizer/address_tokens.h).
-        {"DELETE FROM documents WHERE EXISTS (SELECT 1 FROM identities i "
-         "WHERE i.pseudonym = ?1 AND length(i.variant_id) = 33 AND substr(i.variant_id, 1, 1) = "
-         "'a' AND "
-         "(instr(documents.activity_id, i.variant_id) > 0 OR "
-         "instr(documents.document_id, i.variant_id) > 0 OR "
-         "(documents.kind = 3 AND instr(CAST(documents.content AS TEXT), i.variant_id) > 0)))",
-         &counts.documents},
         {"DELETE FROM identities WHERE pseudonym = ?1", &counts.identities},
         {"DELETE FROM documents WHERE agent_pseudonym = ?1", &counts.documents},
         {"DELETE FROM attachments WHERE owner = ?1", &counts.attachments},
         {"DELETE FROM learner_facts WHERE pseudonym = ?1", &counts.facts},
         {"DELETE FROM consent_events WHERE pseudonym = ?1", &counts.consent_events},
     };
+    // Before their identities go: others' documents that name them by one of
+    // their address tokens (storage/token_documents.h), as a statement would.
+    auto variants = db.Prepare("SELECT variant_id FROM identities WHERE pseudonym = ?1");
+    if (!variants.ok()) return variants.error();
+    variants->Bind(1, pseudonym);
+    std::vector<std::string> tokens;
+    MaybeError listed = variants->ForEachRow([&](const Statement& row) {
+      std::string variant_id = row.ColumnText(0);
+      if (IsAddressTokenVariant(variant_id)) tokens.push_back(std::move(variant_id));
+    });
+    if (listed) return *listed;
+    for (const std::string& token : tokens) {
+      auto deleted = DeleteDocumentsNamingToken(db, token);
+      if (!deleted.ok()) return deleted.error();
+      counts.documents += *deleted;
+    }
     for (const Step& step : steps) {
       auto deleted = DeleteWhere(db, step.sql, pseudonym);
       if (!deleted.ok()) return deleted.error();

@@ -32,6 +32,7 @@
 
 #include "storage/anonymous_groups.h"
 #include "storage/database.h"
+#include "storage/token_documents.h"
 #include "storage/transaction.h"
 #include "xapi/attachments.h"
 
@@ -105,17 +106,6 @@ constexpr char kDeleteDocument[] =
 constexpr char kDeleteFact[] =
     "DELETE FROM learner_facts WHERE pseudonym = ?1 AND activity_id = ?2 AND verb_id = ?3";
 constexpr char kDeleteIdentity[] = "DELETE FROM identities WHERE variant_id = ?1";
-// An address token's identity (variant id "a" + 32 hex, anonymizer/address_tokens.h)
-// takes with it the documents whose ids, or Activity Profile text, hold the
-// token: once the sealed address is gone they name a learner no erasure
-// could find any more (erasure finds them through this row).
-constexpr char kDeleteDocumentsNamingToken[] =
-    "DELETE FROM documents WHERE instr(activity_id, ?1) > 0 OR instr(document_id, ?1) > 0 OR "
-    "(kind = 3 AND instr(CAST(content AS TEXT), ?1) > 0)";
-
-bool IsAddressToken(const std::string& variant_id) {
-  return variant_id.size() == 33 && variant_id[0] == 'a';
-}
 
 // `days` whole days before `now_us`, or the earliest time there is when that
 // is earlier still: a manifest that keeps data "forever" (say 1,000,000,000
@@ -477,12 +467,13 @@ MaybeError Batch::Delete() {
     fact->Bind(1, f.pseudonym).Bind(2, f.activity_id).Bind(3, f.verb_id);
     if (MaybeError error = fact->Run()) return error;
   }
-  Result<Statement> naming = Prepare(kDeleteDocumentsNamingToken);
-  if (!naming.ok()) return naming.error();
   for (const ExpiringIdentity& i : rows_.identities) {
-    if (IsAddressToken(i.variant_id)) {
-      naming->Bind(1, i.variant_id);
-      if (MaybeError error = naming->Run()) return error;
+    // An expiring sealed address takes the documents naming its token along
+    // (storage/token_documents.h): nothing could find them afterwards.
+    if (IsAddressTokenVariant(i.variant_id)) {
+      if (auto deleted = DeleteDocumentsNamingToken(db_, i.variant_id); !deleted.ok()) {
+        return deleted.error();
+      }
     }
     identity->Bind(1, i.variant_id);
     if (MaybeError error = identity->Run()) return error;
