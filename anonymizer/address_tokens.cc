@@ -7,8 +7,6 @@
 #include <algorithm>
 #include <cctype>
 #include <cstring>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "anonymizer/reference_keys.h"
 #include "xapi/agent_identifier.h"
@@ -219,50 +217,50 @@ void ForEachString(const JsonValue& root, const std::function<void(std::string_v
   }
 }
 
+std::string AddressTokenizer::ReplacementOf(std::string_view address) {
+  if (auto it = replaced_.find(std::string(address)); it != replaced_.end()) return it->second;
+  if (too_many_ || replaced_.size() >= kMaxAddresses) {
+    too_many_ = true;
+    return std::string(address);
+  }
+  std::string pseudonym = pseudonymizer_.Pseudonym(AddressIfi(address));
+  std::string replacement;
+  if (may_store_ != nullptr && *may_store_ && !(*may_store_)(pseudonym)) {
+    replacement = std::string(kWithheldAddress);
+  } else {
+    std::string token = pseudonymizer_.AddressToken(address);
+    replacement = token + std::string(kTokenDomain);
+    if (mentioned_.insert(pseudonym).second) {
+      found_.mentions.push_back({pseudonym, MentionRole::kRelated});
+    }
+    tokens_.push_back(token);  // one per spelling: replaced_ saw none of them before
+    found_.variants.push_back(
+        {std::move(token), std::move(pseudonym), AddressVariantJson(address)});
+  }
+  replaced_.emplace(std::string(address), replacement);
+  return replacement;
+}
+
+std::optional<std::string> AddressTokenizer::Replace(std::string_view text) {
+  return ReplaceAddresses(text,
+                          [this](std::string_view address) { return ReplacementOf(address); });
+}
+
 SplitIdentities SplitStatementAddresses(JsonValue& statement, JsonAllocator& alloc,
                                         const Pseudonymizer& pseudonymizer,
-                                        const ConsentCheck* consents, bool* too_many) {
-  SplitIdentities out;
-  std::vector<std::string> tokens;
-  // Sets, not scans: a scan per address made this quadratic.
-  std::unordered_map<std::string, std::string> done;  // address -> its replacement
-  std::unordered_set<std::string> mentioned;
-  bool stopped = false;
-  auto token_for = [&](std::string_view address) -> std::string {
-    if (auto it = done.find(std::string(address)); it != done.end()) return it->second;
-    if (stopped || done.size() >= kMaxAddresses) {
-      stopped = true;
-      return std::string(address);
-    }
-    const std::string ifi = AddressIfi(address);
-    std::string replacement;
-    if (consents != nullptr && !(*consents)(ifi)) {
-      replacement = std::string(kWithheldAddress);
-    } else {
-      std::string token = pseudonymizer.AddressToken(address);
-      replacement = token + std::string(kTokenDomain);
-      std::string pseudonym = pseudonymizer.Pseudonym(ifi);
-      if (mentioned.insert(pseudonym).second) {
-        out.mentions.push_back({pseudonym, MentionRole::kRelated});
-      }
-      tokens.push_back(token);  // one per spelling: `done` saw none of them before
-      out.variants.push_back({std::move(token), std::move(pseudonym), AddressVariantJson(address)});
-    }
-    done.emplace(std::string(address), replacement);
-    return replacement;
-  };
-  RewriteStrings(statement, alloc,
-                 [&](std::string_view text) { return ReplaceAddresses(text, token_for); });
-  if (!tokens.empty()) {
+                                        const MayStore* may_store, bool* too_many) {
+  AddressTokenizer tokenizer(pseudonymizer, may_store);
+  RewriteStrings(statement, alloc, [&](std::string_view text) { return tokenizer.Replace(text); });
+  if (!tokenizer.tokens().empty()) {
     JsonValue list(rapidjson::kArrayType);
-    for (const std::string& token : tokens) {
+    for (const std::string& token : tokenizer.tokens()) {
       list.PushBack(JsonValue(token.data(), static_cast<rapidjson::SizeType>(token.size()), alloc),
                     alloc);
     }
     statement.AddMember(rapidjson::StringRef(kAddressTokens), list, alloc);
   }
-  if (too_many != nullptr) *too_many = stopped;
-  return out;
+  if (too_many != nullptr) *too_many = tokenizer.too_many();
+  return std::move(tokenizer.found());
 }
 
 std::optional<std::string> TokenizeAddresses(std::string_view text,

@@ -39,6 +39,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "anonymizer/consent_filter.h"
@@ -95,17 +97,50 @@ void RewriteStrings(xapi::JsonValue& root, xapi::JsonAllocator& alloc,
 // (references included: nothing is changed).
 void ForEachString(const xapi::JsonValue& root, const std::function<void(std::string_view)>& visit);
 
-// The ingest direction, after SplitStatementIdentities: replaces every
-// address outside agent references by its token, or by kWithheldAddress when
-// `consents` (may be null: everyone) refuses its learner; returns each
-// token's learner as a kRelated mention and its sealed form as a variant
-// (variant id = the token), and records the tokens in the statement's
-// kAddressTokens list.
-// Past kMaxAddresses distinct addresses it stops and sets `too_many`; the
-// statement is then half rewritten and must not be stored.
+// Whether the learner with this pseudonym may be stored (null: everyone).
+using MayStore = std::function<bool(const std::string& pseudonym)>;
+
+// The ingest direction for the texts of one request (a statement; a
+// document's ids and body): each address becomes its token, or
+// kWithheldAddress when `may_store` refuses its learner. Each distinct
+// address is worked out once (its pseudonym is a curve multiplication): its
+// learner becomes a kRelated mention and its sealed form a variant (variant
+// id = the token). Past kMaxAddresses distinct addresses it stops replacing
+// and says so (too_many): the request must then be refused, not stored.
+class AddressTokenizer {
+ public:
+  AddressTokenizer(const Pseudonymizer& pseudonymizer, const MayStore* may_store)
+      : pseudonymizer_(pseudonymizer), may_store_(may_store) {}
+
+  // `text` with its addresses replaced; nullopt when it holds none.
+  std::optional<std::string> Replace(std::string_view text);
+
+  bool too_many() const { return too_many_; }
+  // The tokens, in the order first seen.
+  const std::vector<std::string>& tokens() const { return tokens_; }
+  // Mentions and variants of the tokens' learners.
+  SplitIdentities& found() { return found_; }
+
+ private:
+  std::string ReplacementOf(std::string_view address);
+
+  const Pseudonymizer& pseudonymizer_;
+  const MayStore* may_store_;
+  std::unordered_map<std::string, std::string> replaced_;  // address -> its replacement
+  std::unordered_set<std::string> mentioned_;
+  std::vector<std::string> tokens_;
+  SplitIdentities found_;
+  bool too_many_ = false;
+};
+
+// The statement's strings through an AddressTokenizer (after
+// SplitStatementIdentities: references are left alone), and the tokens
+// recorded in the statement's kAddressTokens list. Returns the mentions and
+// variants; sets `too_many` as the tokenizer says (the statement is then
+// half rewritten and must not be stored).
 SplitIdentities SplitStatementAddresses(xapi::JsonValue& statement, xapi::JsonAllocator& alloc,
                                         const Pseudonymizer& pseudonymizer,
-                                        const ConsentCheck* consents, bool* too_many = nullptr);
+                                        const MayStore* may_store, bool* too_many = nullptr);
 
 // Replaces each address in `text` by its token (query parameters, document
 // ids); nullopt when there is none.

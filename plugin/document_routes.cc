@@ -18,7 +18,6 @@
 #include <cctype>
 #include <map>
 #include <set>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -185,7 +184,12 @@ class DocumentExchange {
         pseudonymizer_(pseudonymizer),
         vault_(vault),
         store_(store),
-        privacy_(privacy) {}
+        privacy_(privacy),
+        // A write names a learner without consent as kWithheldAddress, as a
+        // statement does; a read still finds what was stored under a token.
+        addresses_(pseudonymizer, request.method == "GET" || request.method == "HEAD"
+                                      ? nullptr
+                                      : &privacy.may_store) {}
 
   // The learner the request concerns ("" for Activity Profile documents).
   const std::string& agent_pseudonym() const { return params_.key.agent_pseudonym; }
@@ -273,33 +277,9 @@ class DocumentExchange {
 
   // Addresses in ids (and in Activity Profile bodies) are stored as tokens
   // (anonymizer/address_tokens.h); each one's sealed form is kept for a
-  // write, so listings read back as sent. A write names a learner without
-  // consent as kWithheldAddress, as a statement does (consent for every
-  // learner named); a read still finds what was stored under their token.
+  // write, so listings and bodies read back as sent.
   std::string Tokenized(std::string_view text) {
-    const bool is_write = request_.method != "GET" && request_.method != "HEAD";
-    std::optional<std::string> out =
-        anonymizer::ReplaceAddresses(text, [&](std::string_view address) -> std::string {
-          if (auto it = replaced_.find(std::string(address)); it != replaced_.end()) {
-            return it->second;
-          }
-          if (replaced_.size() >= anonymizer::kMaxAddresses) {
-            too_many_addresses_ = true;  // answered 413 before anything is stored
-            return std::string(address);
-          }
-          std::string pseudonym = pseudonymizer_.Pseudonym(anonymizer::AddressIfi(address));
-          std::string replacement;
-          if (is_write && privacy_.may_store && !privacy_.may_store(pseudonym)) {
-            replacement = std::string(anonymizer::kWithheldAddress);
-          } else {
-            std::string token = pseudonymizer_.AddressToken(address);
-            replacement = token + std::string(anonymizer::kTokenDomain);
-            addresses_.push_back(
-                {std::move(token), std::move(pseudonym), anonymizer::AddressVariantJson(address)});
-          }
-          replaced_.emplace(std::string(address), replacement);
-          return replacement;
-        });
+    std::optional<std::string> out = addresses_.Replace(text);
     return out ? *out : std::string(text);
   }
 
@@ -460,7 +440,7 @@ class DocumentExchange {
   }
 
   MaybeError AddressLimit() const {
-    if (!too_many_addresses_) return std::nullopt;
+    if (!addresses_.too_many()) return std::nullopt;
     return MakeError(413, "address limit", "$",
                      "a document and its ids may hold at most " +
                          std::to_string(anonymizer::kMaxAddresses) + " different e-mail addresses");
@@ -472,9 +452,9 @@ class DocumentExchange {
     DocumentChange change;
     change.action = DocumentChange::Action::kPut;
     change.content_type = std::move(content_type);
-    if (privacy_.seal_identities && !addresses_.empty()) {
+    if (privacy_.seal_identities && !addresses_.found().variants.empty()) {
       Result<std::vector<storage::SealedIdentity>> sealed =
-          vault_.SealVariants(addresses_, change.data_keys);
+          vault_.SealVariants(addresses_.found().variants, change.data_keys);
       if (!sealed.ok()) return sealed.error();
       change.identities = std::move(*sealed);
     }
@@ -603,10 +583,8 @@ class DocumentExchange {
   storage::DocumentStore& store_;
   const DocumentPrivacy& privacy_;
   Params params_;
-  std::vector<anonymizer::IdentityVariant> addresses_;     // in the ids and body, as sent
-  std::unordered_map<std::string, std::string> replaced_;  // address -> token (or withheld)
-  bool too_many_addresses_ = false;                        // past anonymizer::kMaxAddresses
-  std::vector<storage::WrappedDataKey> carried_;           // data keys the write carried
+  anonymizer::AddressTokenizer addresses_;        // in the ids and body, as sent
+  std::vector<storage::WrappedDataKey> carried_;  // data keys the write carried
 };
 
 }  // namespace

@@ -219,16 +219,9 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
   // and Group, then every e-mail address anywhere else.
   anonymizer::SplitIdentities split =
       anonymizer::SplitStatementIdentities(statement, alloc, pseudonymizer_);
-  anonymizer::ConsentCheck address_consents;
-  if (options_.may_store) {
-    address_consents = [this](const std::string& ifi) {
-      return options_.may_store(pseudonymizer_.Pseudonym(ifi));
-    };
-  }
   bool too_many_addresses = false;
   anonymizer::SplitIdentities addresses = anonymizer::SplitStatementAddresses(
-      statement, alloc, pseudonymizer_, options_.may_store ? &address_consents : nullptr,
-      &too_many_addresses);
+      statement, alloc, pseudonymizer_, &options_.may_store, &too_many_addresses);
   if (too_many_addresses) {
     return MakeError(413, "address limit", path,
                      "a statement may hold at most " + std::to_string(anonymizer::kMaxAddresses) +
