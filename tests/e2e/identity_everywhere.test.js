@@ -243,6 +243,7 @@ describe("consent is checked for every learner a statement names (default manife
       { actor: y, verb: VERBS.experienced, object: act(3), context: { instructor: x, team: { objectType: "Group", member: [x] } } },
       { actor: y, verb: VERBS.experienced, object: { objectType: "SubStatement", actor: x, verb: VERBS.experienced, object: act(4), context: { instructor: x } } },
       { actor: y, verb: VERBS.experienced, object: act(5), result: { response: `ask ${x.mbox.slice(7)}`, extensions: { "https://example.org/ext/grader": x } } },
+      { actor: y, verb: VERBS.experienced, object: { id: `https://courses.example.org/e2e/${t}/essays/${x.mbox.slice(7)}` } },
     ].map((s) => ({ id: uuid(), ...s }));
     const v2 = {
       id: uuid(),
@@ -274,6 +275,7 @@ describe("consent is checked for every learner a statement names (default manife
     const c6 = (await get(cases[6].id)).json.result;
     assert.equal(c6.response, "ask another.learner@withheld.invalid");
     assert.deepEqual(c6.extensions["https://example.org/ext/grader"], WITHHELD);
+    assert.equal((await get(cases[7].id)).json.object.id, `https://courses.example.org/e2e/${t}/essays/another.learner@withheld.invalid`);
     const g2 = (await get(v2.id, "2.0.0")).json.context;
     assert.equal(g2.contextAgents, undefined);
     assert.equal(g2.contextGroups, undefined);
