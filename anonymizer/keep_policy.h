@@ -1,7 +1,7 @@
 #pragma once
 // What of a statement is stored: the minimization part of the data manifest
 // ("keep" in manifests/manifest.schema.json, where each field is described).
-// Plain data. plugin/manifest.cc builds it from a validated manifest; the
+// Plain data. plugin/app/manifest.cc builds it from a validated manifest; the
 // scrubber (anonymizer/scrubber.h) applies it at the door.
 //
 // Default-constructed, a KeepPolicy keeps everything xAPI defines, which is

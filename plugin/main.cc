@@ -2,8 +2,8 @@
 //
 //   lrs serve [--listen 127.0.0.1:8080] [--data DIR] [--manifest FILE]
 //   lrs credentials add --role lms|analyst|admin --name NAME [--scope S]... [--data DIR] [--json]
-//   lrs credentials list | revoke KEY | rotate KEY [--data DIR]   (plugin/credentials_command.cc)
-//   lrs purge | keys rotate | audit verify [--data DIR]   (plugin/commands.h)
+//   lrs credentials list | revoke KEY | rotate KEY [--data DIR]   (plugin/cli/credentials_command.cc)
+//   lrs purge | keys rotate | audit verify [--data DIR]   (plugin/cli/commands.h)
 //
 // Exit status: 0 on success, 2 on a usage or configuration error (with one
 // line on stderr naming it), 1 on any other failure.
@@ -18,14 +18,14 @@
 #include <vector>
 
 #include "anonymizer/random_source.h"
-#include "plugin/cli_args.h"
-#include "plugin/commands.h"
-#include "plugin/credentials.h"
-#include "plugin/data_dir_lock.h"
-#include "plugin/http_server.h"
-#include "plugin/key_file.h"
-#include "plugin/lrs_app.h"
-#include "plugin/manifest.h"
+#include "plugin/cli/cli_args.h"
+#include "plugin/cli/commands.h"
+#include "plugin/auth/credentials.h"
+#include "plugin/app/data_dir_lock.h"
+#include "plugin/http/http_server.h"
+#include "plugin/keys/key_file.h"
+#include "plugin/app/lrs_app.h"
+#include "plugin/app/manifest.h"
 #include "storage/private_files.h"
 
 namespace lrs::plugin {

@@ -1,7 +1,7 @@
 #pragma once
 // The audit trail's tables (audit_log, audit_subjects; storage/schema.cc
 // migration 5): an append-only chain of entries, each naming who did what to
-// which learners' data, when and for which purpose. plugin/audit_trail.h says
+// which learners' data, when and for which purpose. plugin/privacy/audit_trail.h says
 // what goes in an entry; this file only keeps and checks them.
 //
 // Design note. Invariants:
@@ -63,7 +63,7 @@ namespace lrs::storage {
 class Database;
 
 // A learner an entry concerns, as the audit trail keeps them: no identity and
-// no pseudonym, only what the learner's data key makes (plugin/audit_trail.h).
+// no pseudonym, only what the learner's data key makes (plugin/privacy/audit_trail.h).
 struct AuditSubject {
   std::string tag;     // finds the learner's entries while their key exists
   std::string sealed;  // binary: their reference sealed under their key; empty once un-linked

@@ -1,7 +1,7 @@
 #pragma once
 // Consent changes (table consent_events, storage/schema.cc version 5): an
 // append-only history per learner, keyed by pseudonym. The current state of a
-// purpose is its newest event; plugin/consent_registry.h keeps that in memory.
+// purpose is its newest event; plugin/privacy/consent_registry.h keeps that in memory.
 //
 // Thread safety: all methods may be called concurrently (one connection
 // behind a mutex: consent changes are rare and small).

@@ -1,6 +1,6 @@
 #pragma once
 // API credentials (HTTP Basic key and secret). Only a keyed hash of the
-// secret is kept (plugin/secret_hash.h derives it); the secret itself is
+// secret is kept (plugin/auth/secret_hash.h derives it); the secret itself is
 // shown once, when created or rotated, and never stored.
 //
 // Every lookup reads the row (a primary key lookup on a prepared statement,
@@ -27,13 +27,13 @@ struct CredentialRecord {
   std::string key;          // public part of the Basic credential
   std::string name;         // what it is for, e.g. "moodle"
   std::string role;         // "lms" | "analyst" | "admin"
-  std::string scopes = "all";  // xAPI scope names, space separated (plugin/scopes.h)
+  std::string scopes = "all";  // xAPI scope names, space separated (plugin/auth/scopes.h)
   std::string salt;         // binary; empty for a keyed hash
   std::string secret_hash;  // binary
   // 0: HMAC-SHA-256 under the store's key (schema version 6 on). > 0: a
   // PBKDF2-HMAC-SHA-256 hash at that many rounds, made before version 6;
   // replaced by a keyed hash the first time its secret is presented
-  // (plugin/credentials.h).
+  // (plugin/auth/credentials.h).
   int64_t iterations = 0;
   int64_t created_us = 0;
 };

@@ -25,7 +25,7 @@
 //     ETag (a log, a proxy, a HEAD answer) confirm a guess of the content; a
 //     keyed one says nothing without the key, and differs between two
 //     documents with the same bytes. Stable for the same place and bytes
-//     under the same key (plugin/key_file.h derives it from the digest key,
+//     under the same key (plugin/keys/key_file.h derives it from the digest key,
 //     which rotation keeps); it changes when a rotation renames the agent.
 //     Activity Profiles follow the same rule: one rule, though they belong to
 //     no learner.

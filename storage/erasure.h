@@ -83,7 +83,7 @@ struct ErasureOptions {
   // A JSON array of the purposes the learner had withdrawn: kept as their one
   // consent event (the tombstone). Empty: no tombstone.
   std::string tombstone_purposes_json;
-  // The learner's audit tag (plugin/audit_trail.h): every audit subject that
+  // The learner's audit tag (plugin/privacy/audit_trail.h): every audit subject that
   // carries it is un-linked. Empty: the learner has no entries to un-link.
   std::string audit_tag;
   // What ingest makes of a definition a statement carries before it becomes

@@ -17,7 +17,7 @@ namespace lrs::storage {
 
 class Database;
 
-// meta.name of the key store's row naming the store (plugin/store_binding.h):
+// meta.name of the key store's row naming the store (plugin/app/store_binding.h):
 // a random id that its key file holds too.
 inline constexpr char kStoreIdMeta[] = "store_id";
 

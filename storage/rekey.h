@@ -1,6 +1,6 @@
 #pragma once
 // Re-keying the pseudonyms stored in the two database files, for `lrs keys
-// rotate` (plugin/key_rotation.h runs the steps; anonymizer/ does the crypto,
+// rotate` (plugin/keys/key_rotation.h runs the steps; anonymizer/ does the crypto,
 // handed in here as functions).
 //
 // What holds a pseudonym (schema.cc, versions 1 to 5): statements.json (every

@@ -62,7 +62,7 @@
 //     activity until last_us, and facts have their own retention).
 //  6. Identities are judged per pseudonym: a learner with any remaining
 //     statement keeps every sealed variant. Whoever deletes identities must
-//     make the in-process identity cache forget (plugin/identity_vault.h,
+//     make the in-process identity cache forget (plugin/keys/identity_vault.h,
 //     invariant 4); the caller does, since storage knows no cache.
 //
 // Thread safety: ExpireBatch uses the connection it is given and nothing

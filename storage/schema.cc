@@ -168,7 +168,7 @@ CREATE INDEX attachments_by_owner ON attachments (owner);
     //    Retention walks the primary key instead (storage/retention.h,
     //    invariant 3).
     //  - audit_log: append-only, each entry's hash covers the previous hash,
-    //    its own fields and its subjects (plugin/audit_trail.h). Never holds
+    //    its own fields and its subjects (plugin/privacy/audit_trail.h). Never holds
     //    an identity or a pseudonym in the clear.
     //  - audit_subjects: the learners an entry concerns: tag =
     //    HMAC(learner data key, "audit-subject") finds a learner's entries
@@ -231,7 +231,7 @@ CREATE TABLE meta (
 )sql"},
     // Version 6: credentials (issue 15).
     //  - credentials.scopes: the xAPI scopes a credential holds, names space
-    //    separated (plugin/scopes.h); rows from before hold "all", what they
+    //    separated (plugin/auth/scopes.h); rows from before hold "all", what they
     //    could do. New rows hash secrets with HMAC-SHA-256 under a key of the
     //    store (iterations = 0, salt empty); a PBKDF2 row (iterations > 0)
     //    is re-hashed the first time its secret is presented.
@@ -257,7 +257,7 @@ CREATE INDEX statements_by_credential ON statements (credential);
     //    and empties their sealed bytes; the commitment stays, so the chain
     //    still verifies and the entries link to no one, not even each other.
     //  - token_revocations: learner tokens issued before an erasure are dead
-    //    (plugin/token_revocations.h). learner is a keyed digest of the
+    //    (plugin/auth/token_revocations.h). learner is a keyed digest of the
     //    pseudonym, never the pseudonym; a row is kept only as long as a
     //    token can live (a day), then deleted.
     {7, R"sql(

@@ -2,7 +2,7 @@
 // Token revocations (table token_revocations, storage/schema.cc version 7):
 // one row per learner erased within the last token lifetime, so that their
 // learner tokens die at erasure and stay dead across restarts
-// (plugin/token_revocations.h says the rule). A row names the learner by a
+// (plugin/auth/token_revocations.h says the rule). A row names the learner by a
 // keyed digest of the pseudonym, never the pseudonym itself, and is deleted
 // once every token issued before it has expired.
 //

@@ -1,4 +1,4 @@
-# Compiles the files of plugin/web/ into the plugin library (plugin/web_assets.h)
+# Compiles the files of plugin/web/ into the plugin library (plugin/web/web_assets.h)
 # with cmake/EmbedText.cmake, so `lrs` serves its pages from any working
 # directory with no file beside it. Included by plugin/CMakeLists.txt after
 # add_library(plugin); editing a file here rebuilds the program.
@@ -11,7 +11,7 @@ foreach(asset IN ITEMS "pages.css|PagesCss" "me.html|LearnerPageHtml" "me.js|Lea
   add_custom_command(
     OUTPUT ${output}
     COMMAND ${CMAKE_COMMAND} -DINPUT=${input} -DOUTPUT=${output}
-            -DHEADER=plugin/web_assets.h -DFUNCTION=lrs::plugin::web::${function}
+            -DHEADER=plugin/web/web_assets.h -DFUNCTION=lrs::plugin::web::${function}
             -P ${PROJECT_SOURCE_DIR}/cmake/EmbedText.cmake
     DEPENDS ${input} ${PROJECT_SOURCE_DIR}/cmake/EmbedText.cmake
     COMMENT "Embedding plugin/web/${file}"

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "plugin/http_message.h"
+#include "plugin/http/http_message.h"
 
 namespace lrs::plugin::testing {
 

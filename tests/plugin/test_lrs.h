@@ -13,11 +13,11 @@
 #include <sstream>
 #include <string>
 
-#include "plugin/credentials.h"
-#include "plugin/key_file.h"
-#include "plugin/lrs_app.h"
-#include "plugin/manifest.h"
-#include "plugin/store_binding.h"
+#include "plugin/auth/credentials.h"
+#include "plugin/keys/key_file.h"
+#include "plugin/app/lrs_app.h"
+#include "plugin/app/manifest.h"
+#include "plugin/app/store_binding.h"
 
 namespace lrs::testing {
 
@@ -60,7 +60,7 @@ class TestLrs {
     std::filesystem::remove_all(root);
     std::filesystem::create_directories(root / "data");
     // The key file first: credential secrets are hashed under a key derived
-    // from it (plugin/secret_hash.h).
+    // from it (plugin/auth/secret_hash.h).
     auto loaded = plugin::LoadManifest(manifest);
     BOOST_REQUIRE(loaded.ok());
     const plugin::DataPaths paths = plugin::ResolveDataPaths((root / "data").string(), loaded->key_file);
