@@ -48,7 +48,6 @@
 #include <cassert>
 #include <functional>
 #include <numeric>
-#include <queue>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -89,21 +88,34 @@ struct Entry {
 };
 using SparseRow = std::vector<Entry>;
 
-// A fixed pseudo-random weight per column (splitmix64), for hashing rows.
-uint64_t ColumnWeight(uint32_t col) {
-  uint64_t z = col + 0x9E3779B97F4A7C15ull;
+// Fixed pseudo-random weights per column (splitmix64), for hashing rows.
+uint64_t Mix(uint64_t z) {
   z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
   z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-  return Reduce((z ^ (z >> 31)) & ((uint64_t{1} << 62) - 1));
+  return z ^ (z >> 31);
 }
+uint64_t Weight(uint32_t col, uint64_t salt) { return Reduce(Mix(col * 0x9E3779B97F4A7C15ull + salt) >> 3); }
 
-// A hash that is the same for a row and every nonzero multiple of it:
-// sum(v_i * w(col_i)) / v_first, modulo P.
-uint64_t ScaleFreeHash(const SparseRow& row) {
-  uint64_t h = 0;
-  for (const Entry& e : row) h = Add(h, Mul(e.val, ColumnWeight(e.col)));
-  return Mul(h, Inverse(row.front().val));
-}
+// Two linear hashes of a row: H(v) = sum(v_i * w(col_i)) mod P. Linear, so a
+// row update r -= f * s updates them in O(1); and H1/H2 is the same for a row
+// and every nonzero multiple of it (the key of its class of multiples).
+struct LinearHash {
+  uint64_t h1 = 0, h2 = 0;
+  static LinearHash Of(const SparseRow& row) {
+    LinearHash h;
+    for (const Entry& e : row) {
+      h.h1 = Add(h.h1, Mul(e.val, Weight(e.col, 1)));
+      h.h2 = Add(h.h2, Mul(e.val, Weight(e.col, 2)));
+    }
+    return h;
+  }
+  void SubtractMultiple(const LinearHash& other, uint64_t factor) {
+    h1 = Sub(h1, Mul(factor, other.h1));
+    h2 = Sub(h2, Mul(factor, other.h2));
+  }
+  // Scale-free key; every row with h2 == 0 shares one key (checked exactly).
+  uint64_t Key() const { return h2 == 0 ? ~uint64_t{0} : Mul(h1, Inverse(h2)); }
+};
 
 bool IsMultiple(const SparseRow& a, const SparseRow& b) {  // both nonzero
   if (a.size() != b.size()) return false;
@@ -115,10 +127,13 @@ bool IsMultiple(const SparseRow& a, const SparseRow& b) {  // both nonzero
   return true;
 }
 
-// target -= factor * source (both sorted); drops entries that cancel.
+// target -= factor * source (both sorted); drops entries that cancel and
+// reports every column that enters or leaves the support.
+template <typename OnSupportChange>
 void SubtractMultiple(SparseRow& target, const SparseRow& source, uint64_t factor, SparseRow& scratch,
-                      const std::function<void(uint32_t col, bool now_nonzero)>& on_support_change) {
+                      OnSupportChange&& on_support_change) {
   scratch.clear();
+  scratch.reserve(target.size() + source.size());
   size_t i = 0, j = 0;
   while (i < target.size() || j < source.size()) {
     if (j == source.size() || (i < target.size() && target[i].col < source[j].col)) {
@@ -153,25 +168,31 @@ class SecondaryEliminator {
         protected_at_(columns),
         remaining_uses_(std::move(remaining_uses)) {}
 
-  // Registers a protected row (nonempty, 0/1 over surviving inner cells).
-  // All protected rows are added before the first candidate.
+  // Registers a protected row (nonempty, sorted, 0/1 over surviving inner
+  // cells, distinct from the rows registered before). All protected rows are
+  // added before the first candidate.
   void AddProtected(const std::vector<uint32_t>& cols) {
     SparseRow row;
     row.reserve(cols.size());
     for (uint32_t c : cols) row.push_back({c, 1});
     const uint32_t id = static_cast<uint32_t>(protected_.size());
-    // A protected row equal to a multiple of an earlier one shares its class.
     for (const Entry& e : row) {
       ++protected_count_[e.col];
       protected_at_[e.col].push_back(id);
     }
+    hash_.push_back(LinearHash::Of(row));
+    key_.push_back(0);
     protected_.push_back(std::move(row));
-    hash_.push_back(0);
-    Rehash(id);
+    File(id);
   }
 
-  // Decides one candidate: true = publish (and the basis grows), false = it
-  // must be hidden.
+  // A candidate decided without elimination: only the use counts change.
+  void Skip(const std::vector<uint32_t>& cols) {
+    for (uint32_t c : cols) --remaining_uses_[c];
+  }
+
+  // Decides one candidate (0/1, sorted): true = publish (and the basis
+  // grows), false = it must be hidden.
   bool Offer(const std::vector<uint32_t>& cols) {
     for (uint32_t c : cols) --remaining_uses_[c];
     SparseRow residual = ResidualOf(cols);
@@ -184,8 +205,9 @@ class SecondaryEliminator {
         break;
       }
     }
-    if (!has_free_column && MatchesProtected(residual)) return false;
-    Publish(std::move(residual));
+    const LinearHash hash = LinearHash::Of(residual);
+    if (!has_free_column && MatchesProtected(residual, hash)) return false;
+    Publish(std::move(residual), hash);
     return true;
   }
 
@@ -194,27 +216,27 @@ class SecondaryEliminator {
   // order (a min-heap of basis indices whose pivot is nonzero in the work).
   SparseRow ResidualOf(const std::vector<uint32_t>& cols) {
     touched_.clear();
-    std::priority_queue<int32_t, std::vector<int32_t>, std::greater<int32_t>> pending;
+    pending_.clear();
     auto touch = [&](uint32_t col) {
       if (touched_flag_[col]) return;
       touched_flag_[col] = 1;
       touched_.push_back(col);
-      if (pivot_basis_[col] >= 0) pending.push(pivot_basis_[col]);
+      if (pivot_basis_[col] >= 0) {
+        pending_.push_back(pivot_basis_[col]);
+        std::push_heap(pending_.begin(), pending_.end(), std::greater<int32_t>());
+      }
     };
     for (uint32_t c : cols) {
       work_[c] = 1;
       touch(c);
     }
-    int32_t last = -1;
-    while (!pending.empty()) {
-      const int32_t b = pending.top();
-      pending.pop();
-      if (b == last) continue;
-      last = b;
-      const SparseRow& vec = basis_[b];
+    while (!pending_.empty()) {
+      std::pop_heap(pending_.begin(), pending_.end(), std::greater<int32_t>());
+      const int32_t b = pending_.back();
+      pending_.pop_back();
       const uint64_t factor = work_[basis_pivot_[b]];
       if (factor == 0) continue;
-      for (const Entry& e : vec) {
+      for (const Entry& e : basis_[b]) {
         touch(e.col);
         work_[e.col] = Sub(work_[e.col], Mul(factor, e.val));
       }
@@ -229,23 +251,21 @@ class SecondaryEliminator {
     return residual;
   }
 
-  bool MatchesProtected(const SparseRow& residual) {
-    auto it = by_hash_.find(ScaleFreeHash(residual));
-    if (it == by_hash_.end()) return false;
+  bool MatchesProtected(const SparseRow& residual, const LinearHash& hash) const {
+    auto it = by_key_.find(hash.Key());
+    if (it == by_key_.end()) return false;
     for (uint32_t q : it->second) {
       if (IsMultiple(protected_[q], residual)) return true;
     }
     return false;
   }
 
-  // Pivot choice against fill-in: a free column when there is one (no
-  // protected residual changes), then the column the fewest remaining
-  // candidates use (fewest future reductions by this vector), then the
-  // column fewest protected residuals use; ties by column.
+  // Pivot choice against fill-in: the column the fewest protected residuals
+  // use (none, when there is a free column: then no protected residual
+  // changes), then the one the fewest remaining candidates use (fewest
+  // future reductions by this vector); ties by column.
   uint32_t ChoosePivot(const SparseRow& residual) const {
-    auto key = [&](uint32_t col) {
-      return std::make_tuple(protected_count_[col] != 0, remaining_uses_[col], protected_count_[col], col);
-    };
+    auto key = [&](uint32_t col) { return std::make_tuple(protected_count_[col], remaining_uses_[col], col); };
     uint32_t best = residual.front().col;
     for (const Entry& e : residual) {
       if (key(e.col) < key(best)) best = e.col;
@@ -253,7 +273,7 @@ class SecondaryEliminator {
     return best;
   }
 
-  void Publish(SparseRow residual) {
+  void Publish(SparseRow residual, LinearHash hash) {
     const uint32_t pivot = ChoosePivot(residual);
     uint64_t pivot_val = 0;
     for (const Entry& e : residual) {
@@ -261,6 +281,8 @@ class SecondaryEliminator {
     }
     const uint64_t scale = Inverse(pivot_val);
     for (Entry& e : residual) e.val = Mul(e.val, scale);
+    hash.h1 = Mul(hash.h1, scale);
+    hash.h2 = Mul(hash.h2, scale);
     // I4: eliminate the pivot from every protected residual that has it.
     if (protected_count_[pivot] != 0) {
       std::vector<uint32_t> ids;
@@ -273,7 +295,7 @@ class SecondaryEliminator {
                                    [](const Entry& e, uint32_t col) { return e.col < col; });
         if (at == row.end() || at->col != pivot) continue;  // stale entry
         const uint64_t factor = at->val;
-        Unhash(q);
+        Unfile(q);
         SubtractMultiple(row, residual, factor, scratch_, [&](uint32_t col, bool now_nonzero) {
           if (now_nonzero) {
             ++protected_count_[col];
@@ -282,8 +304,9 @@ class SecondaryEliminator {
             --protected_count_[col];
           }
         });
-        assert(!row.empty());  // the match test ruled this out (I4)
-        Rehash(q);
+        hash_[q].SubtractMultiple(hash, factor);
+        // Never empty: the match test ruled that out (I4).
+        if (!row.empty()) File(q);
       }
     }
     pivot_basis_[pivot] = static_cast<int32_t>(basis_.size());
@@ -291,15 +314,15 @@ class SecondaryEliminator {
     basis_.push_back(std::move(residual));
   }
 
-  void Rehash(uint32_t q) {
-    hash_[q] = ScaleFreeHash(protected_[q]);
-    by_hash_[hash_[q]].push_back(q);
+  void File(uint32_t q) {
+    key_[q] = hash_[q].Key();
+    by_key_[key_[q]].push_back(q);
   }
-  void Unhash(uint32_t q) {
-    auto it = by_hash_.find(hash_[q]);
+  void Unfile(uint32_t q) {
+    auto it = by_key_.find(key_[q]);
     auto& ids = it->second;
     ids.erase(std::find(ids.begin(), ids.end(), q));
-    if (ids.empty()) by_hash_.erase(it);
+    if (ids.empty()) by_key_.erase(it);
   }
 
   std::vector<int32_t> pivot_basis_;  // per column: basis index pivoting on it, or -1
@@ -308,13 +331,23 @@ class SecondaryEliminator {
   std::vector<uint64_t> work_;  // dense scratch for reductions, all 0 between calls
   std::vector<uint8_t> touched_flag_;
   std::vector<uint32_t> touched_;
-  std::vector<SparseRow> protected_;             // residuals (I4)
-  std::vector<uint64_t> hash_;                   // ScaleFreeHash of each residual
-  std::unordered_map<uint64_t, std::vector<uint32_t>> by_hash_;
-  std::vector<uint32_t> protected_count_;        // per column: residuals nonzero there
+  std::vector<int32_t> pending_;  // min-heap of basis indices
+  std::vector<SparseRow> protected_;  // residuals (I4)
+  std::vector<LinearHash> hash_;      // of each residual
+  std::vector<uint64_t> key_;         // hash_[q].Key() as filed in by_key_
+  std::unordered_map<uint64_t, std::vector<uint32_t>> by_key_;
+  std::vector<uint32_t> protected_count_;            // per column: residuals nonzero there
   std::vector<std::vector<uint32_t>> protected_at_;  // per column: ids (may be stale)
-  std::vector<uint32_t> remaining_uses_;         // per column: candidates still to come
+  std::vector<uint32_t> remaining_uses_;             // per column: candidates still to come
   SparseRow scratch_;
+};
+
+struct RowHash {
+  size_t operator()(const std::vector<uint32_t>& row) const {
+    uint64_t h = row.size();
+    for (uint32_t c : row) h = Mix(h ^ c);
+    return static_cast<size_t>(h);
+  }
 };
 
 int64_t CellValue(const SuppressionProblem& problem, const SuppressionCell& cell) {
@@ -409,15 +442,31 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
     }
   }
   SecondaryEliminator eliminator(n_inner, std::move(uses));
+  // Protected cells with the same row are one constraint; a candidate with
+  // the row of an earlier candidate gets its fate (published: it is in the
+  // span; hidden: it would still disclose, the span having only grown).
+  std::unordered_map<std::vector<uint32_t>, bool, RowHash> seen;  // row -> published
   for (size_t c = 0; c < n_cells; ++c) {
     if (!is_protected[c]) continue;
     std::vector<uint32_t> cols = surviving(c);
     // An empty row is a cell of no inner cells (or all known zero, which rule
     // 3 prevents for every cell it could): nothing to protect.
-    if (!cols.empty()) eliminator.AddProtected(cols);
+    if (cols.empty() || !seen.emplace(cols, false).second) continue;
+    eliminator.AddProtected(cols);
   }
+  if (seen.empty()) return pattern;  // nothing to protect: every candidate shows
   for (uint32_t c : candidates) {
-    if (!eliminator.Offer(surviving(c))) pattern.cells[c] = HiddenBy::kSecondary;
+    std::vector<uint32_t> cols = surviving(c);
+    auto found = seen.find(cols);
+    bool published;
+    if (found != seen.end()) {
+      published = found->second;
+      eliminator.Skip(cols);
+    } else {
+      published = eliminator.Offer(cols);
+      seen.emplace(std::move(cols), published);
+    }
+    if (!published) pattern.cells[c] = HiddenBy::kSecondary;
   }
   return pattern;
 }
