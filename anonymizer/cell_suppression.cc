@@ -5,14 +5,13 @@
 //
 //  I1. Every row is a sparse vector over the inner cells that are not known
 //      zeros, with entries modulo the prime P = 2^61 - 1, sorted by column.
-//  I2. The basis holds the residuals of the published candidates in
-//      insertion order; basis vector i is zero at the pivot column of every
-//      basis vector j < i and is scaled to 1 at its own pivot (row echelon
-//      in insertion order, not fully reduced: reducing the earlier vectors
-//      by each new pivot is where fill-in would explode).
-//  I3. Reducing a vector v by the basis in insertion order gives the unique
-//      vector of v + span(basis) that is zero at every pivot column (the
-//      residual). So two vectors have equal residuals iff their difference is
+//  I2. The basis holds one row per published candidate that was not already
+//      in the span, each with its own pivot column, scaled to 1 there, and 0
+//      at every other pivot (reduced row echelon form: each new pivot is
+//      eliminated from the earlier rows, so reducing a candidate is one
+//      subtraction per pivot it contains, with no cascade).
+//  I3. Reducing a vector v by the basis gives the unique vector of
+//      v + span(basis) that is zero at every pivot column (the residual). So two vectors have equal residuals iff their difference is
 //      in the span, and "q is in span(basis + c)" iff residual(q) is a
 //      multiple of residual(c): q - a*c is in span(basis) and is zero at every
 //      pivot, so it is 0.
@@ -46,6 +45,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdio>
 #include <functional>
 #include <numeric>
 #include <tuple>
@@ -109,10 +109,15 @@ struct LinearHash {
     }
     return h;
   }
-  void SubtractMultiple(const LinearHash& other, uint64_t factor) {
-    h1 = Sub(h1, Mul(factor, other.h1));
-    h2 = Sub(h2, Mul(factor, other.h2));
+  void Plus(const LinearHash& other) {
+    h1 = Add(h1, other.h1);
+    h2 = Add(h2, other.h2);
   }
+  void Scale(uint64_t factor) {
+    h1 = Mul(h1, factor);
+    h2 = Mul(h2, factor);
+  }
+  bool IsZero() const { return h1 == 0 && h2 == 0; }
   // Scale-free key; every row with h2 == 0 shares one key (checked exactly).
   uint64_t Key() const { return h2 == 0 ? ~uint64_t{0} : Mul(h1, Inverse(h2)); }
 };
@@ -161,28 +166,30 @@ void SubtractMultiple(SparseRow& target, const SparseRow& source, uint64_t facto
 class SecondaryEliminator {
  public:
   SecondaryEliminator(size_t columns, std::vector<uint32_t> remaining_uses)
-      : pivot_basis_(columns, -1),
+      : pivot_row_(columns, -1),
         work_(columns, 0),
         touched_flag_(columns, 0),
-        protected_count_(columns, 0),
+        unit_hash_(columns),
         protected_at_(columns),
-        remaining_uses_(std::move(remaining_uses)) {}
+        row_count_(columns, 0),
+        rows_at_(columns),
+        remaining_uses_(std::move(remaining_uses)) {
+    for (uint32_t col = 0; col < columns; ++col) unit_hash_[col] = LinearHash::Of({{col, 1}});
+  }
 
   // Registers a protected row (nonempty, sorted, 0/1 over surviving inner
   // cells, distinct from the rows registered before). All protected rows are
   // added before the first candidate.
-  void AddProtected(const std::vector<uint32_t>& cols) {
-    SparseRow row;
-    row.reserve(cols.size());
-    for (uint32_t c : cols) row.push_back({c, 1});
+  void AddProtected(std::vector<uint32_t> cols) {
     const uint32_t id = static_cast<uint32_t>(protected_.size());
-    for (const Entry& e : row) {
-      ++protected_count_[e.col];
-      protected_at_[e.col].push_back(id);
+    LinearHash hash;
+    for (uint32_t c : cols) {
+      protected_at_[c].push_back(id);
+      hash.Plus(unit_hash_[c]);
     }
-    hash_.push_back(LinearHash::Of(row));
+    protected_.push_back(std::move(cols));
+    hash_.push_back(hash);
     key_.push_back(0);
-    protected_.push_back(std::move(row));
     File(id);
   }
 
@@ -194,51 +201,51 @@ class SecondaryEliminator {
   // Decides one candidate (0/1, sorted): true = publish (and the basis
   // grows), false = it must be hidden.
   bool Offer(const std::vector<uint32_t>& cols) {
-    for (uint32_t c : cols) --remaining_uses_[c];
-    SparseRow residual = ResidualOf(cols);
-    if (residual.empty()) return true;  // already in the span: tells nothing new
-    // I5: a column no protected residual touches makes a match impossible.
-    bool has_free_column = false;
-    for (const Entry& e : residual) {
-      if (protected_count_[e.col] == 0) {
-        has_free_column = true;
-        break;
+    Skip(cols);
+    LinearHash hash;  // of the residual, by linearity (I6)
+    for (uint32_t c : cols) hash.Plus(unit_hash_[c]);
+    SparseRow residual;
+    bool have_residual = false;
+    auto compute_residual = [&] {
+      if (!have_residual) residual = ResidualOf(cols);
+      have_residual = true;
+    };
+    if (hash.IsZero()) {
+      compute_residual();
+      if (residual.empty()) return true;  // already in the span: tells nothing new
+    }
+    auto it = by_key_.find(hash.Key());
+    if (it != by_key_.end()) {
+      compute_residual();
+      for (uint32_t q : it->second) {
+        if (IsMultiple(ResidualOf(protected_[q]), residual)) return false;
       }
     }
-    const LinearHash hash = LinearHash::Of(residual);
-    if (!has_free_column && MatchesProtected(residual, hash)) return false;
+    compute_residual();
+    if (residual.empty()) return true;
     Publish(std::move(residual), hash);
     return true;
   }
 
  private:
-  // I3: the residual of a 0/1 row, reducing by basis vectors in insertion
-  // order (a min-heap of basis indices whose pivot is nonzero in the work).
+  // I3: the residual of a 0/1 row. Every basis row is 1 at its pivot and 0
+  // at every other pivot (I2), so one subtraction per pivot in the row.
   SparseRow ResidualOf(const std::vector<uint32_t>& cols) {
     touched_.clear();
-    pending_.clear();
     auto touch = [&](uint32_t col) {
       if (touched_flag_[col]) return;
       touched_flag_[col] = 1;
       touched_.push_back(col);
-      if (pivot_basis_[col] >= 0) {
-        pending_.push_back(pivot_basis_[col]);
-        std::push_heap(pending_.begin(), pending_.end(), std::greater<int32_t>());
-      }
     };
     for (uint32_t c : cols) {
       work_[c] = 1;
       touch(c);
     }
-    while (!pending_.empty()) {
-      std::pop_heap(pending_.begin(), pending_.end(), std::greater<int32_t>());
-      const int32_t b = pending_.back();
-      pending_.pop_back();
-      const uint64_t factor = work_[basis_pivot_[b]];
-      if (factor == 0) continue;
-      for (const Entry& e : basis_[b]) {
+    for (uint32_t c : cols) {
+      if (pivot_row_[c] < 0) continue;
+      for (const Entry& e : basis_[pivot_row_[c]]) {
         touch(e.col);
-        work_[e.col] = Sub(work_[e.col], Mul(factor, e.val));
+        work_[e.col] = Sub(work_[e.col], e.val);
       }
     }
     SparseRow residual;
@@ -251,26 +258,30 @@ class SecondaryEliminator {
     return residual;
   }
 
-  bool MatchesProtected(const SparseRow& residual, const LinearHash& hash) const {
-    auto it = by_key_.find(hash.Key());
-    if (it == by_key_.end()) return false;
-    for (uint32_t q : it->second) {
-      if (IsMultiple(protected_[q], residual)) return true;
-    }
-    return false;
-  }
-
-  // Pivot choice against fill-in: the column the fewest protected residuals
-  // use (none, when there is a free column: then no protected residual
-  // changes), then the one the fewest remaining candidates use (fewest
-  // future reductions by this vector); ties by column.
+  // Pivot choice against fill-in: the column the fewest basis rows use
+  // (fewest row updates, Markowitz-like), then the fewest protected rows
+  // (fewest hash updates), then the fewest remaining candidates (fewest
+  // future subtractions of this row); ties by column.
   uint32_t ChoosePivot(const SparseRow& residual) const {
-    auto key = [&](uint32_t col) { return std::make_tuple(protected_count_[col], remaining_uses_[col], col); };
+    auto key = [&](uint32_t col) {
+      return std::make_tuple(row_count_[col], protected_at_[col].size(), remaining_uses_[col], col);
+    };
     uint32_t best = residual.front().col;
     for (const Entry& e : residual) {
       if (key(e.col) < key(best)) best = e.col;
     }
     return best;
+  }
+
+  // The residual of e_col changed by `delta` (I6): so did every protected
+  // row's that contains col.
+  void UnitChanged(uint32_t col, const LinearHash& delta) {
+    unit_hash_[col].Plus(delta);
+    for (uint32_t q : protected_at_[col]) {
+      Unfile(q);
+      hash_[q].Plus(delta);
+      File(q);
+    }
   }
 
   void Publish(SparseRow residual, LinearHash hash) {
@@ -281,37 +292,45 @@ class SecondaryEliminator {
     }
     const uint64_t scale = Inverse(pivot_val);
     for (Entry& e : residual) e.val = Mul(e.val, scale);
-    hash.h1 = Mul(hash.h1, scale);
-    hash.h2 = Mul(hash.h2, scale);
-    // I4: eliminate the pivot from every protected residual that has it.
-    if (protected_count_[pivot] != 0) {
-      std::vector<uint32_t> ids;
-      ids.swap(protected_at_[pivot]);
-      std::sort(ids.begin(), ids.end());
-      ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      for (uint32_t q : ids) {
-        SparseRow& row = protected_[q];
-        auto at = std::lower_bound(row.begin(), row.end(), pivot,
-                                   [](const Entry& e, uint32_t col) { return e.col < col; });
-        if (at == row.end() || at->col != pivot) continue;  // stale entry
-        const uint64_t factor = at->val;
-        Unfile(q);
-        SubtractMultiple(row, residual, factor, scratch_, [&](uint32_t col, bool now_nonzero) {
-          if (now_nonzero) {
-            ++protected_count_[col];
-            protected_at_[col].push_back(q);
-          } else {
-            --protected_count_[col];
-          }
-        });
-        hash_[q].SubtractMultiple(hash, factor);
-        // Never empty: the match test ruled that out (I4).
-        if (!row.empty()) File(q);
-      }
+    hash.Scale(scale);
+    // I2: eliminate the pivot from every basis row that has it. The residual
+    // of e_p is e_p - row_p, so it gains factor * residual.
+    std::vector<uint32_t> ids;
+    ids.swap(rows_at_[pivot]);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    for (uint32_t id : ids) {
+      SparseRow& row = basis_[id];
+      auto at = std::lower_bound(row.begin(), row.end(), pivot,
+                                 [](const Entry& e, uint32_t col) { return e.col < col; });
+      if (at == row.end() || at->col != pivot) continue;  // stale entry
+      const uint64_t factor = at->val;
+      SubtractMultiple(row, residual, factor, scratch_, [&](uint32_t col, bool now_nonzero) {
+        if (now_nonzero) {
+          ++row_count_[col];
+          rows_at_[col].push_back(id);
+        } else {
+          --row_count_[col];
+        }
+      });
+      LinearHash delta = hash;
+      delta.Scale(factor);
+      UnitChanged(basis_pivot_[id], delta);
     }
-    pivot_basis_[pivot] = static_cast<int32_t>(basis_.size());
+    row_count_[pivot] = 0;
+    const uint32_t id = static_cast<uint32_t>(basis_.size());
+    for (const Entry& e : residual) {
+      if (e.col == pivot) continue;
+      ++row_count_[e.col];
+      rows_at_[e.col].push_back(id);
+    }
+    pivot_row_[pivot] = static_cast<int32_t>(id);
     basis_pivot_.push_back(pivot);
     basis_.push_back(std::move(residual));
+    // The residual of e_pivot was itself; now it is e_pivot - row.
+    LinearHash delta = hash;
+    delta.Scale(Neg(1));
+    UnitChanged(pivot, delta);
   }
 
   void File(uint32_t q) {
@@ -325,20 +344,21 @@ class SecondaryEliminator {
     if (ids.empty()) by_key_.erase(it);
   }
 
-  std::vector<int32_t> pivot_basis_;  // per column: basis index pivoting on it, or -1
-  std::vector<uint32_t> basis_pivot_;
-  std::vector<SparseRow> basis_;
-  std::vector<uint64_t> work_;  // dense scratch for reductions, all 0 between calls
+  std::vector<SparseRow> basis_;       // I2
+  std::vector<uint32_t> basis_pivot_;  // per basis row
+  std::vector<int32_t> pivot_row_;     // per column: the basis row pivoting on it, or -1
+  std::vector<uint64_t> work_;         // dense scratch for reductions, all 0 between calls
   std::vector<uint8_t> touched_flag_;
   std::vector<uint32_t> touched_;
-  std::vector<int32_t> pending_;  // min-heap of basis indices
-  std::vector<SparseRow> protected_;  // residuals (I4)
-  std::vector<LinearHash> hash_;      // of each residual
-  std::vector<uint64_t> key_;         // hash_[q].Key() as filed in by_key_
+  std::vector<LinearHash> unit_hash_;  // per column: hash of the residual of e_col (I6)
+  std::vector<std::vector<uint32_t>> protected_;     // the protected rows, as given
+  std::vector<std::vector<uint32_t>> protected_at_;  // per column: protected rows with it
+  std::vector<LinearHash> hash_;                     // of each protected row's residual
+  std::vector<uint64_t> key_;                        // hash_[q].Key() as filed in by_key_
   std::unordered_map<uint64_t, std::vector<uint32_t>> by_key_;
-  std::vector<uint32_t> protected_count_;            // per column: residuals nonzero there
-  std::vector<std::vector<uint32_t>> protected_at_;  // per column: ids (may be stale)
-  std::vector<uint32_t> remaining_uses_;             // per column: candidates still to come
+  std::vector<uint32_t> row_count_;             // per column: basis rows nonzero there (not pivots)
+  std::vector<std::vector<uint32_t>> rows_at_;  // per column: basis row ids (may be stale)
+  std::vector<uint32_t> remaining_uses_;        // per column: candidates still to come
   SparseRow scratch_;
 };
 
@@ -451,8 +471,8 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
     std::vector<uint32_t> cols = surviving(c);
     // An empty row is a cell of no inner cells (or all known zero, which rule
     // 3 prevents for every cell it could): nothing to protect.
-    if (cols.empty() || !seen.emplace(cols, false).second) continue;
-    eliminator.AddProtected(cols);
+    if (cols.empty() || !seen.emplace(cols, false).second) continue;  // copies cols
+    eliminator.AddProtected(std::move(cols));
   }
   if (seen.empty()) return pattern;  // nothing to protect: every candidate shows
   for (uint32_t c : candidates) {
