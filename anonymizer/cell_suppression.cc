@@ -190,6 +190,7 @@ class SecondaryEliminator {
     protected_.push_back(std::move(cols));
     hash_.push_back(hash);
     key_.push_back(0);
+    dirty_flag_.push_back(0);
     File(id);
   }
 
@@ -274,14 +275,45 @@ class SecondaryEliminator {
   }
 
   // The residual of e_col changed by `delta` (I6): so did every protected
-  // row's that contains col.
+  // row's that contains col. Refiled once per Publish (RefileDirty).
   void UnitChanged(uint32_t col, const LinearHash& delta) {
     unit_hash_[col].Plus(delta);
     for (uint32_t q : protected_at_[col]) {
-      Unfile(q);
       hash_[q].Plus(delta);
-      File(q);
+      if (!dirty_flag_[q]) {
+        dirty_flag_[q] = 1;
+        dirty_.push_back(q);
+      }
     }
+  }
+
+  // New keys h1/h2 for the changed protected rows, with one modular inverse
+  // for all of them (Montgomery's batch inversion).
+  void RefileDirty() {
+    prefix_.resize(dirty_.size());
+    uint64_t running = 1;
+    for (size_t i = 0; i < dirty_.size(); ++i) {
+      prefix_[i] = running;
+      const uint64_t h2 = hash_[dirty_[i]].h2;
+      if (h2 != 0) running = Mul(running, h2);
+    }
+    uint64_t inverse = Inverse(running);  // of the product of all nonzero h2
+    for (size_t i = dirty_.size(); i-- > 0;) {
+      const uint32_t q = dirty_[i];
+      const LinearHash& h = hash_[q];
+      uint64_t key = ~uint64_t{0};
+      if (h.h2 != 0) {
+        key = Mul(h.h1, Mul(inverse, prefix_[i]));  // 1/h2 = prefix / (prefix * h2)
+        inverse = Mul(inverse, h.h2);
+      }
+      if (key != key_[q]) {
+        Unfile(q);
+        key_[q] = key;
+        by_key_[key].push_back(q);
+      }
+      dirty_flag_[q] = 0;
+    }
+    dirty_.clear();
   }
 
   void Publish(SparseRow residual, LinearHash hash) {
@@ -331,6 +363,7 @@ class SecondaryEliminator {
     LinearHash delta = hash;
     delta.Scale(Neg(1));
     UnitChanged(pivot, delta);
+    RefileDirty();
   }
 
   void File(uint32_t q) {
@@ -355,6 +388,9 @@ class SecondaryEliminator {
   std::vector<std::vector<uint32_t>> protected_at_;  // per column: protected rows with it
   std::vector<LinearHash> hash_;                     // of each protected row's residual
   std::vector<uint64_t> key_;                        // hash_[q].Key() as filed in by_key_
+  std::vector<uint8_t> dirty_flag_;                  // hash_[q] changed since filed
+  std::vector<uint32_t> dirty_;
+  std::vector<uint64_t> prefix_;                     // scratch for RefileDirty
   std::unordered_map<uint64_t, std::vector<uint32_t>> by_key_;
   std::vector<uint32_t> row_count_;             // per column: basis rows nonzero there (not pivots)
   std::vector<std::vector<uint32_t>> rows_at_;  // per column: basis row ids (may be stale)
