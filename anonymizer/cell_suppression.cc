@@ -189,8 +189,10 @@ class SecondaryEliminator {
     }
     protected_.push_back(std::move(cols));
     hash_.push_back(hash);
-    key_.push_back(0);
+    key_.push_back(hash.Key());
     dirty_flag_.push_back(0);
+    next_.push_back(kNone);
+    prev_.push_back(kNone);
     File(id);
   }
 
@@ -218,7 +220,7 @@ class SecondaryEliminator {
     auto it = by_key_.find(hash.Key());
     if (it != by_key_.end()) {
       compute_residual();
-      for (uint32_t q : it->second) {
+      for (uint32_t q = it->second; q != kNone; q = next_[q]) {
         if (IsMultiple(ResidualOf(protected_[q]), residual)) return false;
       }
     }
@@ -309,7 +311,7 @@ class SecondaryEliminator {
       if (key != key_[q]) {
         Unfile(q);
         key_[q] = key;
-        by_key_[key].push_back(q);
+        File(q);
       }
       dirty_flag_[q] = 0;
     }
@@ -366,15 +368,27 @@ class SecondaryEliminator {
     RefileDirty();
   }
 
+  // by_key_: key -> first protected row with it; the rest are chained
+  // through next_/prev_ (kNone ends a chain).
+  static constexpr uint32_t kNone = ~uint32_t{0};
   void File(uint32_t q) {
-    key_[q] = hash_[q].Key();
-    by_key_[key_[q]].push_back(q);
+    auto [it, fresh] = by_key_.try_emplace(key_[q], q);
+    prev_[q] = kNone;
+    next_[q] = fresh ? kNone : it->second;
+    if (!fresh) {
+      prev_[it->second] = q;
+      it->second = q;
+    }
   }
   void Unfile(uint32_t q) {
-    auto it = by_key_.find(key_[q]);
-    auto& ids = it->second;
-    ids.erase(std::find(ids.begin(), ids.end(), q));
-    if (ids.empty()) by_key_.erase(it);
+    if (next_[q] != kNone) prev_[next_[q]] = prev_[q];
+    if (prev_[q] != kNone) {
+      next_[prev_[q]] = next_[q];
+    } else if (next_[q] != kNone) {
+      by_key_[key_[q]] = next_[q];
+    } else {
+      by_key_.erase(key_[q]);
+    }
   }
 
   std::vector<SparseRow> basis_;       // I2
@@ -391,7 +405,8 @@ class SecondaryEliminator {
   std::vector<uint8_t> dirty_flag_;                  // hash_[q] changed since filed
   std::vector<uint32_t> dirty_;
   std::vector<uint64_t> prefix_;                     // scratch for RefileDirty
-  std::unordered_map<uint64_t, std::vector<uint32_t>> by_key_;
+  std::unordered_map<uint64_t, uint32_t> by_key_;
+  std::vector<uint32_t> next_, prev_;
   std::vector<uint32_t> row_count_;             // per column: basis rows nonzero there (not pivots)
   std::vector<std::vector<uint32_t>> rows_at_;  // per column: basis row ids (may be stale)
   std::vector<uint32_t> remaining_uses_;        // per column: candidates still to come
