@@ -11,43 +11,44 @@
 //      eliminated from the earlier rows, so reducing a candidate is one
 //      subtraction per pivot it contains, with no cascade).
 //  I3. Reducing a vector v by the basis gives the unique vector of
-//      v + span(basis) that is zero at every pivot column (the residual). So two vectors have equal residuals iff their difference is
-//      in the span, and "q is in span(basis + c)" iff residual(q) is a
-//      multiple of residual(c): q - a*c is in span(basis) and is zero at every
-//      pivot, so it is 0.
-//  I4. The residual of every protected row is kept up to date as candidates
-//      are published, and is never 0: no protected row is in the span of the
-//      published rows. A candidate whose publication would break that is
-//      hidden (secondary).
-//  I5. Publishing a candidate whose residual has a column that no protected
-//      residual touches, pivoted on that column, cannot put any protected row
-//      in the span (a multiple of it would need the same support) and does
-//      not change any protected residual (each is 0 at the pivot). So most
-//      candidates cost one reduction and nothing else.
+//      v + span(basis) that is zero at every pivot column (its residual). So
+//      "q is in span(basis + c)" iff residual(q) is a multiple of
+//      residual(c): q - a*c is in span(basis) and zero at every pivot, so 0.
+//  I4. No protected row is in the span of the published rows (its residual
+//      is never 0). A candidate whose publication would break that is hidden
+//      (secondary); every other candidate is published.
+//  I5. Protected residuals are not stored: they fill in badly (a protected
+//      inner cell under the grand total's pivot becomes minus everything
+//      else). Each is known by two linear hashes H(v) = sum v_i * w(i) of
+//      its residual. H is linear and residual() is linear, so
+//      H(residual(q)) = sum over q's inner cells i of H(residual(e_i)), and
+//      H(residual(e_i)) is w(i) for a non-pivot column and w(i) - H(row_i)
+//      for a pivot column (row_i is the basis row pivoting on i). Every
+//      change to a basis row therefore updates the hashes of the few
+//      protected rows containing its pivot column, in O(1) each.
+//  I6. The match test files every protected row under the scale-free key
+//      H1/H2 of its residual; a candidate's key is computed the same way from
+//      its inner cells, and a key hit is confirmed exactly by computing both
+//      residuals (a collision costs time, never a wrong answer; equal keys
+//      for true multiples are exact algebra, so no match is ever missed).
 //
-// Why modulo a prime and not doubles: doubles drift and round, so the same
-// problem could give different patterns on different machines, and a
-// tolerance decides "dependent" arbitrarily. Arithmetic modulo P is exact and
-// deterministic. Over the rationals a dependency among integer rows is an
-// integer relation d*q = sum a_i r_i with d != 0; reduced modulo P it still
-// holds, so every real dependency that survives (d not divisible by P) is
-// found, and a "dependent" answer that is false over the rationals can only
-// come from a relation that holds modulo P alone: it hides a candidate that
-// could have been published, i.e. it errs on the safe side. The unsafe
-// direction (a real dependency missed) needs P to divide the relation's
-// nonzero integer determinant d; for the 0/1 rows of hierarchical tables the
-// determinants are tiny (laminar families and two-way margins are totally
-// unimodular: every minor is 0 or +-1), and P is about 2.3e18, so we accept
-// that residual risk; the property test checks the pattern with an
-// independent elimination over doubles.
+// Why modulo a prime and not doubles: doubles round, so a tolerance decides
+// "dependent" arbitrarily and the pattern could differ between machines.
+// Arithmetic modulo P is exact and deterministic. It can err in two ways:
+//  - "dependent" modulo P but not over the rationals: the candidate is hidden
+//    though it could have been published. That only ever hides more: the
+//    safe side.
+//  - a real dependency missed: q in the rational span of the published rows
+//    means d*q = sum a_i r_i with integers and d != 0 (d a minor of the 0/1
+//    rows); modulo P it is found unless P divides d. For the rows of
+//    hierarchical tables the minors are tiny (laminar families and two-way
+//    margins are totally unimodular: every minor is 0 or +-1), and
+//    P is about 2.3e18, so we accept that residual risk. The property test
+//    checks patterns with an independent elimination over exact rationals.
 
 #include "anonymizer/cell_suppression.h"
 
 #include <algorithm>
-#include <cassert>
-#include <cstdio>
-#include <functional>
-#include <numeric>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -205,7 +206,7 @@ class SecondaryEliminator {
   // grows), false = it must be hidden.
   bool Offer(const std::vector<uint32_t>& cols) {
     Skip(cols);
-    LinearHash hash;  // of the residual, by linearity (I6)
+    LinearHash hash;  // of the residual, by linearity (I5)
     for (uint32_t c : cols) hash.Plus(unit_hash_[c]);
     SparseRow residual;
     bool have_residual = false;
@@ -276,7 +277,7 @@ class SecondaryEliminator {
     return best;
   }
 
-  // The residual of e_col changed by `delta` (I6): so did every protected
+  // The residual of e_col changed by `delta` (I5): so did every protected
   // row's that contains col. Refiled once per Publish (RefileDirty).
   void UnitChanged(uint32_t col, const LinearHash& delta) {
     unit_hash_[col].Plus(delta);
@@ -397,7 +398,7 @@ class SecondaryEliminator {
   std::vector<uint64_t> work_;         // dense scratch for reductions, all 0 between calls
   std::vector<uint8_t> touched_flag_;
   std::vector<uint32_t> touched_;
-  std::vector<LinearHash> unit_hash_;  // per column: hash of the residual of e_col (I6)
+  std::vector<LinearHash> unit_hash_;  // per column: hash of the residual of e_col (I5)
   std::vector<std::vector<uint32_t>> protected_;     // the protected rows, as given
   std::vector<std::vector<uint32_t>> protected_at_;  // per column: protected rows with it
   std::vector<LinearHash> hash_;                     // of each protected row's residual
