@@ -138,6 +138,10 @@ bool IsMultiple(const SparseRow& a, const SparseRow& b) {  // both nonzero
 template <typename OnSupportChange>
 void SubtractMultiple(SparseRow& target, const SparseRow& source, uint64_t factor, SparseRow& scratch,
                       OnSupportChange&& on_support_change) {
+  // Rows of 0/1 data mostly hold small integers and factors of +-1; skip
+  // the multiplication for those.
+  const bool plus_one = factor == 1, minus_one = factor == kPrime - 1;
+  auto times = [&](uint64_t v) { return plus_one ? v : minus_one ? Neg(v) : Mul(factor, v); };
   scratch.clear();
   scratch.reserve(target.size() + source.size());
   size_t i = 0, j = 0;
@@ -145,11 +149,11 @@ void SubtractMultiple(SparseRow& target, const SparseRow& source, uint64_t facto
     if (j == source.size() || (i < target.size() && target[i].col < source[j].col)) {
       scratch.push_back(target[i++]);
     } else if (i == target.size() || source[j].col < target[i].col) {
-      scratch.push_back({source[j].col, Neg(Mul(factor, source[j].val))});
+      scratch.push_back({source[j].col, Neg(times(source[j].val))});
       on_support_change(source[j].col, true);
       ++j;
     } else {
-      uint64_t v = Sub(target[i].val, Mul(factor, source[j].val));
+      uint64_t v = Sub(target[i].val, times(source[j].val));
       if (v != 0) {
         scratch.push_back({target[i].col, v});
       } else {
