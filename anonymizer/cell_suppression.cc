@@ -49,6 +49,7 @@
 #include "anonymizer/cell_suppression.h"
 
 #include <algorithm>
+#include <deque>
 #include <tuple>
 #include <unordered_map>
 #include <utility>
@@ -426,11 +427,46 @@ struct RowHash {
   }
 };
 
-int64_t CellValue(const SuppressionProblem& problem, const SuppressionCell& cell) {
+int64_t RowValue(const SuppressionProblem& problem, const std::vector<uint32_t>& row) {
   int64_t sum = 0;
-  for (uint32_t i : cell.inner) sum += problem.inner_counts[i];
+  for (uint32_t i : row) sum += problem.inner_counts[i];
   return sum;
 }
+
+// Each cell's inner cells, sorted and distinct. The contract says distinct
+// indices in range; a cell that breaks it (a caller's bug) gets a mended
+// copy rather than undefined behaviour: duplicates count once, indices out
+// of range are dropped.
+class Rows {
+ public:
+  explicit Rows(const SuppressionProblem& problem) : rows_(problem.cells.size()) {
+    const size_t n_inner = problem.inner_counts.size();
+    for (size_t c = 0; c < problem.cells.size(); ++c) {
+      const std::vector<uint32_t>& inner = problem.cells[c].inner;
+      bool clean = true;
+      for (size_t i = 0; i < inner.size() && clean; ++i) {
+        clean = inner[i] < n_inner && (i == 0 || inner[i - 1] < inner[i]);
+      }
+      if (clean) {
+        rows_[c] = &inner;
+        continue;
+      }
+      std::vector<uint32_t> copy;
+      for (uint32_t i : inner) {
+        if (i < n_inner) copy.push_back(i);
+      }
+      std::sort(copy.begin(), copy.end());
+      copy.erase(std::unique(copy.begin(), copy.end()), copy.end());
+      mended_.push_back(std::move(copy));
+      rows_[c] = &mended_.back();
+    }
+  }
+  const std::vector<uint32_t>& operator[](size_t c) const { return *rows_[c]; }
+
+ private:
+  std::vector<const std::vector<uint32_t>*> rows_;
+  std::deque<std::vector<uint32_t>> mended_;  // stable addresses
+};
 
 }  // namespace
 
@@ -440,12 +476,14 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
   SuppressionPattern pattern;
   pattern.cells.assign(n_cells, HiddenBy::kShown);
 
+  const Rows rows(problem);
+
   // Rules 1 and 2: the protected set.
   std::vector<int64_t> value(n_cells);
   std::vector<uint8_t> is_protected(n_cells, 0);
   for (size_t c = 0; c < n_cells; ++c) {
     const SuppressionCell& cell = problem.cells[c];
-    value[c] = CellValue(problem, cell);
+    value[c] = RowValue(problem, rows[c]);
     if (!cell.publishable || cell.protect) {
       pattern.cells[c] = HiddenBy::kProtected;
       is_protected[c] = 1;
@@ -463,13 +501,13 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
   std::vector<uint32_t> unknown_left(n_cells, 0);
   for (size_t c = 0; c < n_cells; ++c) {
     if (!is_protected[c]) continue;
-    for (uint32_t i : problem.cells[c].inner) protected_using[i].push_back(static_cast<uint32_t>(c));
-    unknown_left[c] = static_cast<uint32_t>(problem.cells[c].inner.size());
+    for (uint32_t i : rows[c]) protected_using[i].push_back(static_cast<uint32_t>(c));
+    unknown_left[c] = static_cast<uint32_t>(rows[c].size());
   }
   std::vector<uint8_t> known_zero(n_inner, 0);
   for (size_t c = 0; c < n_cells; ++c) {
     if (is_protected[c] || value[c] != 0) continue;
-    const auto& inner = problem.cells[c].inner;
+    const auto& inner = rows[c];
     bool would_disclose = false;
     for (uint32_t i : inner) {
       if (known_zero[i]) continue;
@@ -497,11 +535,10 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
 
   auto surviving = [&](size_t c) {
     std::vector<uint32_t> cols;
-    for (uint32_t i : problem.cells[c].inner) {
+    for (uint32_t i : rows[c]) {
       if (!known_zero[i]) cols.push_back(i);
     }
-    std::sort(cols.begin(), cols.end());
-    return cols;
+    return cols;  // sorted, as rows[c] is
   };
 
   // Rule 4: candidates, the largest counts first, ties by index.
@@ -513,7 +550,7 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
                    [&](uint32_t a, uint32_t b) { return value[a] > value[b]; });
   std::vector<uint32_t> uses(n_inner, 0);
   for (uint32_t c : candidates) {
-    for (uint32_t i : problem.cells[c].inner) {
+    for (uint32_t i : rows[c]) {
       if (!known_zero[i]) ++uses[i];
     }
   }

@@ -69,7 +69,9 @@
 namespace lrs::anonymizer {
 
 struct SuppressionCell {
-  std::vector<uint32_t> inner;  // indices into SuppressionProblem::inner_counts, distinct
+  // Indices into SuppressionProblem::inner_counts, distinct (sorted is
+  // fastest). A repeated index counts once and one out of range is ignored.
+  std::vector<uint32_t> inner;
   bool publishable = true;      // false: a virtual cell, protected, never shown
   bool protect = false;         // hide and protect whatever its count (rule 2)
 };

@@ -270,6 +270,14 @@ BOOST_AUTO_TEST_CASE(nothing_small_hides_nothing) {
   BOOST_CHECK_EQUAL(Render(Suppress(p)), "....");
 }
 
+BOOST_AUTO_TEST_CASE(unsorted_or_repeated_inner_cells_mean_the_same_cell) {
+  // The contract asks for distinct indices; a caller's slip must not change
+  // the protection (a doubled index once counted the cell twice).
+  auto clean = Problem({7, 3, 8}, {Cell({0}), Cell({1}), Cell({2}), Cell({0, 1, 2})});
+  auto messy = Problem({7, 3, 8}, {Cell({0, 0}), Cell({1}), Cell({2}), Cell({2, 1, 0, 1, 9})});
+  BOOST_CHECK_EQUAL(Render(Suppress(messy)), Render(Suppress(clean)));
+}
+
 // ---- Random problems ---------------------------------------------------------
 
 // A random small problem: a few dimensions' worth of overlapping sums.
