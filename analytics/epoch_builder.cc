@@ -129,8 +129,9 @@ EpochBuilder::EpochBuilder(EpochConfig config) : state_(std::make_unique<State>(
 EpochBuilder::~EpochBuilder() = default;
 
 void EpochBuilder::AddActivity(ActivityInfo activity) {
-  state_->activities.Id(activity.id);
-  state_->infos[activity.id] = std::move(activity);
+  const std::string id = activity.id;  // the right side of = is evaluated first (C++17)
+  state_->activities.Id(id);
+  state_->infos[id] = std::move(activity);
 }
 
 void EpochBuilder::AddFact(const Fact& fact) {
@@ -387,6 +388,9 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
   }
 
   // 2. One activity at a time (invariant 3).
+  // Activities are consumed in catalogue (IRI) order: renumber them so first.
+  for (PackedFact& f : s.facts) f.activity = activity_index[f.activity];
+  for (RolledEntry& r : s.rolled) r.activity = activity_index[r.activity];
   std::sort(s.facts.begin(), s.facts.end(), [](const PackedFact& a, const PackedFact& b) {
     return std::tie(a.activity, a.learner) < std::tie(b.activity, b.learner);
   });
@@ -398,16 +402,15 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
   Releaser releaser(space, k, epoch->utility_);
   size_t fact_at = 0, rolled_at = 0;
   std::vector<StandingFact> mine;
-  for (uint32_t raw_activity : order) {
-    const uint32_t pos = activity_index[raw_activity];
+  for (uint32_t pos = 0; pos < order.size(); ++pos) {
     ReleasedActivity& released = epoch->activities_[pos];
     ActivityAccumulator acc;
     // Standings of every learner on this activity.
-    while (fact_at < s.facts.size() && s.facts[fact_at].activity < raw_activity) ++fact_at;
-    while (fact_at < s.facts.size() && s.facts[fact_at].activity == raw_activity) {
+    while (fact_at < s.facts.size() && s.facts[fact_at].activity < pos) ++fact_at;
+    while (fact_at < s.facts.size() && s.facts[fact_at].activity == pos) {
       const uint32_t learner = s.facts[fact_at].learner;
       mine.clear();
-      for (; fact_at < s.facts.size() && s.facts[fact_at].activity == raw_activity &&
+      for (; fact_at < s.facts.size() && s.facts[fact_at].activity == pos &&
              s.facts[fact_at].learner == learner;
            ++fact_at) {
         const PackedFact& f = s.facts[fact_at];
@@ -444,8 +447,8 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
     }
     // Roll-ups of this activity.
     std::vector<const RolledEntry*> rolled;
-    while (rolled_at < s.rolled.size() && s.rolled[rolled_at].activity < raw_activity) ++rolled_at;
-    for (; rolled_at < s.rolled.size() && s.rolled[rolled_at].activity == raw_activity; ++rolled_at)
+    while (rolled_at < s.rolled.size() && s.rolled[rolled_at].activity < pos) ++rolled_at;
+    for (; rolled_at < s.rolled.size() && s.rolled[rolled_at].activity == pos; ++rolled_at)
       rolled.push_back(&s.rolled[rolled_at]);
     for (const RolledEntry* r : rolled) {
       const uint32_t t = final_tuple[r->tuple];
