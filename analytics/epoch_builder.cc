@@ -183,7 +183,7 @@ class Releaser {
     table.slices.assign(space_.combos.size() * kGranularities, {});
     if (block.inner.empty()) return;
     BlockLattice lattice = BuildLattice(block, space_, k_);
-    const anonymizer::SuppressionPattern pattern = anonymizer::Suppress(lattice.problem);
+    const anonymizer::SuppressionPattern pattern = SuppressDistinct(lattice.problem);
     for (size_t i = 0; i < lattice.cells.size(); ++i) {
       const GroupKey& g = lattice.groups[lattice.cells[i].group];
       int64_t n = 0;
@@ -239,6 +239,44 @@ class Releaser {
         table.slices[slice].push_back(stat);
       }
     }
+  }
+
+  // Cells with the same inner cells are one number under several names (a
+  // department with one role is also that department-and-role; a day's
+  // attempted equals its completed when nobody only attempted), so one
+  // published copy publishes all. Suppress sees each distinct row once, as
+  // protected if any copy is protected or virtual, and every copy gets its
+  // fate: the pattern is the one Suppress would give the full problem with
+  // copies tied, on a far smaller problem.
+  static anonymizer::SuppressionPattern SuppressDistinct(const anonymizer::SuppressionProblem& problem) {
+    anonymizer::SuppressionProblem distinct;
+    distinct.k = problem.k;
+    distinct.inner_counts = problem.inner_counts;
+    std::unordered_map<std::vector<uint32_t>, uint32_t, VectorHash> index;
+    std::vector<uint32_t> copy_of(problem.cells.size());
+    for (size_t i = 0; i < problem.cells.size(); ++i) {
+      const anonymizer::SuppressionCell& cell = problem.cells[i];
+      // A cell of no inner cells is a structural zero: its own fate, never tied to another.
+      if (cell.inner.empty()) {
+        copy_of[i] = static_cast<uint32_t>(distinct.cells.size());
+        distinct.cells.push_back(cell);
+        continue;
+      }
+      auto [it, added] = index.try_emplace(cell.inner, static_cast<uint32_t>(distinct.cells.size()));
+      if (added) {
+        distinct.cells.push_back({cell.inner, cell.publishable, cell.protect || !cell.publishable});
+      } else {
+        anonymizer::SuppressionCell& merged = distinct.cells[it->second];
+        merged.publishable = merged.publishable || cell.publishable;
+        merged.protect = merged.protect || cell.protect || !cell.publishable;
+      }
+      copy_of[i] = it->second;
+    }
+    const anonymizer::SuppressionPattern reduced = anonymizer::Suppress(distinct);
+    anonymizer::SuppressionPattern pattern;
+    pattern.cells.resize(problem.cells.size());
+    for (size_t i = 0; i < problem.cells.size(); ++i) pattern.cells[i] = reduced.cells[copy_of[i]];
+    return pattern;
   }
 
   static void SortSlices(ReleasedTable& table) {
