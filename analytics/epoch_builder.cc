@@ -194,7 +194,7 @@ class Releaser {
       cell.period = g.period;
       cell.measure = block.measures[lattice.cells[i].measure].measure;
       cell.hidden = pattern.hidden(i);
-      cell.number = static_cast<double>(n);
+      cell.number = static_cast<float>(n);
       table.slices[g.combo * kGranularities + g.gran].push_back(cell);
       Count(n, pattern.cells[i]);
     }
@@ -235,7 +235,7 @@ class Releaser {
         stat.measure = measure;
         stat.statistic = true;
         stat.hidden = !median;
-        stat.number = median.value_or(0);
+        stat.number = static_cast<float>(median.value_or(0));
         table.slices[slice].push_back(stat);
       }
     }
@@ -252,7 +252,9 @@ class Releaser {
     anonymizer::SuppressionProblem distinct;
     distinct.k = problem.k;
     distinct.inner_counts = problem.inner_counts;
-    std::unordered_map<std::vector<uint32_t>, uint32_t, VectorHash> index;
+    // Distinct rows by hash, compared exactly on a hit (no second copy of each row).
+    std::unordered_multimap<size_t, uint32_t> index;
+    const VectorHash hash;
     std::vector<uint32_t> copy_of(problem.cells.size());
     for (size_t i = 0; i < problem.cells.size(); ++i) {
       const anonymizer::SuppressionCell& cell = problem.cells[i];
@@ -262,15 +264,21 @@ class Releaser {
         distinct.cells.push_back(cell);
         continue;
       }
-      auto [it, added] = index.try_emplace(cell.inner, static_cast<uint32_t>(distinct.cells.size()));
-      if (added) {
+      const size_t h = hash(cell.inner);
+      uint32_t found = UINT32_MAX;
+      for (auto [it, end] = index.equal_range(h); it != end; ++it) {
+        if (distinct.cells[it->second].inner == cell.inner) found = it->second;
+      }
+      if (found == UINT32_MAX) {
+        found = static_cast<uint32_t>(distinct.cells.size());
+        index.emplace(h, found);
         distinct.cells.push_back({cell.inner, cell.publishable, cell.protect || !cell.publishable});
       } else {
-        anonymizer::SuppressionCell& merged = distinct.cells[it->second];
+        anonymizer::SuppressionCell& merged = distinct.cells[found];
         merged.publishable = merged.publishable || cell.publishable;
         merged.protect = merged.protect || cell.protect || !cell.publishable;
       }
-      copy_of[i] = it->second;
+      copy_of[i] = found;
     }
     const anonymizer::SuppressionPattern reduced = anonymizer::Suppress(distinct);
     anonymizer::SuppressionPattern pattern;
@@ -281,6 +289,7 @@ class Releaser {
 
   static void SortSlices(ReleasedTable& table) {
     for (auto& slice : table.slices) {
+      slice.shrink_to_fit();
       std::stable_sort(slice.begin(), slice.end(), [](const ReleasedCell& a, const ReleasedCell& b) {
         return std::tie(a.v0, a.v1, a.period, a.measure) < std::tie(b.v0, b.v1, b.period, b.measure);
       });
