@@ -15,14 +15,18 @@
 //  3. Memory stays bounded: facts are packed (about 40 bytes each), sorted by
 //     (activity, learner) and consumed one activity at a time; an activity's
 //     blocks are built, protected and released before the next begins.
-//  4. Each block is protected as a whole (every by-combination and period at
+//  4. Activities are built in parallel (one worker per hardware thread),
+//     each into its own slot, so the epoch is the same whatever the schedule.
+//  5. Each block is protected as a whole (every by-combination and period at
 //     once): homogeneity first (protection.h), then anonymizer::Suppress.
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "analytics/catalogue.h"
@@ -446,10 +450,19 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
   std::map<std::string, const RequiredActivity*> required;
   for (const RequiredActivity& r : s.config.required) required[r.activity] = &r;
 
-  Releaser releaser(space, k, epoch->utility_);
-  size_t fact_at = 0, rolled_at = 0;
-  std::vector<StandingFact> mine;
-  for (uint32_t pos = 0; pos < order.size(); ++pos) {
+  // Activities are independent: each worker takes the next, writes only its
+  // own slot and its own utility tally (summed after), so the result does not
+  // depend on which worker built what. Facts and roll-ups are only read.
+  auto build_activity = [&](uint32_t pos, Releaser& releaser) {
+    size_t fact_at = static_cast<size_t>(
+        std::lower_bound(s.facts.begin(), s.facts.end(), pos,
+                         [](const PackedFact& f, uint32_t a) { return f.activity < a; }) -
+        s.facts.begin());
+    size_t rolled_at = static_cast<size_t>(
+        std::lower_bound(s.rolled.begin(), s.rolled.end(), pos,
+                         [](const RolledEntry& r, uint32_t a) { return r.activity < a; }) -
+        s.rolled.begin());
+    std::vector<StandingFact> mine;
     ReleasedActivity& released = epoch->activities_[pos];
     ActivityAccumulator acc;
     // Standings of every learner on this activity.
@@ -661,6 +674,26 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
     }
     std::sort(acc.completers.begin(), acc.completers.end());
     released.completers = std::move(acc.completers);
+  };
+  const unsigned workers =
+      std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(order.size())));
+  std::vector<UtilityReport> tallies(workers);
+  std::atomic<uint32_t> next{0};
+  auto work = [&](unsigned w) {
+    Releaser releaser(space, k, tallies[w]);
+    for (uint32_t pos = next++; pos < order.size(); pos = next++) build_activity(pos, releaser);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (std::thread& t : threads) t.join();
+  for (const UtilityReport& t : tallies) {
+    epoch->utility_.cells += t.cells;
+    epoch->utility_.cells_at_least_k += t.cells_at_least_k;
+    epoch->utility_.published_at_least_k += t.published_at_least_k;
+    epoch->utility_.hidden_primary += t.hidden_primary;
+    epoch->utility_.hidden_protected += t.hidden_protected;
+    epoch->utility_.hidden_secondary += t.hidden_secondary;
   }
   s.facts.clear();
   s.facts.shrink_to_fit();
