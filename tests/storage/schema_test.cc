@@ -35,7 +35,7 @@ std::set<std::string> Names(Database& db, const std::string& type) {
 }
 
 // 1 statements, 2 documents, 3 activities, 4 attachments (storage/schema.cc).
-constexpr int64_t kLatestStatementVersion = 7;
+constexpr int64_t kLatestStatementVersion = 8;
 
 BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
   TempDir dir;
@@ -47,7 +47,8 @@ BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
                                     "identities", "credentials", "documents", "activities",
                                     "attachments", "consent_events", "learner_facts",
                                     "audit_log", "audit_subjects", "meta",
-                                    "token_revocations"}));
+                                    "token_revocations", "analytics_facts",
+                                    "analytics_rollups"}));
   BOOST_TEST((Names(*db, "index") ==
               std::set<std::string>{
                   "statements_by_verb", "statements_by_registration", "statements_by_stored",
