@@ -1,5 +1,6 @@
 #include "plugin/app/lrs_app.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -183,10 +184,23 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   ingest_options.keep = parts->manifest.keep;
   ingest_options.max_group_members = static_cast<size_t>(parts->manifest.max_group_members);
   ingest_options.seal_identities = parts->manifest.identity == IdentityMode::kSealed;
+  for (const CohortDimension& dimension : parts->manifest.cohort_dimensions) {
+    ingest_options.cohort_sources.push_back(
+        {dimension.source == "context.platform", dimension.extension_iri});
+  }
   ConsentRegistry* consent = parts->consent.get();
   ingest_options.may_store = [consent](const std::string& actor) {
     return consent->MayStore(actor);
   };
+  // The purpose the analytics routes read under; a manifest whose consent
+  // does not name it does not gate analytics beyond storage.
+  const std::vector<std::string>& consent_purposes = parts->manifest.consent_purposes;
+  if (std::find(consent_purposes.begin(), consent_purposes.end(), "analytics") !=
+      consent_purposes.end()) {
+    ingest_options.may_analyse = [consent](const std::string& learner) {
+      return consent->States(learner).at("analytics") == "granted";
+    };
+  }
   parts->ingest = std::make_unique<StatementIngest>(
       std::move(ingest_options), *parts->pseudonymizer,
       *parts->vault, *parts->writer, parts->random);
