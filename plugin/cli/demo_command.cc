@@ -16,8 +16,9 @@
 // changes nothing an analyst sees (a fact keeps its earliest timestamp,
 // storage/analytics_facts.h). The statements themselves are fixed by the seed.
 //
-// A store that already holds a statement database is refused: the demo is
-// for a new store, and a second fill would only add a second organisation.
+// A store that already holds a statement is refused: the demo is for a new
+// store (its credentials may exist), and a second fill would only add a
+// second organisation.
 
 #include <unistd.h>
 
@@ -66,8 +67,9 @@ constexpr char kDemoUsage[] =
     "site). About 50 statements per learner, timestamps over the last DAYS days.\n"
     "The statements go through the same door as the API (validation, scrubbing,\n"
     "pseudonyms, consent), posted in batches of 100 with an lms credential made\n"
-    "for the fill and revoked after it. The same seed gives the same statements.\n"
-    "Refuses a data directory that already holds a store, or one a server uses.\n"
+    "for the fill and revoked after it. The same seed on the same day gives the\n"
+    "same statements (those up to now); on another day, the same moved by whole days.\n"
+    "Refuses a store that already holds statements, or one a server is using.\n"
     "\n"
     "  --data DIR       data directory to create (default var/data)\n"
     "  --learners N     learners (default 2000; 20000 make about 1,000,000 statements)\n"
@@ -203,12 +205,6 @@ int RunDemoCommand(const std::vector<std::string>& args) {
   auto manifest = LoadManifest(app.manifest_path);
   if (!manifest.ok()) return ReportFailure("demo", manifest.error());
   const DataPaths paths = ResolveDataPaths(app.data_dir, manifest->key_file);
-  std::error_code ec;
-  if (std::filesystem::exists(paths.statement_db, ec)) {
-    std::cerr << "lrs: demo: " << paths.data_dir
-              << " already holds a store; the demo fills a new one\n";
-    return 2;
-  }
   if (MaybeError error = storage::CreatePrivateDirectory(paths.data_dir))
     return ReportFailure("demo", *error);
   auto lock = DataDirLock::Acquire(paths.data_dir);
@@ -218,7 +214,9 @@ int RunDemoCommand(const std::vector<std::string>& args) {
   auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
-  traffic_options.end_us = storage::SystemClockMicros();
+  constexpr int64_t kDayUs = 86'400'000'000;
+  traffic_options.now_us = storage::SystemClockMicros();
+  traffic_options.end_us = (traffic_options.now_us / kDayUs + 1) * kDayUs;
   const demo::Traffic traffic = demo::GenerateTraffic(traffic_options);
 
   auto credential = FillCredential::Create(paths);
@@ -227,6 +225,29 @@ int RunDemoCommand(const std::vector<std::string>& args) {
   if (!opened.ok()) return ReportFailure("demo", opened.error());
   LrsApp& lrs = **opened;
   const std::string authorization = credential->BasicAuth();
+  auto request_to = [&](const char* method, const char* path) {
+    HttpRequest request;
+    request.method = method;
+    request.path = path;
+    request.headers["Authorization"] = authorization;
+    request.headers["X-Experience-API-Version"] = "1.0.3";
+    request.headers["Content-Type"] = "application/json";
+    request.remote_address = "127.0.0.1";
+    return request;
+  };
+  {
+    // Asked through the door too: does the store hold any statement yet?
+    HttpRequest probe = request_to("GET", "/xapi/statements");
+    probe.query = {{"limit", "1"}};
+    const HttpResponse answer = lrs.Handle(probe);
+    if (answer.status != 200 || answer.body.find("\"statements\":[]") == std::string::npos) {
+      opened->reset();
+      if (MaybeError error = credential->Revoke()) return ReportFailure("demo", *error);
+      std::cerr << "lrs: demo: " << paths.data_dir
+                << " already holds statements; the demo fills a new store\n";
+      return 2;
+    }
+  }
 
   const size_t total = traffic.events.size();
   const size_t batches = (total + kBatch - 1) / kBatch;
@@ -238,13 +259,7 @@ int RunDemoCommand(const std::vector<std::string>& args) {
     for (;;) {
       const size_t b = next_batch.fetch_add(1);
       if (b >= batches || failed.load()) return;
-      HttpRequest request;
-      request.method = "POST";
-      request.path = "/xapi/statements";
-      request.headers["Authorization"] = authorization;
-      request.headers["X-Experience-API-Version"] = "1.0.3";
-      request.headers["Content-Type"] = "application/json";
-      request.remote_address = "127.0.0.1";
+      HttpRequest request = request_to("POST", "/xapi/statements");
       request.body = demo::StatementBatchJson(traffic, b * kBatch, kBatch, traffic_options.seed);
       const HttpResponse response = lrs.Handle(request);
       if (response.status != 200) {

@@ -556,6 +556,11 @@ Traffic GenerateTraffic(const TrafficOptions& options) {
                    [](const Event& a, const Event& b) {
                      return a.at_us != b.at_us ? a.at_us < b.at_us : a.learner < b.learner;
                    });
+  if (options.now_us != 0) {
+    auto future = std::find_if(traffic.events.begin(), traffic.events.end(),
+                               [&](const Event& e) { return e.at_us > options.now_us; });
+    traffic.events.erase(future, traffic.events.end());
+  }
   return traffic;
 }
 

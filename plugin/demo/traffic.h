@@ -111,7 +111,14 @@ struct TrafficOptions {
   int learners = 2000;
   int days = 90;
   uint64_t seed = 1;
-  int64_t end_us = 0;  // the latest any event may be (lrs demo: now)
+  // The end of the window, a UTC midnight (lrs demo: the one after now), so
+  // that a seed's traffic is the same on every day, moved by whole days
+  // (working hours stay working hours).
+  int64_t end_us = 0;
+  // Events after it have not happened yet and are left out (lrs demo: now);
+  // 0 keeps every event up to end_us. Events are in time order, so a later
+  // now_us on the same day only adds events after the same ones.
+  int64_t now_us = 0;
 };
 
 struct Traffic {

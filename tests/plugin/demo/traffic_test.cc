@@ -19,7 +19,7 @@
 namespace lrs::plugin::demo {
 namespace {
 
-constexpr int64_t kEnd = 1'796'000'000'000'000;  // a fixed "now": 2026-11-29
+constexpr int64_t kEnd = 20'800LL * 86'400'000'000;  // a fixed midnight: 2026-12-13
 constexpr int64_t kDayUs = 86'400'000'000;
 
 TrafficOptions Options(int learners, int days, uint64_t seed) {
@@ -64,6 +64,33 @@ BOOST_AUTO_TEST_CASE(same_seed_gives_the_same_traffic_and_statements) {
   }
   BOOST_TEST(StatementBatchJson(a, 0, a.events.size(), 42) ==
              StatementBatchJson(b, 0, b.events.size(), 42));
+}
+
+BOOST_AUTO_TEST_CASE(a_later_now_only_adds_later_events) {
+  TrafficOptions early = Options(300, 30, 42);
+  early.now_us = kEnd - 10 * kDayUs;
+  TrafficOptions late = early;
+  late.now_us = kEnd - 9 * kDayUs;
+  const Traffic a = GenerateTraffic(early);
+  const Traffic b = GenerateTraffic(late);
+  BOOST_REQUIRE_LT(a.events.size(), b.events.size());
+  for (size_t i = 0; i < a.events.size(); ++i) BOOST_REQUIRE(SameEvent(a.events[i], b.events[i]));
+  BOOST_TEST(a.events.back().at_us <= early.now_us);
+  BOOST_TEST(StatementBatchJson(a, 0, a.events.size(), 42) ==
+             StatementBatchJson(b, 0, a.events.size(), 42));
+}
+
+BOOST_AUTO_TEST_CASE(another_day_moves_the_same_traffic_by_whole_days) {
+  TrafficOptions next_day = Options(300, 30, 42);
+  next_day.end_us = kEnd + kDayUs;
+  const Traffic a = GenerateTraffic(Options(300, 30, 42));
+  const Traffic b = GenerateTraffic(next_day);
+  BOOST_REQUIRE_EQUAL(a.events.size(), b.events.size());
+  for (size_t i = 0; i < a.events.size(); ++i) {
+    Event moved = a.events[i];
+    moved.at_us += kDayUs;
+    BOOST_REQUIRE(SameEvent(moved, b.events[i]));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(another_seed_gives_other_traffic) {
