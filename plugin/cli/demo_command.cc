@@ -20,6 +20,7 @@
 // store (its credentials may exist), and a second fill would only add a
 // second organisation.
 
+#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -158,24 +159,13 @@ class FillCredential {
   NewCredential value_;
 };
 
+// HTTP Basic (RFC 7617): base64 of "key:secret", as an LMS sends it.
 std::string Base64(const std::string& in) {
-  static const char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const uint32_t n = (static_cast<uint8_t>(in[i]) << 16) | (static_cast<uint8_t>(in[i + 1]) << 8) |
-                       static_cast<uint8_t>(in[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(n >> s) & 63];
-  }
-  if (i < in.size()) {
-    uint32_t n = static_cast<uint8_t>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<uint8_t>(in[i + 1]) << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(in.data()),
+                                static_cast<int>(in.size()));
+  out.resize(static_cast<size_t>(n));
   return out;
 }
 
@@ -232,7 +222,10 @@ int RunDemoCommand(const std::vector<std::string>& args) {
   auto credential = FillCredential::Create(paths);
   if (!credential.ok()) return ReportFailure("demo", credential.error());
   auto opened = LrsApp::Open(app);
-  if (!opened.ok()) return ReportFailure("demo", opened.error());
+  if (!opened.ok()) {
+    (void)credential->Revoke();  // the error to report is the one that stopped us
+    return ReportFailure("demo", opened.error());
+  }
   LrsApp& lrs = **opened;
   const std::string authorization = credential->BasicAuth();
   auto request_to = [&](const char* method, const char* path) {
