@@ -180,6 +180,11 @@ $REQUESTS distinct requests over $CONCURRENCY kept-alive connections (bench/anal
 $TABLES
 \`\`\`
 Server RSS after the requests: $(mb "$RSS_END") MB.
+
+The server's own account of each epoch it built (serve's log):
+\`\`\`
+$(grep 'analytics: epoch' "$WORK/serve.log" || echo "(none logged)")
+\`\`\`
 EOF
 )
 echo "$REPORT"
