@@ -1,6 +1,6 @@
 // Analytics facts on disk (issue 16), against the real binary and the file it
 // writes: a statement makes its learner's facts under their pseudonym, with
-// the default manifest's cohort (context.platform); erasure takes them; a
+// the default manifest's cohorts (context.platform and three extensions); erasure takes them; a
 // learner without consent, or who withdrew only "analytics", gets none.
 // Read with the sqlite3 program (scripts/setup.sh installs it).
 
@@ -64,13 +64,15 @@ describe("analytics facts", () => {
     await store(lrs, [completion(t, ada, 0), completion(t, bob, 0)]);
     const adaPseudonym = await pseudonymOf(lrs, ada);
     const bobPseudonym = await pseudonymOf(lrs, bob);
-    // active, completed (600 s), passed, score, time spent; cohort: the platform.
+    // active, completed (600 s), passed, score, time spent; cohort: the platform,
+    // and no department, role or site (the default manifest's other dimensions).
+    const cohort = '["Moodle","(none)","(none)","(none)"]';
     assert.deepEqual(factsOf(lrs, adaPseudonym), [
-      ["0", '["Moodle"]', ""],
-      ["2", '["Moodle"]', "600.0"],
-      ["3", '["Moodle"]', ""],
-      ["5", '["Moodle"]', "0.75"],
-      ["6", '["Moodle"]', "600.0"],
+      ["0", cohort, ""],
+      ["2", cohort, "600.0"],
+      ["3", cohort, ""],
+      ["5", cohort, "0.75"],
+      ["6", cohort, "600.0"],
     ]);
     const erased = await call(lrs, "DELETE", `/privacy/learners?${agentQuery(ada)}`);
     assert.equal(erased.status, 200, erased.text);

@@ -104,7 +104,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_name_the_parameter_and_unknown_tables_are_404)
   BOOST_TEST(missing.status == 400);
   BOOST_TEST(missing.body.find(R"("path":"?purpose")") != std::string::npos, missing.body);
   auto by = app.Call("GET", "/analytics/tables/outcomes",
-                     {{"purpose", "analytics"}, {"by", "department"}}, app.analyst);
+                     {{"purpose", "analytics"}, {"by", "shoe-size"}}, app.analyst);  // no such dimension
   BOOST_TEST(by.status == 400);
   BOOST_TEST(by.body.find(R"("path":"?by")") != std::string::npos, by.body);
   BOOST_TEST(app.Call("GET", "/analytics/tables/leaderboard", {{"purpose", "analytics"}}, app.analyst)
