@@ -4,6 +4,7 @@
 //   lrs credentials add --role lms|analyst|admin --name NAME [--scope S]... [--data DIR] [--json]
 //   lrs credentials list | revoke KEY | rotate KEY [--data DIR]   (plugin/cli/credentials_command.cc)
 //   lrs purge | keys rotate | audit verify [--data DIR]   (plugin/cli/commands.h)
+//   lrs demo [--data DIR] [--learners 2000] [--days 90] [--seed N]   (plugin/cli/demo_command.cc)
 //
 // Exit status: 0 on success, 2 on a usage or configuration error (with one
 // line on stderr naming it), 1 on any other failure.
@@ -44,6 +45,7 @@ constexpr char kUsage[] =
     "  purge              delete individual-level data past its retention\n"
     "  keys rotate        new pseudonym and master keys; re-keys stored data\n"
     "  audit verify       check the audit trail's hash chain\n"
+    "  demo               fill a new store with synthetic training traffic\n"
     "\n"
     "Run 'lrs COMMAND --help' for a command's options.\n";
 
@@ -180,6 +182,7 @@ int main(int argc, char** argv) {
   if (command == "purge") return lrs::plugin::RunPurgeCommand(rest);
   if (command == "keys") return lrs::plugin::RunKeysCommand(rest);
   if (command == "audit") return lrs::plugin::RunAuditCommand(rest);
+  if (command == "demo") return lrs::plugin::RunDemoCommand(rest);
   std::cerr << "lrs: unknown command " << command << " (see 'lrs --help')\n";
   return 2;
 }

@@ -13,5 +13,6 @@ int RunPurgeCommand(const std::vector<std::string>& args);  // lrs purge
 int RunKeysCommand(const std::vector<std::string>& args);   // lrs keys rotate
 int RunAuditCommand(const std::vector<std::string>& args);  // lrs audit verify
 int RunCredentialsCommand(const std::vector<std::string>& args);  // lrs credentials ...
+int RunDemoCommand(const std::vector<std::string>& args);  // lrs demo (fills a new store)
 
 }  // namespace lrs::plugin

@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(loads_the_shipped_default_manifest) {
   BOOST_TEST(m->keep.KeepsEverything());
   BOOST_TEST(m->json == ReadFile("manifests/default.json"));
   BOOST_TEST(m->purposes.size() == 3u);
-  BOOST_TEST(m->cohort_dimensions.size() == 1u);
+  BOOST_TEST(m->cohort_dimensions.size() == 4u);  // platform, department, role, site
   // The permissions the contract gives each role.
   for (const char* p : {"statements:write", "statements:read", "identities:read", "consent:manage",
                         "tokens:issue", "learners:erase"}) {
