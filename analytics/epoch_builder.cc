@@ -177,7 +177,7 @@ class Releaser {
   Releaser(const CohortSpace& space, int k, UtilityReport& utility) : space_(space), k_(k), utility_(utility) {}
 
   // Protects `block` as a whole and stores its released cells in `table`.
-  void ReleaseBlock(const Block& block, ReleasedTable& table) {
+  void ReleaseBlock(Block block, ReleasedTable& table) {
     table.present = true;
     table.slices.assign(space_.combos.size() * kGranularities, {});
     if (block.inner.empty()) return;
@@ -205,6 +205,8 @@ class Releaser {
     auto grouped = GroupValues(values, space_);
     table.present = true;
     if (table.slices.empty()) table.slices.assign(space_.combos.size() * kGranularities, {});
+    // The groups first: `table` and `groups_from` may be the same table.
+    std::vector<GroupKey> keys;
     for (size_t slice = 0; slice < groups_from.slices.size(); ++slice) {
       const auto& cells = groups_from.slices[slice];
       for (size_t i = 0; i < cells.size(); ++i) {
@@ -215,6 +217,12 @@ class Releaser {
         key.v0 = cells[i].v0;
         key.v1 = cells[i].v1;
         key.period = cells[i].period;
+        keys.push_back(key);
+      }
+    }
+    {
+      for (const GroupKey& key : keys) {
+        const size_t slice = key.combo * kGranularities + key.gran;
         auto it = std::lower_bound(grouped.begin(), grouped.end(), key,
                                    [](const auto& a, const GroupKey& b) { return a.first < b; });
         std::optional<double> median;
