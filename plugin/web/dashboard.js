@@ -223,7 +223,7 @@
     rotation: -Math.PI / 4,
     color: "rgba(55, 65, 81, 0.55)",
   };
-  const HIDDEN_ITEM_STYLE = { color: COLOURS.hidden, opacity: 0.75, decal: HIDDEN_DECAL };
+  const HIDDEN_ITEM_STYLE = { color: COLOURS.hidden, opacity: 0.45, decal: HIDDEN_DECAL };
 
   function chart(id) {
     const node = $(id);
@@ -270,8 +270,10 @@
             value: ghost,
             hiddenCell: true,
             itemStyle: HIDDEN_ITEM_STYLE,
+            // The word on the bar where there is room for it (one series);
+            // beside others, the stripes, the legend and the tooltip say it.
             label: {
-              show: true,
+              show: spec.series.length === 1,
               formatter: "hidden",
               position: spec.horizontal ? "insideLeft" : "insideTop",
               color: colours.text,
@@ -413,7 +415,10 @@
     const answer = await getTable(card, "outcomes", {});
     if (gen !== generation) return null;
     const byActivity = index(answer.rows, (r) => r.activity, (r) => withoutCohorts(r) && !("period" in r));
-    const ids = [...byActivity.keys()].sort((a, b) => activityName(a).localeCompare(activityName(b)));
+    // Activities in the catalogue's order (a course beside its modules).
+    const order = new Map(catalogue.activities.map((a, i) => [a.id, i]));
+    const ids = [...byActivity.keys()]
+      .sort((a, b) => (order.get(a) ?? Infinity) - (order.get(b) ?? Infinity) || a.localeCompare(b));
     const categories = ids.map((id) => ({ key: id, label: activityName(id) }));
     const outcomes = {
       categories,
@@ -582,7 +587,8 @@
     const outcomes = await settleOne(drawOutcomes(gen), "outcomes");
     if (gen !== generation) return;
     const known = new Set(catalogue.activities.map((a) => a.id));
-    if (!known.has(activity)) activity = busiestActivity(outcomes) || (catalogue.activities[0] || {}).id || "";
+    if (!known.has(activity)) activity = (await defaultActivity(outcomes)) || (catalogue.activities[0] || {}).id || "";
+    if (gen !== generation) return;
     fillSelect($("activity"), catalogue.activities, activity);
     fillSelect($("funnel-activity"), catalogue.activities, funnelSteps.length ? "" : activity);
     funnelSteps = funnelSteps.filter((s) => known.has(s));
@@ -602,14 +608,32 @@
     }
   }
 
-  // The activity most learners attempted (published numbers only).
-  function busiestActivity(byActivity) {
-    if (!byActivity) return "";
+  // The activity with the most learners in published score bins (so every
+  // chart of the activity has something to show), else the one most learners
+  // attempted. Published numbers only.
+  async function defaultActivity(byActivity) {
     let best = "";
-    let most = -1;
+    let most = 0;
+    try {
+      const scores = await getJson(tablePath("scores", {}));
+      const scored = new Map();
+      for (const row of scores.rows) {
+        if (row.measure !== "learners" || !("bin" in row) || !withoutCohorts(row) || "period" in row) continue;
+        scored.set(row.activity, (scored.get(row.activity) || 0) + (published(row) || 0));
+      }
+      for (const [id, n] of scored) {
+        if (n > most) {
+          most = n;
+          best = id;
+        }
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.kind === "auth") throw error;
+    }
+    if (best || !byActivity) return best;
     for (const [id, cells] of byActivity) {
-      const n = published(cells.attempted);
-      if (typeof n === "number" && n > most) {
+      const n = published(cells.attempted) || 0;
+      if (n > most) {
         most = n;
         best = id;
       }
