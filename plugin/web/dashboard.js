@@ -28,10 +28,10 @@
 
   const HIDDEN_TEXT = "hidden to protect small groups";
   const HIDDEN_LEGEND = "Hidden to protect small groups";
-  const HIDDEN_WHY =
-    "Not shown: it would stand for fewer than k learners or tell what a whole group did, " +
-    "or it is hidden so that another hidden number cannot be worked out. It is not a zero, " +
-    "and the bar's height means nothing.";
+  const hiddenWhy = () =>
+    "Not shown: it would stand for fewer than " + (catalogue ? catalogue.k : "k") + " learners " +
+    "or tell what a whole group did, or it is hidden so that another hidden number cannot be " +
+    "worked out. It is not a zero, and the bar's height means nothing.";
   const OUTCOMES = ["attempted", "completed", "passed", "failed"];
   const MEASURE_LABELS = {
     attempted: "Attempted",
@@ -223,7 +223,7 @@
     rotation: -Math.PI / 4,
     color: "rgba(55, 65, 81, 0.55)",
   };
-  const HIDDEN_ITEM_STYLE = { color: COLOURS.hidden, opacity: 0.45, decal: HIDDEN_DECAL };
+  const HIDDEN_ITEM_STYLE = { color: COLOURS.hidden, opacity: 0.35, decal: HIDDEN_DECAL };
 
   function chart(id) {
     const node = $(id);
@@ -235,7 +235,7 @@
     const title = '<div class="tip-title">' + escapeHtml(category) + "</div>";
     if (data && data.hiddenCell) {
       return title + '<div class="tip-hidden">' + escapeHtml(seriesName) + ": " + HIDDEN_TEXT +
-        '</div><div class="tip-why">' + escapeHtml(HIDDEN_WHY) + "</div>";
+        '</div><div class="tip-why">' + escapeHtml(hiddenWhy()) + "</div>";
     }
     const value = data && typeof data === "object" ? data.shownValue : data;
     return title + "<div>" + escapeHtml(seriesName) + ": " + escapeHtml(value) + (unit ? " " + escapeHtml(unit) : "") + "</div>";
@@ -339,7 +339,7 @@
   // The table beneath a chart: one row per category, one column per series.
   function drawTable(containerId, caption, rowHeader, spec) {
     const head = el("tr", {}, [el("th", { scope: "col", text: rowHeader })].concat(
-      spec.series.map((s) => el("th", { scope: "col", text: s.name }))));
+      spec.series.map((s) => el("th", { scope: "col", className: "number", text: s.name }))));
     const body = spec.categories.map((category, i) => el("tr", { "data-key": category.key }, [
       el("th", { scope: "row", text: category.label }),
     ].concat(spec.series.map((s) => {
@@ -426,16 +426,24 @@
       horizontal: true,
     };
     const rates = ids.map((id) => passRate(byActivity.get(id)));
-    const passRateSpec = { categories, series: [{ id: "pass_rate", name: MEASURE_LABELS.pass_rate, cells: rates }], horizontal: true, percent: true, unit: "%" };
+    // The pass-rate chart leaves out activities nobody passed (published 0):
+    // modules without an assessment, mostly; the table still lists them.
+    const assessed = ids.map((id, i) => i).filter((i) => published(byActivity.get(ids[i]).passed) !== 0);
+    const passRateSpec = {
+      categories: assessed.map((i) => categories[i]),
+      series: [{ id: "pass_rate", name: MEASURE_LABELS.pass_rate, cells: assessed.map((i) => rates[i]) }],
+      horizontal: true,
+      percent: true,
+      unit: "%",
+    };
 
-    const height = Math.max(MIN_CHART_PX, ids.length * ROW_HEIGHT_PX * 1.6 + 80);
-    $("chart-outcomes").style.height = height + "px";
-    $("chart-passrate").style.height = Math.max(MIN_CHART_PX, ids.length * ROW_HEIGHT_PX * 0.8 + 80) + "px";
+    $("chart-outcomes").style.height = Math.max(MIN_CHART_PX, ids.length * ROW_HEIGHT_PX * 1.25 + 80) + "px";
+    $("chart-passrate").style.height = Math.max(MIN_CHART_PX, assessed.length * ROW_HEIGHT_PX * 0.8 + 80) + "px";
     drawBars("chart-outcomes", outcomes).resize();
     drawBars("chart-passrate", passRateSpec).resize();
     drawTable("table-outcomes", "Learners per activity, and the pass rate", "Activity", {
       categories,
-      series: outcomes.series.concat(passRateSpec.series),
+      series: outcomes.series.concat([{ id: "pass_rate", name: MEASURE_LABELS.pass_rate, cells: rates }]),
       percent: false,
     });
     // The pass-rate column reads as a percentage.
