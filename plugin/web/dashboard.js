@@ -316,6 +316,7 @@
           textStyle: { color: colours.text },
           data: spec.series.map((s) => s.name).concat([HIDDEN_LEGEND]),
         },
+        toolbox: { right: 0, top: 0, feature: { saveAsImage: { title: "Save as image", pixelRatio: 2 } } },
         grid: { left: spec.horizontal ? 230 : 50, right: 30, top: 40, bottom: spec.horizontal ? 30 : 60, containLabel: false },
         tooltip: {
           trigger: "item",
@@ -356,7 +357,12 @@
       el("thead", {}, [head]),
       el("tbody", {}, body),
     ]);
-    $(containerId).replaceChildren(table);
+    // A scrolling region a keyboard can reach, named by its caption.
+    const holder = $(containerId);
+    holder.tabIndex = 0;
+    holder.setAttribute("role", "region");
+    holder.setAttribute("aria-label", caption);
+    holder.replaceChildren(table);
   }
 
   function summary(spec) {
