@@ -402,7 +402,8 @@
   async function drawCompletions(gen) {
     const card = "completions";
     cardStatus(card, "Loading\u2026");
-    const answer = await getTable(card, "outcomes", { activity, period: "week" });
+    const period = $("period").value;
+    const answer = await getTable(card, "outcomes", { activity, period });
     if (gen !== generation) return;
     const byPeriod = index(answer.rows, (r) => r.period, (r) => withoutCohorts(r) && r.activity === activity);
     const periods = [...byPeriod.keys()].sort();
@@ -411,7 +412,7 @@
       series: [{ id: "completed", name: MEASURE_LABELS.completed, cells: periods.map((p) => byPeriod.get(p).completed) }],
     };
     drawBars("chart-completions", spec);
-    drawTable("table-completions", "Learners who completed it, per week", "Week", spec);
+    drawTable("table-completions", "Learners who completed it, per " + period, humanize(period), spec);
     cardStatus(card, summary(spec));
   }
 
@@ -833,6 +834,7 @@
       activity = e.target.value;
       drawActivityCharts(generation);
     });
+    $("period").addEventListener("change", () => settle([drawCompletions(generation)], ["completions"]));
     $("funnel-add").addEventListener("click", addStep);
     $("funnel-clear").addEventListener("click", () => {
       funnelSteps = [];

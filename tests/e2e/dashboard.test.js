@@ -303,6 +303,18 @@ test("an analyst signs in and sees every chart; hidden cells read as hidden; CSV
     assert.equal(fs.readFileSync(file, "utf8"), fromApi.text, `the ${card} CSV equals the API's`);
   }
 
+  // Another period: the completions chart follows, with the API's periods.
+  await page.selectOption("#period", "month");
+  const monthly = JSON.parse((await api(tablePath("outcomes", { activity, period: "month" }))).text);
+  const months = [...new Set(monthly.rows
+    .filter((r) => r.measure === "completed" && r.activity === activity && dimensions.every((d) => !(d in r)))
+    .map((r) => r.period))].sort();
+  assert.ok(months.length > 0, "the API has monthly completions");
+  await page.waitForFunction((months) => {
+    const chart = window.echarts.getInstanceByDom(document.getElementById("chart-completions"));
+    return JSON.stringify(chart.getOption().xAxis[0].data) === JSON.stringify(months);
+  }, months);
+
   // The secret travelled in the Authorization header only.
   const analytics = requests.filter((r) => new URL(r.url).pathname.startsWith("/analytics/"));
   assert.ok(analytics.length >= allCharts.length, "the page read /analytics");
