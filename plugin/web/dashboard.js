@@ -215,15 +215,23 @@
     };
   }
 
-  const HIDDEN_DECAL = {
-    symbol: "rect",
-    symbolSize: 1,
-    dashArrayX: [1, 0],
-    dashArrayY: [3, 4],
-    rotation: -Math.PI / 4,
-    color: "rgba(55, 65, 81, 0.55)",
-  };
-  const HIDDEN_ITEM_STYLE = { color: COLOURS.hidden, opacity: 0.35, decal: HIDDEN_DECAL };
+  // The hidden look (dashboard.css's stripes, for the canvas): grey with
+  // diagonal stripes that contrast with the page, light or dark.
+  function hiddenItemStyle() {
+    const dark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+    return {
+      color: COLOURS.hidden,
+      opacity: dark ? 0.5 : 0.35,
+      decal: {
+        symbol: "rect",
+        symbolSize: 1,
+        dashArrayX: [1, 0],
+        dashArrayY: [3, 4],
+        rotation: -Math.PI / 4,
+        color: dark ? "rgba(20, 23, 28, 0.7)" : "rgba(55, 65, 81, 0.55)",
+      },
+    };
+  }
 
   function chart(id) {
     const node = $(id);
@@ -256,6 +264,7 @@
     }
     const ghost = spec.percent ? 100 : Math.max(highest, catalogue ? catalogue.k : 1, 1);
     let anyHidden = false;
+    const hiddenStyle = hiddenItemStyle();
     const series = spec.series.map((s) => ({
       type: "bar",
       id: s.id,
@@ -269,7 +278,7 @@
           return {
             value: ghost,
             hiddenCell: true,
-            itemStyle: HIDDEN_ITEM_STYLE,
+            itemStyle: hiddenStyle,
             // The word on the bar where there is room for it (one series);
             // beside others, the stripes, the legend and the tooltip say it.
             label: {
@@ -287,7 +296,7 @@
       }),
     }));
     // The legend's entry for hidden cells: a series with no bars of its own.
-    series.push({ type: "bar", id: "hidden", name: HIDDEN_LEGEND, data: [], itemStyle: HIDDEN_ITEM_STYLE });
+    series.push({ type: "bar", id: "hidden", name: HIDDEN_LEGEND, data: [], itemStyle: hiddenStyle });
 
     const categoryAxis = {
       type: "category",
