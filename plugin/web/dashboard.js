@@ -503,6 +503,28 @@
     cardStatus(card, summary(spec));
   }
 
+  // Medians of the chosen activity (durations), for groups of at least k only.
+  async function drawDurations(gen) {
+    const answer = await getJson(tablePath("durations", { activity }));
+    if (gen !== generation) return;
+    const rows = answer.rows.filter((r) => withoutCohorts(r) && !("period" in r) && r.activity === activity);
+    for (const [measure, id] of [["median_duration_s", "median-duration"], ["median_time_spent_s", "median-time-spent"]]) {
+      const row = rows.find((r) => r.measure === measure);
+      const node = $(id);
+      node.classList.toggle("hidden-text", !!(row && row.suppressed));
+      node.textContent = !row ? "\u2014" : row.suppressed ? HIDDEN_TEXT : duration(row.value);
+    }
+  }
+
+  function duration(seconds) {
+    const s = Math.round(Number(seconds));
+    if (!isFinite(s)) return "\u2014";
+    const h = Math.floor(s / 3600);
+    const m = Math.floor((s % 3600) / 60);
+    const rest = s % 60;
+    return (h ? h + " h " : "") + (h || m ? m + " min " : "") + rest + " s";
+  }
+
   function rank(bin) {
     const i = SCORE_BINS.indexOf(bin);
     return i < 0 ? SCORE_BINS.length : i;
@@ -569,9 +591,9 @@
 
   async function drawActivityCharts(gen) {
     for (const node of document.querySelectorAll(".activity-name")) node.textContent = activityName(activity);
-    const jobs = [drawCompletions(gen), drawScores(gen)];
+    const jobs = [drawCompletions(gen), drawScores(gen), drawDurations(gen)];
     for (const dimension of catalogue.cohort_dimensions) jobs.push(drawBreakdown(dimension, gen));
-    await settle(jobs, ["completions", "scores"].concat(catalogue.cohort_dimensions.map((d) => "by-" + d)));
+    await settle(jobs, ["completions", "scores", "scores"].concat(catalogue.cohort_dimensions.map((d) => "by-" + d)));
   }
 
   // Waits for every job; a card whose job failed says why, and a lost

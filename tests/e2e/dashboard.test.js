@@ -248,6 +248,18 @@ test("an analyst signs in and sees every chart; hidden cells read as hidden; CSV
   // Every cell of each breakdown reads as the API says; at least one small
   // cohort somewhere is hidden.
   const activity = await page.inputValue("#activity");
+
+  // The activity's medians, as the API gives them (or hidden).
+  const durations = JSON.parse((await api(tablePath("durations", { activity }))).text).rows
+    .filter((r) => r.activity === activity && dimensions.every((d) => !(d in r)) && !("period" in r));
+  for (const [measure, id] of [["median_duration_s", "#median-duration"], ["median_time_spent_s", "#median-time-spent"]]) {
+    const row = durations.find((r) => r.measure === measure);
+    await page.waitForFunction((id) => document.querySelector(id).textContent !== "\u2014", id).catch(() => {});
+    const text = await page.locator(id).innerText();
+    if (!row) assert.equal(text, "\u2014", measure);
+    else if (row.suppressed) assert.equal(text, HIDDEN_TEXT, measure);
+    else assert.match(text, new RegExp(`${Math.round(row.value) % 60} s$`), `${measure}: ${text} for ${row.value}`);
+  }
   let hiddenSeen = 0;
   let firstHidden = null;
   for (const dimension of dimensions) {
