@@ -88,7 +88,7 @@ if [[ -n "${STORE:-}" ]]; then
 else
   DATA=$WORK/data
   echo "run.sh: lrs demo --learners $LEARNERS --days $DAYS --seed $SEED" >&2
-  FILL=$("$LRS" demo --data "$DATA" --learners "$LEARNERS" --days "$DAYS" --seed "$SEED")
+  FILL=$("$LRS" demo --data "$DATA" --learners "$LEARNERS" --days "$DAYS" --seed "$SEED" | tail -1)
   echo "$FILL" >&2
   # "lrs: demo: N statements, N learners, S seconds"
   STATEMENTS=$(sed -E 's/^lrs: demo: ([0-9]+) statements.*/\1/' <<<"$FILL")

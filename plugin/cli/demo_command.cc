@@ -219,6 +219,16 @@ int RunDemoCommand(const std::vector<std::string>& args) {
   traffic_options.end_us = (traffic_options.now_us / kDayUs + 1) * kDayUs;
   const demo::Traffic traffic = demo::GenerateTraffic(traffic_options);
 
+  // The app's own log lines (an epoch built, a retention pass) are for a
+  // server's log; the demo's stdout is its one summary line. Restored before it.
+  std::streambuf* const stdout_buffer = std::cout.rdbuf(nullptr);
+  struct RestoreStdout {
+    std::streambuf* buffer;
+    ~RestoreStdout() {
+      std::cout.rdbuf(buffer);
+      std::cout.clear();
+    }
+  } restore_stdout{stdout_buffer};
   auto credential = FillCredential::Create(paths);
   if (!credential.ok()) return ReportFailure("demo", credential.error());
   auto opened = LrsApp::Open(app);
@@ -274,8 +284,11 @@ int RunDemoCommand(const std::vector<std::string>& args) {
       stored.fetch_add(std::min(kBatch, total - b * kBatch));
     }
   };
-  // As many posters as the writer can keep busy: more only queue.
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 2u, 4u);
+  // Eight posters, as bench/ingest's eight connections: while the writer
+  // flushes one transaction the others' batches wait to join the next, so
+  // a disk flush is shared by several batches (group commit). They mostly
+  // wait, so more threads than cores cost nothing.
+  constexpr unsigned threads = 8;
   std::vector<std::thread> posters;
   for (unsigned i = 0; i < threads; ++i) posters.emplace_back(post);
   const bool progress = ::isatty(STDERR_FILENO) == 1;
@@ -296,6 +309,8 @@ int RunDemoCommand(const std::vector<std::string>& args) {
     std::cerr << "lrs: demo: " << first_error << "\n";
     return 1;
   }
+  std::cout.rdbuf(stdout_buffer);
+  std::cout.clear();
   char line[160];
   std::snprintf(line, sizeof(line), "lrs: demo: %zu statements, %d learners, %.1f seconds",
                 stored.load(), traffic_options.learners, seconds());
