@@ -4,7 +4,7 @@
 #                             compiles in (plugin/web/package.json: ECharts for
 #                             /dashboard), with npm ci when they are missing
 #   scripts/setup.sh --test   also what the tests need (Node.js, npm, and Chromium
-#                             for the browser tests of /privacy and /me)
+#                             for the browser tests of /privacy, /me and /dashboard)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +23,8 @@ if [[ "${1:-}" == "--test" || ! -f "$web_assets" ]]; then
   command -v npm >/dev/null 2>&1 || missing+=(npm)
 fi
 if [[ "${1:-}" == "--test" ]]; then
-  # tests/e2e/pages.test.js drives Debian's Chromium (/usr/bin/chromium) headless.
+  # tests/e2e/pages.test.js and dashboard.test.js drive Debian's Chromium
+  # (/usr/bin/chromium) headless.
   dpkg-query -W -f='${Status}' chromium 2>/dev/null | grep -q "install ok installed" || missing+=(chromium)
 fi
 

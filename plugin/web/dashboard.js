@@ -551,6 +551,10 @@
 
   function breakdownCards() {
     const holder = $("breakdowns");
+    for (const node of holder.querySelectorAll(".chart")) {
+      const instance = window.echarts.getInstanceByDom(node);
+      if (instance) instance.dispose();
+    }
     holder.replaceChildren();
     for (const dimension of catalogue.cohort_dimensions) {
       const card = "by-" + dimension;
