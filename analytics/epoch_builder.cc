@@ -15,14 +15,18 @@
 //  3. Memory stays bounded: facts are packed (about 40 bytes each), sorted by
 //     (activity, learner) and consumed one activity at a time; an activity's
 //     blocks are built, protected and released before the next begins.
-//  4. Each block is protected as a whole (every by-combination and period at
+//  4. Activities are built in parallel (one worker per hardware thread),
+//     each into its own slot, so the epoch is the same whatever the schedule.
+//  5. Each block is protected as a whole (every by-combination and period at
 //     once): homogeneity first (protection.h), then anonymizer::Suppress.
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <limits>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "analytics/catalogue.h"
@@ -194,7 +198,7 @@ class Releaser {
       cell.period = g.period;
       cell.measure = block.measures[lattice.cells[i].measure].measure;
       cell.hidden = pattern.hidden(i);
-      cell.number = static_cast<double>(n);
+      cell.number = static_cast<float>(n);
       table.slices[g.combo * kGranularities + g.gran].push_back(cell);
       Count(n, pattern.cells[i]);
     }
@@ -235,7 +239,7 @@ class Releaser {
         stat.measure = measure;
         stat.statistic = true;
         stat.hidden = !median;
-        stat.number = median.value_or(0);
+        stat.number = static_cast<float>(median.value_or(0));
         table.slices[slice].push_back(stat);
       }
     }
@@ -252,7 +256,9 @@ class Releaser {
     anonymizer::SuppressionProblem distinct;
     distinct.k = problem.k;
     distinct.inner_counts = problem.inner_counts;
-    std::unordered_map<std::vector<uint32_t>, uint32_t, VectorHash> index;
+    // Distinct rows by hash, compared exactly on a hit (no second copy of each row).
+    std::unordered_multimap<size_t, uint32_t> index;
+    const VectorHash hash;
     std::vector<uint32_t> copy_of(problem.cells.size());
     for (size_t i = 0; i < problem.cells.size(); ++i) {
       const anonymizer::SuppressionCell& cell = problem.cells[i];
@@ -262,15 +268,21 @@ class Releaser {
         distinct.cells.push_back(cell);
         continue;
       }
-      auto [it, added] = index.try_emplace(cell.inner, static_cast<uint32_t>(distinct.cells.size()));
-      if (added) {
+      const size_t h = hash(cell.inner);
+      uint32_t found = UINT32_MAX;
+      for (auto [it, end] = index.equal_range(h); it != end; ++it) {
+        if (distinct.cells[it->second].inner == cell.inner) found = it->second;
+      }
+      if (found == UINT32_MAX) {
+        found = static_cast<uint32_t>(distinct.cells.size());
+        index.emplace(h, found);
         distinct.cells.push_back({cell.inner, cell.publishable, cell.protect || !cell.publishable});
       } else {
-        anonymizer::SuppressionCell& merged = distinct.cells[it->second];
+        anonymizer::SuppressionCell& merged = distinct.cells[found];
         merged.publishable = merged.publishable || cell.publishable;
         merged.protect = merged.protect || cell.protect || !cell.publishable;
       }
-      copy_of[i] = it->second;
+      copy_of[i] = found;
     }
     const anonymizer::SuppressionPattern reduced = anonymizer::Suppress(distinct);
     anonymizer::SuppressionPattern pattern;
@@ -281,6 +293,7 @@ class Releaser {
 
   static void SortSlices(ReleasedTable& table) {
     for (auto& slice : table.slices) {
+      slice.shrink_to_fit();
       std::stable_sort(slice.begin(), slice.end(), [](const ReleasedCell& a, const ReleasedCell& b) {
         return std::tie(a.v0, a.v1, a.period, a.measure) < std::tie(b.v0, b.v1, b.period, b.measure);
       });
@@ -437,10 +450,19 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
   std::map<std::string, const RequiredActivity*> required;
   for (const RequiredActivity& r : s.config.required) required[r.activity] = &r;
 
-  Releaser releaser(space, k, epoch->utility_);
-  size_t fact_at = 0, rolled_at = 0;
-  std::vector<StandingFact> mine;
-  for (uint32_t pos = 0; pos < order.size(); ++pos) {
+  // Activities are independent: each worker takes the next, writes only its
+  // own slot and its own utility tally (summed after), so the result does not
+  // depend on which worker built what. Facts and roll-ups are only read.
+  auto build_activity = [&](uint32_t pos, Releaser& releaser) {
+    size_t fact_at = static_cast<size_t>(
+        std::lower_bound(s.facts.begin(), s.facts.end(), pos,
+                         [](const PackedFact& f, uint32_t a) { return f.activity < a; }) -
+        s.facts.begin());
+    size_t rolled_at = static_cast<size_t>(
+        std::lower_bound(s.rolled.begin(), s.rolled.end(), pos,
+                         [](const RolledEntry& r, uint32_t a) { return r.activity < a; }) -
+        s.rolled.begin());
+    std::vector<StandingFact> mine;
     ReleasedActivity& released = epoch->activities_[pos];
     ActivityAccumulator acc;
     // Standings of every learner on this activity.
@@ -652,6 +674,26 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
     }
     std::sort(acc.completers.begin(), acc.completers.end());
     released.completers = std::move(acc.completers);
+  };
+  const unsigned workers =
+      std::max(1u, std::min<unsigned>(std::thread::hardware_concurrency(), static_cast<unsigned>(order.size())));
+  std::vector<UtilityReport> tallies(workers);
+  std::atomic<uint32_t> next{0};
+  auto work = [&](unsigned w) {
+    Releaser releaser(space, k, tallies[w]);
+    for (uint32_t pos = next++; pos < order.size(); pos = next++) build_activity(pos, releaser);
+  };
+  std::vector<std::thread> threads;
+  for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (std::thread& t : threads) t.join();
+  for (const UtilityReport& t : tallies) {
+    epoch->utility_.cells += t.cells;
+    epoch->utility_.cells_at_least_k += t.cells_at_least_k;
+    epoch->utility_.published_at_least_k += t.published_at_least_k;
+    epoch->utility_.hidden_primary += t.hidden_primary;
+    epoch->utility_.hidden_protected += t.hidden_protected;
+    epoch->utility_.hidden_secondary += t.hidden_secondary;
   }
   s.facts.clear();
   s.facts.shrink_to_fit();

@@ -1,6 +1,7 @@
 // Epoch::Query: validate the request, then select rows of the released
 // lattice. Errors are 400s naming the parameter, never echoing a value.
 
+#include <cmath>
 #include <set>
 
 #include "analytics/catalogue.h"
@@ -89,7 +90,8 @@ Result<std::vector<Row>> EpochImpl::Query(const TableRequest& request) const {
       row.suppressed = cell.hidden;
       if (!cell.hidden) {
         if (cell.statistic) {
-          row.value = cell.number;
+          // Stored as float; medians are rounded to 0.001 at most, so round back.
+          row.value = std::round(static_cast<double>(cell.number) * 1000.0) / 1000.0;
         } else {
           row.learners = static_cast<int64_t>(cell.number);
         }

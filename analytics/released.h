@@ -15,13 +15,14 @@ namespace lrs::analytics {
 
 // One released cell or statistic of a (table, activity): sorted by
 // (v0, v1, period, measure) within its slice.
+// 20 bytes: an epoch holds millions of them.
 struct ReleasedCell {
   uint32_t v0 = 0, v1 = 0;
   int32_t period = 0;
   uint16_t measure = 0;
   bool hidden = false;
   bool statistic = false;
-  double number = 0;  // the count, or the statistic's value
+  float number = 0;  // the count (exact below 2^24 learners), or the rounded statistic
 };
 
 struct MeasureLabel {

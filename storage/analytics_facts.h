@@ -6,7 +6,13 @@
 //
 // Where its work runs:
 //  - ReadSnapshot reads through a connection of its own, in one read
-//    transaction (WAL: it never blocks the writer, nor sees half a group).
+//    transaction (WAL: it never blocks the writer, nor sees half a group;
+//    the WAL cannot be checkpointed past it meanwhile, so keep the sink
+//    fast). Order: every activity (by id), then every fact (by pseudonym,
+//    activity, kind: a learner's facts arrive together), then every roll-up
+//    (by activity, cell). A fact's cohort has one value per cohort dimension
+//    of the manifest it was ingested under: after the manifest's dimensions
+//    change, older facts may have fewer or more values.
 //  - ExpireFacts writes. Every write to the statement database must go
 //    through the one writer while a server runs (storage/statement_writer.h),
 //    so the store does not write itself: it hands each batch, a function of

@@ -29,6 +29,12 @@ double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+double CpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 long PeakRssMb() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
@@ -132,8 +138,8 @@ int main(int argc, char** argv) {
 
   std::printf("learners %d, activities %d, days %d, facts %lld\n", learners, activities, days,
               static_cast<long long>(facts));
-  std::printf("collect %.2f s, build %.2f s, total %.2f s, peak RSS %ld MB\n", collect_s, protect_s,
-              collect_s + protect_s, PeakRssMb());
+  std::printf("collect %.2f s, build %.2f s, total %.2f s wall (%.2f s CPU, all threads), peak RSS %ld MB\n",
+              collect_s, protect_s, collect_s + protect_s, CpuSeconds(), PeakRssMb());
   std::printf("cells %lld, of >= k learners %lld, published of those %lld (%.1f%%)\n",
               static_cast<long long>(u.cells), static_cast<long long>(u.cells_at_least_k),
               static_cast<long long>(u.published_at_least_k),

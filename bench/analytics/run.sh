@@ -138,7 +138,8 @@ for i in $(seq 1 "$EPOCHS"); do
   peak=$(rss_kb VmHWM)
   [[ $status == 200 ]] || { echo "run.sh: POST /admin/epoch answered $status: $answer" >&2; exit 1; }
   EPOCH_ROWS+="| $i | $(printf '%.2f' "$seconds") | $(mb "$before") | $(mb "$after") | $(mb "$peak") |"$'\n'
-  UTILITY=$(head -1 <<<"$answer" | grep -o '"utility":{[^}]*}' || true)
+  UTILITY=$(head -1 <<<"$answer" | node -e \
+    'let t="";process.stdin.on("data",c=>t+=c).on("end",()=>{try{console.log(JSON.stringify(JSON.parse(t).utility))}catch{console.log("(no utility in the answer)")}})')
 done
 
 # ---- 4. table requests -------------------------------------------------------
@@ -158,7 +159,7 @@ REPORT=$(cat <<EOF
 - load average at the end: $(cut -d' ' -f1-3 /proc/loadavg) (the machine is shared; read the numbers with it)
 
 ## The store
-\`lrs demo --learners $LEARNERS --days $DAYS --seed $SEED\`: $FILL
+$( [[ -n "${STORE:-}" ]] && echo "$FILL" || echo "\`lrs demo --learners $LEARNERS --days $DAYS --seed $SEED\`: $FILL")
 
 | statements | fill (s) | statements/s | store (MB) |
 |---:|---:|---:|---:|
@@ -170,7 +171,7 @@ Server start to the first table answer (opening the store and building the first
 | POST /admin/epoch | time (s) | RSS before (MB) | RSS after (MB) | peak RSS (MB) |
 |---:|---:|---:|---:|---:|
 $EPOCH_ROWS
-Utility of the last epoch: ${UTILITY:-"(not in the answer)"}
+Utility of the last epoch (POST /admin/epoch's answer): \`$UTILITY\`
 
 ## Table requests
 $REQUESTS distinct requests over $CONCURRENCY kept-alive connections (bench/analytics/tables.mjs):

@@ -3,7 +3,9 @@
 //   node bench/analytics/tables.mjs --base http://127.0.0.1:PORT --auth "Basic ..."
 //        [--requests 2000] [--concurrency 4] [--seed 1]
 //
-// Reads the catalogue (GET /analytics/tables?purpose=analytics), makes
+// Reads the catalogue (GET /analytics/tables?purpose=analytics), asks
+// (untimed) which table answers for which activity (interactions only for
+// questions, required only for required training), makes
 // `requests` DISTINCT table requests from it (every table; one activity or
 // all; no breakdown, each cohort dimension, each pair; every period; JSON and
 // CSV; funnels over each course's modules), shuffles them with a seeded
@@ -12,7 +14,8 @@
 // requests, because an epoch answers a repeat from the same rows: repeats
 // would measure a cache, not the tables.
 //
-// Prints one JSON object: {"requests", "distinct", "concurrency", "statuses",
+// Prints one JSON object: {"requests", "distinct", "pairs_offered",
+// "pairs_not_offered", "concurrency", "statuses",
 // "p50_ms", "p90_ms", "p99_ms", "max_ms", "wall_s", "catalogue_ms"}.
 // Exit status 1 if any answer is not 200 (a 400 is a bug in this script or
 // the routes: every request is made from the catalogue's own contract).
@@ -70,7 +73,9 @@ const q = (params) =>
     .join("&");
 
 // Every request the catalogue's contract allows, as distinct query strings.
-function allRequests(catalogue) {
+// `offered` says which (table, activity) pairs the epoch answers at all (the
+// catalogue does not say which activities are interactions or required).
+function allRequests(catalogue, offered) {
   const dims = catalogue.cohort_dimensions || [];
   const bys = [undefined, ...dims];
   for (let i = 0; i < dims.length; i++) for (let j = i + 1; j < dims.length; j++) bys.push(`${dims[i]},${dims[j]}`);
@@ -99,8 +104,10 @@ function allRequests(catalogue) {
             for (const steps of funnels) out.push(`/analytics/tables/funnel?${q({ ...common, steps })}`);
             continue;
           }
-          out.push(`/analytics/tables/${table}?${q(common)}`);
-          for (const activity of activities) out.push(`/analytics/tables/${table}?${q({ ...common, activity })}`);
+          if (offered.has(`${table} `)) out.push(`/analytics/tables/${table}?${q(common)}`);
+          for (const activity of activities) {
+            if (offered.has(`${table} ${activity}`)) out.push(`/analytics/tables/${table}?${q({ ...common, activity })}`);
+          }
         }
       }
     }
@@ -119,7 +126,21 @@ if (catalogueAnswer.status !== 200) {
   process.exit(1);
 }
 const catalogue = JSON.parse(catalogueAnswer.body);
-const every = allRequests(catalogue);
+// Untimed: which (table, activity) pairs are offered (200) and which not (400).
+const offered = new Set();
+let notOffered = 0;
+for (const table of catalogue.tables.map((t) => t.id).filter((t) => t !== "funnel")) {
+  for (const activity of [undefined, ...(catalogue.activities || []).map((a) => a.id)]) {
+    const res = await get(`/analytics/tables/${table}?${q({ purpose: "analytics", activity })}`);
+    if (res.status === 200) offered.add(`${table} ${activity ?? ""}`);
+    else if (res.status === 400) notOffered++;
+    else {
+      console.error(`tables.mjs: ${table} ${activity ?? "(all)"} answered ${res.status}: ${res.body.slice(0, 200)}`);
+      process.exit(1);
+    }
+  }
+}
+const every = allRequests(catalogue, offered);
 for (let i = every.length - 1; i > 0; i--) {
   const j = below(i + 1);
   [every[i], every[j]] = [every[j], every[i]];
@@ -148,6 +169,8 @@ const round = (x) => (x === null ? null : Math.round(x * 100) / 100);
 console.log(JSON.stringify({
   requests: chosen.length,
   distinct: every.length,
+  pairs_offered: offered.size,
+  pairs_not_offered: notOffered,
   concurrency,
   statuses,
   p50_ms: round(percentile(times, 50)),

@@ -47,7 +47,8 @@ BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
                                     "identities", "credentials", "documents", "activities",
                                     "attachments", "consent_events", "learner_facts",
                                     "audit_log", "audit_subjects", "meta",
-                                    "token_revocations"}));
+                                    "token_revocations", "analytics_facts",
+                                    "analytics_rollups"}));
   BOOST_TEST((Names(*db, "index") ==
               std::set<std::string>{
                   "statements_by_verb", "statements_by_registration", "statements_by_stored",

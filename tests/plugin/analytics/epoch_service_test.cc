@@ -6,6 +6,8 @@
 #include "plugin/analytics/epoch_service.h"
 
 #include <boost/test/unit_test.hpp>
+#include <condition_variable>
+#include <future>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -33,6 +35,18 @@ class MemoryStore : public lrs::storage::AnalyticsStore {
     fact.updated_us = at_us;
     facts_.push_back(fact);
   }
+  // While held, a snapshot waits in ReadSnapshot (a slow build).
+  void Hold(bool hold) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      hold_ = hold;
+    }
+    released_.notify_all();
+  }
+  bool Waiting() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return waiting_;
+  }
   void Fail(bool fail) {
     std::lock_guard<std::mutex> lock(mutex_);
     fail_ = fail;
@@ -42,7 +56,10 @@ class MemoryStore : public lrs::storage::AnalyticsStore {
     return snapshots_;
   }
   lrs::MaybeError ReadSnapshot(lrs::storage::AnalyticsSnapshotSink& sink) override {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
+    waiting_ = hold_;
+    released_.wait(lock, [&] { return !hold_; });
+    waiting_ = false;
     ++snapshots_;
     if (fail_) return lrs::MakeError(500, "storage", "", "disk on fire");
     sink.OnActivity({kActivity, R"({"name":{"en":"Course"},"type":"http://adlnet.gov/expapi/activities/course"})"});
@@ -55,6 +72,9 @@ class MemoryStore : public lrs::storage::AnalyticsStore {
 
  private:
   mutable std::mutex mutex_;
+  std::condition_variable released_;
+  bool hold_ = false;
+  bool waiting_ = false;
   std::vector<lrs::storage::AnalyticsFactRecord> facts_;
   bool fail_ = false;
   int snapshots_ = 0;
@@ -150,6 +170,35 @@ BOOST_AUTO_TEST_CASE(learners_without_analytics_consent_are_left_out) {
   auto renewed = service.Renew();
   BOOST_REQUIRE(renewed.ok());
   BOOST_TEST(*Active(**renewed) == 3);
+}
+
+BOOST_AUTO_TEST_CASE(nothing_serves_before_the_first_build_and_the_old_epoch_serves_during_a_new_one) {
+  MemoryStore store;
+  for (const char* learner : {"p1", "p2", "p3"}) store.Add(learner, FactKind::kActive);
+  store.Hold(true);
+  EpochService service(TestOptions(), store);
+  for (int i = 0; i < 1000 && !store.Waiting(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  BOOST_REQUIRE(store.Waiting());
+  BOOST_TEST(!service.Current());  // the routes answer 503 meanwhile
+  store.Hold(false);
+  auto first = WaitForFirst(service);
+
+  store.Add("p4", FactKind::kActive);
+  store.Hold(true);
+  auto renewing = std::async(std::launch::async, [&] { return service.Renew(); });
+  for (int i = 0; i < 1000 && !store.Waiting(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  BOOST_REQUIRE(store.Waiting());
+  BOOST_TEST(service.Current() == first);  // the build runs; the old epoch serves
+  BOOST_TEST(*Active(*service.Current()) == 3);
+  store.Hold(false);
+  auto renewed = renewing.get();
+  BOOST_REQUIRE(renewed.ok());
+  BOOST_TEST(*Active(**renewed) == 4);
+  BOOST_TEST(service.Current() == *renewed);
 }
 
 BOOST_AUTO_TEST_CASE(a_failed_build_keeps_the_old_epoch_serving) {
