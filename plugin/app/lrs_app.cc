@@ -26,6 +26,7 @@
 #include "plugin/privacy/learner_export.h"
 #include "plugin/auth/learner_token.h"
 #include "plugin/app/manifest.h"
+#include "plugin/web/dashboard_page.h"
 #include "plugin/web/privacy_pages.h"
 #include "plugin/privacy/privacy_routes.h"
 #include "plugin/privacy/retention_timer.h"
@@ -323,6 +324,8 @@ HttpResponse LrsApp::Handle(HttpRequest& request) {
   if (request.path == "/privacy" && read) return PrivacyPage(parts_->manifest.json);
   if (request.path == "/privacy.json" && read) return PrivacyJson(parts_->manifest.json);
   if (request.path == "/me" && read) return LearnerPage();
+  // Analytics (issue 16): the analysts' dashboard, which reads /analytics.
+  if (IsDashboardPath(request.path) && read) return DashboardPage(request);
   if (AuditRoutes::Handles(request.path)) {
     auto caller = AuthenticateCaller(request, *parts_->authenticator, *parts_->tokens,
                                      parts_->revocations.get());
