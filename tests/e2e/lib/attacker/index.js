@@ -1,0 +1,194 @@
+// The attacker who knows the method (ANALYTICS.md): every released row of an
+// epoch in, integer programs over the inner cells, three checks out:
+//  (a) pinned: a hidden cell with one feasible value (min == max);
+//  (b) certain groups: a nameable group (the learners of any released cell)
+//      whose members the attacker can be sure all fall in one sensitive
+//      category (the max of the group's non-sensitive part is 0 while the
+//      group may have members);
+//  (c) linear: a hidden cell whose row is in the span of the published rows.
+// Bounded: at most options.maxSolves MIP solves (each at most
+// options.timeLimit s) and options.deadlineMs overall; what the budget left
+// undecided is reported as `unresolved`, never as safe.
+
+import { buildBlocks, OUTCOME_MEASURES } from "./blocks.js";
+import { buildModel, BlockSolver, linearLeaks, describe, UNBOUNDED } from "./model.js";
+
+export { buildBlocks } from "./blocks.js";
+export { describe } from "./model.js";
+
+let highsPromise = null;
+export async function loadSolver() {
+  if (!highsPromise) highsPromise = import("highs").then((m) => (m.default || m)());
+  return highsPromise;
+}
+
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Moves statistics to the block whose group they describe. */
+function attachStats(blocks) {
+  for (const b of blocks.values()) {
+    for (const s of b.stats) {
+      const m = s.row.measure;
+      let target, cats;
+      if (b.table === "scores" && m === "median_scaled") {
+        target = b;
+        cats = null; // all bins
+      } else if (b.table === "durations" && m === "median_duration_s") {
+        target = blocks.get(`outcomes|${b.activity}`);
+        cats = OUTCOME_MEASURES.completed;
+      } else continue;
+      if (!target) continue;
+      (target.statsCells ||= []).push({ ...s, cats: cats || target.categories });
+    }
+  }
+}
+
+/**
+ * released: [{table, request, rows}]. options: {k, passMark,
+ * cohortDimensions, maxSolves, timeLimit, deadlineMs, witnesses, seed,
+ * absentIsZero, labels (self-test: cell -> "primary" | "secondary")}.
+ */
+export async function attack(released, options = {}) {
+  const highs = options.highs || (await loadSolver());
+  const k = options.k ?? 5;
+  const maxSolves = options.maxSolves ?? 600;
+  const deadline = Date.now() + (options.deadlineMs ?? 40000);
+  const rng = mulberry32(options.seed ?? 1);
+  const { blocks } = buildBlocks(released, options);
+  attachStats(blocks);
+  const report = {
+    blocks: 0, cells: 0, published: 0, hidden: 0, innerCells: 0, solves: 0,
+    pinned: [], certain: [], softCertain: [], linear: [], intervals: [], unresolved: [], errors: [],
+    maxSolves, timeLimit: options.timeLimit ?? 2,
+  };
+  let solves = 0;
+  const budgetLeft = () => solves < maxSolves && Date.now() < deadline;
+
+  const ordered = [...blocks.values()].filter((b) => b.cells.length);
+  for (const b of ordered) {
+    let model;
+    try {
+      model = buildModel(b, { absentIsZero: options.absentIsZero });
+    } catch (e) {
+      report.errors.push(`${b.key}: ${e.message}`);
+      continue;
+    }
+    if (options.labels) for (const c of model.cells) c.label = options.labels(b, c);
+    report.blocks++;
+    report.cells += model.cells.length;
+    report.innerCells += model.vars.length;
+    const hidden = model.cells.filter((c) => c.learners === null);
+    report.hidden += hidden.length;
+    report.published += model.cells.length - hidden.length;
+
+    // (c) linear
+    for (const c of linearLeaks(model)) report.linear.push({ block: b.key, cell: describe(b, c) });
+
+    // No inner variable at all: every cell is a known 0.
+    const solver = new BlockSolver(highs, model, { k, timeLimit: options.timeLimit ?? 2 });
+    const sample = options.witnesses ?? 6;
+    const w = solver.sampleWitnesses(1, rng);
+    solves += solver.solves;
+    if (w.status !== "Optimal") {
+      report.errors.push(`${b.key}: the attacker's model is ${w.status} (its reading of the method does not fit the release)`);
+      continue;
+    }
+    if (hidden.length || b.sensitive.length) {
+      const before = solver.solves;
+      solver.sampleWitnesses(Math.max(0, sample - 1), rng);
+      solves += solver.solves - before;
+    }
+    const exact = (sense, vars) => {
+      if (!budgetLeft()) return null;
+      solves++;
+      const r = solver.solve(sense, vars.map((i) => [i, 1]));
+      return r.status === "Optimal" ? r.value : null;
+    };
+
+    // (a) pinned hidden cells
+    const ranked = hidden
+      .map((c) => ({ c, range: solver.rangeInWitnesses(c.vars) }))
+      .sort((x, y) => x.range[1] - x.range[0] - (y.range[1] - y.range[0]));
+    for (const { c, range } of ranked) {
+      if (c.vars.length === 0) {
+        report.pinned.push({ block: b.key, cell: describe(b, c), value: 0, why: "every inner cell under it is a known zero" });
+        continue;
+      }
+      if (range[1] > range[0]) continue; // two feasible values seen
+      const lo = exact("Minimize", c.vars);
+      const hi = lo === null ? null : exact("Maximize", c.vars);
+      if (lo === null || hi === null) {
+        report.unresolved.push({ block: b.key, cell: describe(b, c), check: "pinned" });
+        continue;
+      }
+      if (lo === hi) report.pinned.push({ block: b.key, cell: describe(b, c), value: lo });
+      else report.intervals.push({ block: b.key, cell: describe(b, c), min: lo, max: hi });
+    }
+    // the narrowest intervals (for the report): exact bounds of a few
+    for (const { c } of ranked.slice(0, options.intervalsPerBlock ?? 2)) {
+      if (report.intervals.some((i) => i.cell === describe(b, c)) || report.pinned.some((p) => p.cell === describe(b, c))) continue;
+      const lo = exact("Minimize", c.vars);
+      const hi = lo === null ? null : exact("Maximize", c.vars);
+      if (lo !== null && hi !== null) report.intervals.push({ block: b.key, cell: describe(b, c), min: lo, max: hi >= UNBOUNDED ? Infinity : hi });
+    }
+
+    // (b) certain groups
+    const catOf = (i) => model.vars[i].cat;
+    for (const s of b.sensitive) {
+      const S = new Set(s.cats);
+      for (const c of model.cells.concat(model.groups)) {
+        if (c.learners === 0) continue;
+        if (!c.cats.some((x) => S.has(x)) || c.cats.every((x) => S.has(x))) continue;
+        const non = c.vars.filter((i) => !S.has(catOf(i)));
+        const [, hiNon] = solver.rangeInWitnesses(non);
+        if (hiNon > 0) continue;
+        const [, hiAll] = solver.rangeInWitnesses(c.vars);
+        let maxAll = c.learners !== null ? c.learners : hiAll > 0 ? hiAll : exact("Maximize", c.vars);
+        let maxNon = non.length ? exact("Maximize", non) : 0;
+        if (maxAll === null || maxNon === null) {
+          report.unresolved.push({ block: b.key, cell: describe(b, c), check: `certain ${s.name}` });
+          continue;
+        }
+        if (maxNon === 0 && maxAll > 0) {
+          const finding = {
+            block: b.key, cell: describe(b, c), category: s.name,
+            learners: c.learners, maxMembers: maxAll >= UNBOUNDED ? Infinity : maxAll,
+            why: `every member of this group is ${s.name}: its other categories (${c.cats.filter((x) => !S.has(x)).join(", ")}) have max 0`,
+          };
+          (s.soft ? report.softCertain : report.certain).push(finding);
+        }
+      }
+    }
+    report.solves = solves;
+  }
+  report.solves = solves;
+  report.intervals.sort((x, y) => x.max - x.min - (y.max - y.min));
+  return report;
+}
+
+export function summary(report) {
+  const lines = [
+    `attacker: ${report.blocks} blocks, ${report.cells} cells (${report.published} published, ${report.hidden} hidden), ` +
+      `${report.innerCells} inner cells, ${report.solves} MIP solves (cap ${report.maxSolves}, ${report.timeLimit} s each)`,
+    `  pinned: ${report.pinned.length}, certain groups: ${report.certain.length} (+${report.softCertain.length} on a union of categories), ` +
+      `linear: ${report.linear.length}, unresolved: ${report.unresolved.length}, errors: ${report.errors.length}`,
+  ];
+  const w = report.intervals.slice(0, 5);
+  if (w.length) lines.push("  narrowest intervals: " + w.map((i) => `[${i.min}, ${i.max}] ${i.cell}`).join("; "));
+  for (const p of report.pinned.slice(0, 10)) lines.push(`  PINNED ${p.value}: ${p.cell}${p.why ? " (" + p.why + ")" : ""}`);
+  for (const c of report.certain.slice(0, 10)) lines.push(`  CERTAIN ${c.category}: ${c.cell} (learners ${c.learners ?? "hidden"}, up to ${c.maxMembers})`);
+  for (const c of report.softCertain.slice(0, 5)) lines.push(`  certain (union) ${c.category}: ${c.cell}`);
+  for (const l of report.linear.slice(0, 10)) lines.push(`  LINEAR: ${l.cell}`);
+  for (const u of report.unresolved.slice(0, 5)) lines.push(`  unresolved (${u.check}): ${u.cell}`);
+  for (const e of report.errors.slice(0, 10)) lines.push(`  ERROR: ${e}`);
+  return lines.join("\n");
+}
