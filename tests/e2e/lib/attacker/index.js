@@ -71,10 +71,16 @@ export async function attack(released, options = {}) {
     maxSolves, timeLimit: options.timeLimit ?? 2,
   };
   let solves = 0;
-  const budgetLeft = () => solves < maxSolves && Date.now() < deadline;
+  let blockSolveCap = maxSolves;
+  let blockDeadline = deadline;
+  const budgetLeft = () => solves < blockSolveCap && Date.now() < blockDeadline;
 
   const ordered = [...blocks.values()].filter((b) => b.cells.length);
-  for (const b of ordered) {
+  for (const [bi, b] of ordered.entries()) {
+    // each block gets a fair share of what is left of the budget
+    const left = ordered.length - bi;
+    blockSolveCap = solves + Math.floor((maxSolves - solves) / left);
+    blockDeadline = Date.now() + Math.max(0, deadline - Date.now()) / left;
     let model;
     try {
       model = buildModel(b, { absentIsZero: options.absentIsZero });
@@ -91,7 +97,15 @@ export async function attack(released, options = {}) {
     report.published += model.cells.length - hidden.length;
 
     // (c) linear
-    for (const c of linearLeaks(model)) report.linear.push({ block: b.key, cell: describe(b, c) });
+    const blockStart = Date.now();
+    const t0 = Date.now();
+    const inSpan = new Set();
+    for (const c of linearLeaks(model)) {
+      report.linear.push({ block: b.key, cell: describe(b, c) });
+      inSpan.add(c.vars.join(","));
+    }
+    report.linearMs = (report.linearMs || 0) + Date.now() - t0;
+    if (process.env.ATTACK_DEBUG) console.error(`  linear ${b.key}: ${Date.now() - t0} ms`);
 
     // No inner variable at all: every cell is a known 0.
     const solver = new BlockSolver(highs, model, { k, timeLimit: options.timeLimit ?? 2 });
@@ -100,6 +114,7 @@ export async function attack(released, options = {}) {
     solves += solver.solves;
     if (w.status !== "Optimal") {
       report.errors.push(`${b.key}: the attacker's model is ${w.status} (its reading of the method does not fit the release)`);
+      solver.dispose();
       continue;
     }
     if (hidden.length || b.sensitive.length) {
@@ -114,61 +129,121 @@ export async function attack(released, options = {}) {
       return r.status === "Optimal" ? r.value : null;
     };
 
-    // (a) pinned hidden cells
-    const ranked = hidden
-      .map((c) => ({ c, range: solver.rangeInWitnesses(c.vars) }))
-      .sort((x, y) => x.range[1] - x.range[0] - (y.range[1] - y.range[0]));
-    for (const { c, range } of ranked) {
-      if (c.vars.length === 0) {
-        report.pinned.push({ block: b.key, cell: describe(b, c), value: 0, why: "every inner cell under it is a known zero" });
+    // (a) pinned hidden cells. Cells with the same inner cells are one question.
+    const uniq = new Map();
+    for (const c of hidden) {
+      const key = c.vars.join(",");
+      if (!uniq.has(key)) uniq.set(key, { vars: c.vars, cells: [] });
+      uniq.get(key).cells.push(c);
+    }
+    const questions = [...uniq.values()];
+    const sumIn = (x, vars) => vars.reduce((s, i) => s + x[i], 0);
+    let open = questions.filter((q) => q.vars.length > 0);
+    // Directed witnesses: push every still-constant cell away from its value at once.
+    for (let round = 0; round < (options.directedRounds ?? 12) && open.length && budgetLeft(); round++) {
+      const last = solver.witnesses[solver.witnesses.length - 1];
+      const coef = new Map();
+      for (const q of open) {
+        const [lo, hi] = solver.rangeInWitnesses(q.vars);
+        if (hi > lo) continue;
+        const sign = sumIn(last, q.vars) === 0 ? 1 : rng() < 0.5 ? 1 : -1;
+        for (const i of q.vars) coef.set(i, (coef.get(i) || 0) + sign * (1 + Math.floor(rng() * 3)));
+      }
+      solves++;
+      solver.solve("Maximize", [...coef].filter(([, c]) => c !== 0));
+      open = open.filter((q) => {
+        const [lo, hi] = solver.rangeInWitnesses(q.vars);
+        return hi === lo;
+      });
+    }
+    for (const q of questions) {
+      const c = q.cells[0];
+      if (q.vars.length === 0) {
+        for (const cc of q.cells) report.pinned.push({ block: b.key, cell: describe(b, cc), value: 0, why: "every inner cell under it is a known zero" });
         continue;
       }
-      if (range[1] > range[0]) continue; // two feasible values seen
-      const lo = exact("Minimize", c.vars);
-      const hi = lo === null ? null : exact("Maximize", c.vars);
+      const [wlo, whi] = solver.rangeInWitnesses(q.vars);
+      if (whi > wlo) continue; // two feasible values seen
+      if (inSpan.has(q.vars.join(","))) {
+        // a linear combination of published cells: one value, the witnesses' one
+        for (const cc of q.cells) report.pinned.push({ block: b.key, cell: describe(b, cc), value: wlo, why: "in the span of the published cells" });
+        continue;
+      }
+      const lo = wlo === 0 ? 0 : exact("Minimize", q.vars); // counts are >= 0
+      const hi = lo === null ? null : exact("Maximize", q.vars);
       if (lo === null || hi === null) {
-        report.unresolved.push({ block: b.key, cell: describe(b, c), check: "pinned" });
+        for (const cc of q.cells) report.unresolved.push({ block: b.key, cell: describe(b, cc), check: "pinned" });
         continue;
       }
-      if (lo === hi) report.pinned.push({ block: b.key, cell: describe(b, c), value: lo });
-      else report.intervals.push({ block: b.key, cell: describe(b, c), min: lo, max: hi });
+      q.exact = [lo, hi];
+      if (lo === hi) for (const cc of q.cells) report.pinned.push({ block: b.key, cell: describe(b, cc), value: lo });
+      else report.intervals.push({ block: b.key, cell: describe(b, c), min: lo, max: hi >= UNBOUNDED ? Infinity : hi });
     }
     // the narrowest intervals (for the report): exact bounds of a few
-    for (const { c } of ranked.slice(0, options.intervalsPerBlock ?? 2)) {
-      if (report.intervals.some((i) => i.cell === describe(b, c)) || report.pinned.some((p) => p.cell === describe(b, c))) continue;
-      const lo = exact("Minimize", c.vars);
-      const hi = lo === null ? null : exact("Maximize", c.vars);
-      if (lo !== null && hi !== null) report.intervals.push({ block: b.key, cell: describe(b, c), min: lo, max: hi >= UNBOUNDED ? Infinity : hi });
+    const narrow = questions
+      .filter((q) => q.vars.length && !q.exact)
+      .map((q) => ({ q, range: solver.rangeInWitnesses(q.vars) }))
+      .sort((x, y) => x.range[1] - x.range[0] - (y.range[1] - y.range[0]))
+      .slice(0, options.intervalsPerBlock ?? 2);
+    for (const { q } of narrow) {
+      const lo = exact("Minimize", q.vars);
+      const hi = lo === null ? null : exact("Maximize", q.vars);
+      if (lo !== null && hi !== null) report.intervals.push({ block: b.key, cell: describe(b, q.cells[0]), min: lo, max: hi >= UNBOUNDED ? Infinity : hi });
     }
 
-    // (b) certain groups
+    // (b) certain groups: a group is safe once a feasible point puts one of
+    // its members outside the sensitive category.
     const catOf = (i) => model.vars[i].cat;
+    const checks = [];
+    const seenCheck = new Set();
     for (const s of b.sensitive) {
       const S = new Set(s.cats);
       for (const c of model.cells.concat(model.groups)) {
         if (c.learners === 0) continue;
         if (!c.cats.some((x) => S.has(x)) || c.cats.every((x) => S.has(x))) continue;
         const non = c.vars.filter((i) => !S.has(catOf(i)));
-        const [, hiNon] = solver.rangeInWitnesses(non);
-        if (hiNon > 0) continue;
-        const [, hiAll] = solver.rangeInWitnesses(c.vars);
-        let maxAll = c.learners !== null ? c.learners : hiAll > 0 ? hiAll : exact("Maximize", c.vars);
-        let maxNon = non.length ? exact("Maximize", non) : 0;
-        if (maxAll === null || maxNon === null) {
-          report.unresolved.push({ block: b.key, cell: describe(b, c), check: `certain ${s.name}` });
-          continue;
-        }
-        if (maxNon === 0 && maxAll > 0) {
-          const finding = {
-            block: b.key, cell: describe(b, c), category: s.name,
-            learners: c.learners, maxMembers: maxAll >= UNBOUNDED ? Infinity : maxAll,
-            why: `every member of this group is ${s.name}: its other categories (${c.cats.filter((x) => !S.has(x)).join(", ")}) have max 0`,
-          };
-          (s.soft ? report.softCertain : report.certain).push(finding);
-        }
+        const key = s.name + "|" + c.vars.join(",");
+        if (seenCheck.has(key)) continue;
+        seenCheck.add(key);
+        checks.push({ s, S, c, non });
       }
     }
+    const maxNonSeen = (ch) => solver.rangeInWitnesses(ch.non)[1];
+    let openChecks = checks.filter((ch) => ch.non.length && maxNonSeen(ch) === 0);
+    for (let round = 0; round < (options.directedRounds ?? 12) && openChecks.length && budgetLeft(); round++) {
+      const coef = new Map();
+      for (const ch of openChecks) for (const i of ch.non) coef.set(i, (coef.get(i) || 0) + 1 + Math.floor(rng() * 3));
+      solves++;
+      const r = solver.solve("Maximize", [...coef]);
+      if (r.status !== "Optimal") break;
+      const before = openChecks.length;
+      openChecks = openChecks.filter((ch) => maxNonSeen(ch) === 0);
+      if (openChecks.length === before) break; // the rest need one solve each
+    }
+    for (const ch of checks) {
+      const { s, S, c, non } = ch;
+      if (non.length && maxNonSeen(ch) > 0) continue;
+      const [, hiAll] = solver.rangeInWitnesses(c.vars);
+      const maxAll = c.learners !== null ? c.learners : hiAll > 0 ? hiAll : exact("Maximize", c.vars);
+      const maxNon = non.length ? exact("Maximize", non) : 0;
+      if (maxAll === null || maxNon === null) {
+        report.unresolved.push({ block: b.key, cell: describe(b, c), check: `certain ${s.name}` });
+        continue;
+      }
+      if (maxNon === 0 && maxAll > 0) {
+        const finding = {
+          block: b.key, cell: describe(b, c), category: s.name,
+          learners: c.learners, maxMembers: maxAll >= UNBOUNDED ? Infinity : maxAll,
+          why: `every member of this group is ${s.name}: its other categories (${c.cats.filter((x) => !S.has(x)).join(", ")}) have max 0`,
+        };
+        (s.soft ? report.softCertain : report.certain).push(finding);
+      }
+    }
+    solver.dispose();
     report.solves = solves;
+    if (process.env.ATTACK_DEBUG) {
+      console.error(`  ${b.key}: ${model.vars.length} inner, ${model.cells.length} cells (${hidden.length} hidden, ${questions.length} distinct), ${checks.length} group checks, ${solver.solves} solves, ${Date.now() - blockStart} ms`);
+    }
   }
   report.solves = solves;
   report.intervals.sort((x, y) => x.max - x.min - (y.max - y.min));

@@ -170,11 +170,12 @@ function groupKey(c) {
   return JSON.stringify([Object.entries(c.dims).sort(), c.period ? [c.period.kind, c.period.start] : null]);
 }
 
-function lpSum(vs) {
-  return vs.length ? vs.map((i) => `x${i}`).join(" + ") : "0 x0";
-}
-
-/** The solver for one model: LP text built once, one objective per solve. */
+/**
+ * The solver for one model: one persistent HiGHS model (sparse rows, every
+ * column integer), one objective per solve. Each published cell is a row
+ * sum = value; the self-test's old labels add 1..k-1 ("primary") or 0 or >= k
+ * with a binary ("secondary"); published statistics add sum >= k.
+ */
 export class BlockSolver {
   constructor(highs, model, options = {}) {
     this.highs = highs;
@@ -183,62 +184,101 @@ export class BlockSolver {
     this.timeLimit = options.timeLimit ?? 2;
     this.solves = 0;
     this.witnesses = [];
-    const lines = [];
-    let n = 0;
+    const nx = Math.max(model.vars.length, 1);
+    const rows = []; // [lower, upper, [[col, coef]...]]
+    let nz = 0; // binaries after the x columns
+    const sum = (vs) => vs.map((i) => [i, 1]);
     for (const c of model.cells) {
       if (c.learners !== null) {
-        if (c.vars.length === 0) {
-          if (c.learners !== 0) lines.push(` e${n++}: 0 x0 = ${c.learners}`); // infeasible: the model is wrong
-          continue;
-        }
-        lines.push(` e${n++}: ${lpSum(c.vars)} = ${c.learners}`);
+        rows.push([c.learners, c.learners, sum(c.vars)]); // an empty row with learners > 0: infeasible, the model is wrong
       } else if (c.label === "primary") {
-        // the old design's label (self-test only): 1 to k-1
-        lines.push(` p${n++}: ${lpSum(c.vars)} >= 1`);
-        lines.push(` p${n++}: ${lpSum(c.vars)} <= ${this.k - 1}`);
+        rows.push([1, this.k - 1, sum(c.vars)]);
       } else if (c.label === "secondary") {
-        // 0 or at least k: z = 0 forces 0, z = 1 forces >= k
-        const z = `z${n}`;
-        lines.push(` s${n++}: ${lpSum(c.vars)} - ${this.k} ${z} >= 0`);
-        lines.push(` s${n++}: ${lpSum(c.vars)} - ${UNBOUNDED} ${z} <= 0`);
-        (this.binaries ||= []).push(z);
+        const z = nx + nz++;
+        rows.push([0, Infinity, sum(c.vars).concat([[z, -this.k]])]);
+        rows.push([-Infinity, 0, sum(c.vars).concat([[z, -UNBOUNDED]])]);
       }
     }
-    for (const s of model.stats) {
-      if (s.vars.length) lines.push(` k${n++}: ${lpSum(s.vars)} >= ${this.k}`);
+    for (const s of model.stats) if (s.vars.length) rows.push([this.k, Infinity, sum(s.vars)]);
+    const n = nx + nz;
+    const starts = [0], indices = [], values = [];
+    for (const [, , entries] of rows) {
+      for (const [c, v] of entries) {
+        indices.push(c);
+        values.push(v);
+      }
+      starts.push(indices.length);
     }
-    const nv = Math.max(model.vars.length, 1);
-    const names = Array.from({ length: nv }, (_, i) => `x${i}`);
-    this.body =
-      "Subject To\n" + (lines.length ? lines.join("\n") : " t0: x0 >= 0") + "\nBounds\n" +
-      names.map((x) => ` 0 <= ${x} <= ${UNBOUNDED}`).join("\n") +
-      (this.binaries ? "\n" + this.binaries.map((z) => ` 0 <= ${z} <= 1`).join("\n") : "") +
-      "\nGenerals\n" + chunk(names.concat(this.binaries || [])) + "\nEnd\n";
-    this.nv = nv;
+    const inf = highs.infinity ?? Infinity;
+    const fix = (v) => (v === Infinity ? inf : v === -Infinity ? -inf : v);
+    const colUpper = new Float64Array(n).fill(UNBOUNDED);
+    for (let i = nx; i < n; i++) colUpper[i] = 1;
+    this.n = n;
+    this.nv = nx;
+    this.hm = highs.createModel({
+      numCols: n,
+      numRows: rows.length,
+      colCost: new Float64Array(n),
+      colLower: new Float64Array(n),
+      colUpper,
+      rowLower: Float64Array.from(rows.map((r) => fix(r[0]))),
+      rowUpper: Float64Array.from(rows.map((r) => fix(r[1]))),
+      matrix: { format: "csr", numRows: rows.length, numCols: n, starts: Int32Array.from(starts), indices: Int32Array.from(indices), values: Float64Array.from(values) },
+    });
+    // Solved as an LP first: these matrices are nearly totally unimodular, so
+    // the LP optimum is almost always integral, and an integral LP optimum is
+    // the MIP optimum. Only a fractional one is solved again as a MIP.
+    this.lpSolves = 0;
+    this.mipSolves = 0;
+    this.hm.options.set({ output_flag: false, time_limit: this.timeLimit, mip_rel_gap: 0, mip_abs_gap: 0.5 });
+  }
+
+  dispose() {
+    if (this.hm) this.hm.dispose();
+    this.hm = null;
   }
 
   /** sense "Maximize" | "Minimize"; terms: [[varIndex, coef]]. Returns {status, value, x}. */
   solve(sense, terms) {
     this.solves++;
-    const obj = terms.length
-      ? terms.map(([i, c], j) => `${j === 0 ? (c < 0 ? "-" : "") : c < 0 ? " - " : " + "}${Math.abs(c)} x${i}`).join("")
-      : "0 x0";
-    const lp = `${sense}\n obj: ${obj}\n${this.body}`;
-    let r;
+    const cost = new Float64Array(this.n);
+    for (const [i, c] of terms) cost[i] += c;
+    const hm = this.hm;
+    const C = this.highs.constants;
+    const all = { kind: "range", from: 0, to: this.n - 1 };
+    const integral = (col) => {
+      for (let i = 0; i < col.length; i++) if (Math.abs(col[i] - Math.round(col[i])) > 1e-6) return false;
+      return true;
+    };
+    let col;
     try {
-      r = this.highs.solve(lp, { output_flag: false, time_limit: this.timeLimit, mip_rel_gap: 0, mip_abs_gap: 0.5 });
+      hm.changeColsCost(all, cost);
+      hm.changeObjectiveSense(sense === "Maximize" ? C.objectiveSense.maximize : C.objectiveSense.minimize);
+      hm.zeroAllClocks();
+      hm.run();
+      this.lpSolves++;
+      let st = hm.getModelStatus();
+      col = st === C.modelStatus.optimal ? hm.getSolution().colValue : null;
+      if (st !== C.modelStatus.infeasible && (!col || !integral(col))) {
+        this.mipSolves++;
+        hm.changeColsIntegrality(all, new Int32Array(this.n).fill(C.variableType.integer));
+        hm.zeroAllClocks();
+        hm.run();
+        st = hm.getModelStatus();
+        col = st === C.modelStatus.optimal ? hm.getSolution().colValue : null;
+        hm.changeColsIntegrality(all, new Int32Array(this.n).fill(C.variableType.continuous));
+      }
+      if (!col) {
+        const name = Object.entries(C.modelStatus).find(([, v]) => v === st);
+        return { status: name ? name[0] : String(st), value: NaN };
+      }
     } catch (e) {
       return { status: `error: ${e.message}`, value: NaN };
     }
-    const status = r.Status;
-    if (status !== "Optimal") return { status, value: NaN };
     const x = new Float64Array(this.nv);
-    for (let i = 0; i < this.nv; i++) {
-      const col = r.Columns[`x${i}`];
-      x[i] = col ? Math.round(col.Primal) : 0;
-    }
+    for (let i = 0; i < this.nv; i++) x[i] = Math.round(col[i]);
     this.witnesses.push(x);
-    return { status, value: Math.round(r.ObjectiveValue), x };
+    return { status: "Optimal", value: Math.round(hm.getObjectiveValue()), x };
   }
 
   /** Random objectives: feasible integer points that prove cells are not pinned. */
@@ -265,12 +305,6 @@ export class BlockSolver {
     }
     return [lo, hi];
   }
-}
-
-function chunk(names) {
-  const out = [];
-  for (let i = 0; i < names.length; i += 20) out.push(" " + names.slice(i, i + 20).join(" "));
-  return out.join("\n");
 }
 
 /** The linear check: hidden cells whose rows are in the span of published rows. */
