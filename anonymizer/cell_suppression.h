@@ -27,6 +27,7 @@
 //
 // Deterministic: the same problem always gives the same pattern.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 

@@ -215,6 +215,9 @@ Result<ErasureCounts> EraseLearner(Database& db, Database& keys, const std::stri
         {"DELETE FROM documents WHERE agent_pseudonym = ?1", &counts.documents},
         {"DELETE FROM attachments WHERE owner = ?1", &counts.attachments},
         {"DELETE FROM learner_facts WHERE pseudonym = ?1", &counts.facts},
+        // Their analytics facts too (counted with the facts); roll-ups hold
+        // no pseudonym, so nothing there is theirs any more.
+        {"DELETE FROM analytics_facts WHERE pseudonym = ?1", &counts.facts},
         {"DELETE FROM consent_events WHERE pseudonym = ?1", &counts.consent_events},
     };
     // Before their identities go: others' documents that name them by one of

@@ -1,5 +1,6 @@
 #include "storage/learner_data.h"
 
+#include "storage/analytics_facts.h"
 #include "storage/database.h"
 #include "storage/read_pool.h"
 #include "storage/schema.h"
@@ -86,6 +87,29 @@ Result<std::vector<LearnerFact>> LearnerData::Facts(const std::string& pseudonym
     fact.completion = row.ColumnOptionalInt(5);
     fact.success = row.ColumnOptionalInt(6);
     if (!row.ColumnIsNull(7)) fact.score_scaled = row.ColumnDouble(7);
+    return fact;
+  });
+}
+
+Result<std::vector<AnalyticsFactRecord>> LearnerData::AnalyticsFacts(
+    const std::string& pseudonym) {
+  auto lease = pool_->Acquire();
+  if (!lease.ok()) return lease.error();
+  auto query = lease->Prepare(
+      "SELECT activity_id, kind, at_us, cohort, value, detail, updated_us FROM analytics_facts"
+      " WHERE pseudonym = ?1 ORDER BY activity_id, kind");
+  if (!query.ok()) return query.error();
+  (*query)->Bind(1, pseudonym);
+  return CollectRows<AnalyticsFactRecord>(**query, [&pseudonym](const Statement& row) {
+    AnalyticsFactRecord fact;
+    fact.pseudonym = pseudonym;
+    fact.activity_id = row.ColumnText(0);
+    fact.kind = static_cast<int>(row.ColumnInt(1));
+    fact.at_us = row.ColumnInt(2);
+    fact.cohort = DecodeCohort(row.ColumnText(3));
+    if (!row.ColumnIsNull(4)) fact.value = row.ColumnDouble(4);
+    fact.detail = row.ColumnText(5);
+    fact.updated_us = row.ColumnInt(6);
     return fact;
   });
 }

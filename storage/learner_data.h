@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "storage/analytics_store.h"
 #include "storage/document_store.h"
 #include "storage/statement_record.h"
 #include "xapi/result.h"
@@ -57,6 +58,8 @@ class LearnerData {
   Result<std::vector<LearnerDocument>> Documents(const std::string& pseudonym);
   Result<std::vector<LearnerAttachment>> Attachments(const std::string& pseudonym);
   Result<std::vector<LearnerFact>> Facts(const std::string& pseudonym);
+  // Their analytics facts (table analytics_facts), by activity and kind.
+  Result<std::vector<AnalyticsFactRecord>> AnalyticsFacts(const std::string& pseudonym);
 
  private:
   explicit LearnerData(std::unique_ptr<ReadPool> pool);

@@ -21,6 +21,7 @@ constexpr PseudonymColumn kPseudonymColumns[] = {
     {"statement_agents", "pseudonym"}, {"identities", "pseudonym"},
     {"documents", "agent_pseudonym"},  {"attachments", "owner"},
     {"consent_events", "pseudonym"},   {"learner_facts", "pseudonym"},
+    {"analytics_facts", "pseudonym"},
 };
 
 constexpr char kCreateWorkTable[] =

@@ -269,6 +269,42 @@ CREATE TABLE token_revocations (
   revoked_us INTEGER NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+    // Version 8 (issue 16): analytics (storage/analytics_store.h).
+    //  - analytics_facts: one row per (learner, activity, kind), upserted by
+    //    the writer with each inserted statement (StatementRecord::analytics,
+    //    the rule of each kind in statement_record.h). cohort is a JSON array
+    //    of strings, one per manifest cohort dimension; value is NULL when
+    //    the kind has none; detail '' when none. at_us is the time of the
+    //    statement that placed the fact (its timestamp), updated_us the
+    //    newest `stored` that touched it, for retention. Like learner_facts,
+    //    no index on updated_us (schema version 5): retention walks the
+    //    primary key, whose (pseudonym, activity_id) prefix is what it folds
+    //    by. Erasure deletes by pseudonym, key rotation re-keys it.
+    //  - analytics_rollups: inner-cell counts folded from expired facts
+    //    before they went (retention): numbers only, never a pseudonym. cell
+    //    is opaque to storage (analytics::RolledCell::cell).
+    // Statements stored before this version have no analytics facts: the
+    // cohort dimensions they would need come from the manifest, not the file.
+    {8, R"sql(
+CREATE TABLE analytics_facts (
+  pseudonym   TEXT    NOT NULL,
+  activity_id TEXT    NOT NULL,
+  kind        INTEGER NOT NULL,
+  at_us       INTEGER NOT NULL,
+  cohort      TEXT    NOT NULL,
+  value       REAL,
+  detail      TEXT    NOT NULL DEFAULT '',
+  updated_us  INTEGER NOT NULL,
+  PRIMARY KEY (pseudonym, activity_id, kind)
+) WITHOUT ROWID;
+
+CREATE TABLE analytics_rollups (
+  activity_id TEXT    NOT NULL,
+  cell        TEXT    NOT NULL,
+  learners    INTEGER NOT NULL,
+  PRIMARY KEY (activity_id, cell)
+) WITHOUT ROWID;
+)sql"},
 };
 
 const std::vector<Migration> kKeyStoreMigrations = {

@@ -55,6 +55,31 @@ struct LearnerFactUpdate {
   std::optional<double> score_scaled;  // result.score.scaled, if the statement said
 };
 
+// What one statement adds to its learner's analytics facts (table
+// analytics_facts, schema version 8: one row per (pseudonym, activity, kind);
+// analytics/fact.h says what each kind means). Computed at ingest from the
+// statement as it will be stored (plugin/resources/analytics_facts_ingest.h),
+// so only for an Agent actor with a pseudonym and an Activity object. The
+// writer upserts each in the statement's savepoint, only when the statement
+// is inserted (a duplicate never counts twice), with the rule of its kind:
+//  - kScore (5): the best value wins, and the fact moves to that statement's
+//    at_us and cohort (equal scores: the earlier at_us);
+//  - kTimeSpent (6): values are summed; at_us and cohort are the earliest
+//    statement's;
+//  - every other kind: the earliest at_us wins, with its cohort, value and
+//    detail (equal times: the one stored first), so the fact sits where the
+//    statement that first made it true puts it, whatever the arrival order.
+// updated_us is the newest `stored` of a statement that touched the fact.
+struct AnalyticsFactUpdate {
+  std::string pseudonym;
+  std::string activity_id;
+  int kind = 0;                  // analytics::FactKind's value
+  std::optional<int64_t> at_us;  // the statement's timestamp; none: its `stored`
+  std::vector<std::string> cohort;  // one value per manifest cohort dimension
+  std::optional<double> value;
+  std::string detail;
+};
+
 struct StatementRecord {
   std::string id;            // lowercase UUID
   std::string json;          // pseudonymized statement, without "stored"
@@ -77,6 +102,7 @@ struct StatementRecord {
   // sub-statement) declares; WriteBatch::attachments are stored for these.
   std::vector<std::string> attachment_sha2s;
   std::optional<LearnerFactUpdate> fact;  // with verb_id, what the statement adds to facts
+  std::vector<AnalyticsFactUpdate> analytics;  // what it adds to the analytics facts
   // The key of the credential that stores it (schema version 6), for
   // statements/read/mine; nullopt stores NULL.
   std::optional<std::string> credential;

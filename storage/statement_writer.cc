@@ -37,6 +37,7 @@
 #include <string>
 #include <utility>
 
+#include "storage/analytics_facts.h"
 #include "storage/database.h"
 #include "storage/schema.h"
 #include "storage/storage_error.h"
@@ -113,6 +114,10 @@ struct StatementWriter::Prepared {
   Statement upsert_activity;
   Statement insert_attachment;
   Statement upsert_fact;
+  // Analytics facts (StatementRecord::analytics), one statement per rule.
+  Statement upsert_analytics_first;
+  Statement upsert_analytics_best;
+  Statement upsert_analytics_sum;
 
   static Result<std::unique_ptr<Prepared>> Create(Database& db, Database& keys) {
     std::vector<Statement> s;
@@ -159,6 +164,9 @@ struct StatementWriter::Prepared {
          " success = coalesce(excluded.success, success),"
          " score_scaled = max(coalesce(score_scaled, excluded.score_scaled),"
          " coalesce(excluded.score_scaled, score_scaled))"},
+        {&db, AnalyticsUpsertSql(AnalyticsRule::kFirst)},
+        {&db, AnalyticsUpsertSql(AnalyticsRule::kBest)},
+        {&db, AnalyticsUpsertSql(AnalyticsRule::kSum)},
     };
     for (const auto& [database, text] : sql) {
       Result<Statement> statement = database->Prepare(text);
@@ -169,7 +177,8 @@ struct StatementWriter::Prepared {
         std::move(s[0]), std::move(s[1]), std::move(s[2]), std::move(s[3]), std::move(s[4]),
         std::move(s[5]), std::move(s[6]), std::move(s[7]), std::move(s[8]), std::move(s[9]),
         std::move(s[10]), std::move(s[11]), std::move(s[12]), std::move(s[13]), std::move(s[14]),
-        std::move(s[15]), std::move(s[16])});
+        std::move(s[15]), std::move(s[16]), std::move(s[17]), std::move(s[18]),
+        std::move(s[19])});
   }
 };
 
@@ -520,6 +529,18 @@ Result<std::vector<WriteOutcome>> StatementWriter::StoreBatch(const WriteBatch& 
       BindOrNull(upsert, 5, fact.completion);
       BindOrNull(upsert, 6, fact.success);
       BindOrNull(upsert, 7, fact.score_scaled);
+      if (MaybeError error = upsert.Run()) return *error;
+    }
+    for (const AnalyticsFactUpdate& update : record.analytics) {
+      Statement& upsert = update.kind == kAnalyticsScoreKind       ? p.upsert_analytics_best
+                          : update.kind == kAnalyticsTimeSpentKind ? p.upsert_analytics_sum
+                                                                   : p.upsert_analytics_first;
+      upsert.Bind(1, update.pseudonym).Bind(2, update.activity_id);
+      upsert.Bind(3, static_cast<int64_t>(update.kind));
+      upsert.Bind(4, update.at_us.value_or(stored_us));
+      upsert.Bind(5, EncodeCohort(update.cohort));
+      BindOrNull(upsert, 6, update.value);
+      upsert.Bind(7, update.detail).Bind(8, stored_us);
       if (MaybeError error = upsert.Run()) return *error;
     }
     outcomes.push_back(WriteOutcome::kStored);

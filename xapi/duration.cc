@@ -1,5 +1,8 @@
 #include "xapi/duration.h"
 
+#include <cstdlib>
+#include <string>
+
 namespace lrs::xapi {
 namespace {
 
@@ -67,6 +70,41 @@ bool IsValidDuration(std::string_view s) {
   if (fraction_seen) return false;
   const int time_components = ReadComponents(s, &pos, "HMS", &fraction_seen);
   return time_components > 0 && pos == s.size();
+}
+
+std::optional<double> DurationSeconds(std::string_view s) {
+  if (!IsValidDuration(s)) return std::nullopt;
+  constexpr double kDay = 86400;
+  double total = 0;
+  bool in_time = false;
+  size_t i = 1;  // after the "P"
+  while (i < s.size()) {
+    if (s[i] == 'T') {
+      in_time = true;
+      ++i;
+      continue;
+    }
+    // Validated: digits, an optional fraction, then a designator.
+    size_t end = i;
+    while (end < s.size() && (IsDigit(s[end]) || s[end] == '.' || s[end] == ',')) ++end;
+    std::string number(s.substr(i, end - i));
+    for (char& c : number) {
+      if (c == ',') c = '.';
+    }
+    const double amount = std::strtod(number.c_str(), nullptr);
+    double unit = 0;
+    switch (s[end]) {
+      case 'Y': unit = 365 * kDay; break;
+      case 'M': unit = in_time ? 60 : 30 * kDay; break;
+      case 'W': unit = 7 * kDay; break;
+      case 'D': unit = kDay; break;
+      case 'H': unit = 3600; break;
+      case 'S': unit = 1; break;
+    }
+    total += amount * unit;
+    i = end + 1;
+  }
+  return total;
 }
 
 }  // namespace lrs::xapi

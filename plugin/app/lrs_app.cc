@@ -1,11 +1,16 @@
 #include "plugin/app/lrs_app.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
 #include "anonymizer/pseudonymizer.h"
 #include "anonymizer/random_source.h"
 #include "anonymizer/address_tokens.h"
+#include "plugin/analytics/analytics_config.h"
+#include "plugin/analytics/analytics_routes.h"
+#include "plugin/analytics/epoch_service.h"
+#include "plugin/analytics/fact_records.h"
 #include "plugin/resources/activities_resource.h"
 #include "plugin/auth/admin_routes.h"
 #include "plugin/resources/agents_resource.h"
@@ -28,6 +33,7 @@
 #include "plugin/resources/statement_read.h"
 #include "plugin/app/store_binding.h"
 #include "plugin/resources/xapi_routes.h"
+#include "storage/analytics_facts.h"
 #include "storage/audit_log.h"
 #include "storage/consent_store.h"
 #include "storage/credential_store.h"
@@ -100,6 +106,11 @@ struct LrsApp::Parts {
   std::unique_ptr<storage::AuditLog> audit_log;
   std::unique_ptr<AuditTrail> audit;
   std::unique_ptr<AuditRoutes> audit_routes;
+  // Analytics (issue 16): the epochs read the store and consent, so they
+  // stop before either goes.
+  std::unique_ptr<storage::AnalyticsStore> analytics_store;
+  std::unique_ptr<EpochService> epochs;
+  std::unique_ptr<AnalyticsRoutes> analytics;
   // Last, so it stops first: it runs on the writer and the vault.
   std::unique_ptr<RetentionTimer> retention;
 };
@@ -173,10 +184,23 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   ingest_options.keep = parts->manifest.keep;
   ingest_options.max_group_members = static_cast<size_t>(parts->manifest.max_group_members);
   ingest_options.seal_identities = parts->manifest.identity == IdentityMode::kSealed;
+  for (const CohortDimension& dimension : parts->manifest.cohort_dimensions) {
+    ingest_options.cohort_sources.push_back(
+        {dimension.source == "context.platform", dimension.extension_iri});
+  }
   ConsentRegistry* consent = parts->consent.get();
   ingest_options.may_store = [consent](const std::string& actor) {
     return consent->MayStore(actor);
   };
+  // The purpose the analytics routes read under; a manifest whose consent
+  // does not name it does not gate analytics beyond storage.
+  const std::vector<std::string>& consent_purposes = parts->manifest.consent_purposes;
+  if (std::find(consent_purposes.begin(), consent_purposes.end(), "analytics") !=
+      consent_purposes.end()) {
+    ingest_options.may_analyse = [consent](const std::string& learner) {
+      return consent->States(learner).at("analytics") == "granted";
+    };
+  }
   parts->ingest = std::make_unique<StatementIngest>(
       std::move(ingest_options), *parts->pseudonymizer,
       *parts->vault, *parts->writer, parts->random);
@@ -257,7 +281,22 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
       parts->manifest, *parts->authenticator, *parts->ingest, *parts->read, *parts->activities,
       *parts->agents, *parts->documents, *parts->audit,
       [writer_ptr] { return writer_ptr->ConsistentThroughMicros(); }, parts->keys.etag_key);
+  auto analytics_store = storage::OpenAnalyticsStore(
+      paths.statement_db, storage::WritesOnWriterThread(*parts->writer));
+  if (!analytics_store.ok()) return analytics_store.error();
+  parts->analytics_store = std::move(*analytics_store);
+  EpochService::Options epoch_options;
+  epoch_options.config = EpochConfigOf(parts->manifest);
+  epoch_options.period = std::chrono::hours(parts->manifest.analytics.epoch_hours);
+  epoch_options.counts = AnalyticsConsentOf(*parts->consent);
+  epoch_options.random = parts->random;
+  parts->epochs = std::make_unique<EpochService>(std::move(epoch_options), *parts->analytics_store);
+  parts->analytics = std::make_unique<AnalyticsRoutes>(
+      AnalyticsRouteParts{parts->manifest, *parts->authenticator, *parts->tokens,
+                          parts->revocations.get(), *parts->audit, *parts->epochs});
   RetentionTimer::Options retention;
+  retention.analytics = parts->analytics_store.get();
+  retention.roll_up = MakeRollUp(EpochConfigOf(parts->manifest));
   retention.statement_retention_days = parts->manifest.statement_retention_days;
   retention.fact_retention_days = parts->manifest.fact_retention_days;
   // A pass that deleted something is a privacy action: it is audited (counts
@@ -293,6 +332,7 @@ HttpResponse LrsApp::Handle(HttpRequest& request) {
     return response;
   }
   if (request.path.rfind("/privacy/", 0) == 0) return parts_->privacy->Handle(request);
+  if (AnalyticsRoutes::Handles(request.path)) return parts_->analytics->Handle(request);
   if (AdminRoutes::Handles(request.path)) return parts_->admin->Handle(request);
   HttpResponse response;
   if (request.path == "/") {

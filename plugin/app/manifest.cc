@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "plugin/analytics/iso_day.h"
 #include "plugin/app/manifest_schema.h"
 #include "xapi/iri.h"
 #include "xapi/json.h"
@@ -268,6 +269,44 @@ Result<CohortDimension> CohortDimensionFrom(const std::string& source, const Jso
   return dimension;
 }
 
+Result<AnalyticsSettings> AnalyticsSettingsFrom(const std::string& source,
+                                                const JsonValue* analytics) {
+  AnalyticsSettings settings;
+  if (analytics == nullptr) return settings;
+  if (const JsonValue* hours = xapi::Member(*analytics, "epoch_hours")) {
+    settings.epoch_hours = hours->GetInt();
+  }
+  if (const JsonValue* mark = xapi::Member(*analytics, "pass_mark")) {
+    settings.pass_mark = mark->GetDouble();
+  }
+  const JsonValue* required = xapi::Member(*analytics, "required");
+  if (required == nullptr) return settings;
+  std::set<std::string> seen;
+  for (rapidjson::SizeType i = 0; i < required->Size(); ++i) {
+    const JsonValue& entry = (*required)[i];
+    const std::string path = Index("$.analytics.required", i);
+    analytics::RequiredActivity activity;
+    activity.activity = String(entry, "activity");
+    if (!xapi::IsValidIri(activity.activity)) {
+      return FieldError(source, path + ".activity", "must be an absolute IRI");
+    }
+    if (!seen.insert(activity.activity).second) {
+      return FieldError(source, path + ".activity",
+                        "repeats the activity of another required entry");
+    }
+    if (const JsonValue* due = xapi::Member(entry, "due")) {
+      activity.due_day = ParseIsoDay(due->GetString());
+      if (!activity.due_day) {
+        return FieldError(source, path + ".due", "must be a day that exists, YYYY-MM-DD from 1970");
+      }
+    } else {
+      activity.within_days = entry["within_days"].GetInt();
+    }
+    settings.required.push_back(std::move(activity));
+  }
+  return settings;
+}
+
 Result<Manifest> BuildManifest(const std::string& source, const JsonValue& root) {
   Manifest m;
   m.name = String(root, "name");
@@ -328,6 +367,10 @@ Result<Manifest> BuildManifest(const std::string& source, const JsonValue& root)
       m.cohort_dimensions.push_back(std::move(*dimension));
     }
   }
+
+  auto analytics = AnalyticsSettingsFrom(source, xapi::Member(root, "analytics"));
+  if (!analytics.ok()) return analytics.error();
+  m.analytics = std::move(*analytics);
 
   // The schema allows exactly the roles lms, analyst and admin.
   for (const auto& role : root["roles"].GetObject()) {

@@ -10,7 +10,9 @@
 //   - consent.purposes are ids declared in purposes; purpose ids are unique;
 //   - keep.free_text and keep.result agree about result.response;
 //   - each cohort dimension reads a part of the statement that keep keeps;
-//   - pseudonym_home_page and the extension keys in keep are absolute IRIs.
+//   - pseudonym_home_page and the extension keys in keep are absolute IRIs;
+//   - analytics.required names absolute IRIs, each once, with due dates
+//     that exist.
 // Callers never re-validate. Immutable after loading; share it freely.
 
 #include <map>
@@ -19,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "analytics/epoch.h"
 #include "anonymizer/keep_policy.h"
 #include "xapi/result.h"
 
@@ -42,6 +45,13 @@ struct CohortDimension {
   std::string description;    // may be empty
 };
 
+// The optional "analytics" member: epochs, the pass mark, required training.
+struct AnalyticsSettings {
+  int epoch_hours = 24;
+  double pass_mark = 0.5;  // scaled score
+  std::vector<analytics::RequiredActivity> required;  // manifest order
+};
+
 struct Manifest {
   std::string name;
   std::string description;
@@ -57,6 +67,7 @@ struct Manifest {
   int statement_retention_days = 0;
   int fact_retention_days = 0;
   std::vector<CohortDimension> cohort_dimensions;
+  AnalyticsSettings analytics;
   std::map<std::string, std::set<std::string>> role_permissions;  // role -> permissions
   // The manifest file's text as loaded (validated), for /privacy and /privacy.json.
   std::string json;

@@ -19,7 +19,10 @@
 #include "plugin/app/data_dir_lock.h"
 #include "plugin/app/lrs_app.h"
 #include "plugin/app/manifest.h"
+#include "plugin/analytics/analytics_config.h"
+#include "plugin/analytics/fact_records.h"
 #include "plugin/privacy/retention_timer.h"
+#include "storage/analytics_facts.h"
 #include "storage/audit_log.h"
 #include "storage/database.h"
 #include "storage/erasure.h"
@@ -37,8 +40,10 @@ constexpr char kPurgeUsage[] =
     "Deletes individual-level data past the manifest's retention, in batches:\n"
     "statements stored, and State and Agent Profile documents updated, more than\n"
     "retention.statements_days ago (with attachment data no remaining statement\n"
-    "names), learner facts last updated more than retention.facts_days ago, and\n"
-    "sealed identities that no remaining statement or document refers to.\n"
+    "names), learner facts last updated more than retention.facts_days ago\n"
+    "(analytics facts are first folded into counts, so tables for old periods\n"
+    "keep their numbers: \"rolled_up\" learner-activity pairs), and sealed\n"
+    "identities that no remaining statement or document refers to.\n"
     "Consent history, the audit trail and learner data keys are kept. A running\n"
     "'lrs serve' does the same every day; purge refuses to run beside one (exit\n"
     "status 2) and never needs the key file.\n"
@@ -52,7 +57,8 @@ constexpr char kPurgeUsage[] =
     "Prints one JSON object on one line:\n"
     "  {\"now\": T, \"statements_before\": T, \"facts_before\": T,\n"
     "   \"deleted\": {\"statements\": N, \"documents\": N, \"facts\": N,\n"
-    "               \"attachments\": N, \"identities\": N}}\n"
+    "               \"attachments\": N, \"identities\": N},\n"
+    "   \"rolled_up\": N}\n"
     "where T are UTC timestamps: rows older than the *_before times were deleted\n"
     "(a *_before is null when the retention reaches back further than time can\n"
     "count: nothing is that old).\n";
@@ -68,7 +74,7 @@ std::string CutoffJson(int64_t before_us) {
 }
 
 std::string ReportJson(int64_t now_us, const storage::RetentionCutoffs& cutoffs,
-                       const storage::ExpiredCounts& deleted) {
+                       const storage::ExpiredCounts& deleted, int64_t rolled_up) {
   return "{\"now\": " + Quoted(xapi::FormatTimestamp(now_us)) +
          ", \"statements_before\": " + CutoffJson(cutoffs.statements_before_us) +
          ", \"facts_before\": " + CutoffJson(cutoffs.facts_before_us) +
@@ -76,7 +82,8 @@ std::string ReportJson(int64_t now_us, const storage::RetentionCutoffs& cutoffs,
          ", \"documents\": " + std::to_string(deleted.documents) +
          ", \"facts\": " + std::to_string(deleted.facts) +
          ", \"attachments\": " + std::to_string(deleted.attachments) +
-         ", \"identities\": " + std::to_string(deleted.identities) + "}}";
+         ", \"identities\": " + std::to_string(deleted.identities) +
+         "}, \"rolled_up\": " + std::to_string(rolled_up) + "}";
 }
 
 }  // namespace
@@ -113,6 +120,13 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
   const storage::RetentionCutoffs cutoffs =
       storage::CutoffsAt(now_us, manifest->statement_retention_days, manifest->fact_retention_days);
   storage::Database& database = **db;
+  // Analytics facts are folded into counts before anything is deleted
+  // (plugin/privacy/retention_timer.h, invariant 4).
+  auto analytics = storage::OpenAnalyticsStore(paths.statement_db, storage::DirectWrites(database));
+  if (!analytics.ok()) return ReportFailure("purge", analytics.error());
+  auto rolled_up = RollUpExpiredFacts(analytics->get(), cutoffs.facts_before_us,
+                                      MakeRollUp(EpochConfigOf(*manifest)));
+  if (!rolled_up.ok()) return ReportFailure("purge", rolled_up.error());
   auto deleted = storage::ExpireAll([&](const storage::RetentionCursor& from) {
     return storage::ExpireBatch(database, cutoffs, from);
   });
@@ -124,7 +138,7 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
   // daily pass leaves it to SQLite's own checkpoints rather than stall
   // ingest waiting for readers.
   const storage::ExpiredCounts& d = *deleted;
-  if (d.Total() > 0) {
+  if (d.Total() > 0 || *rolled_up > 0) {
     if (MaybeError error = storage::CheckpointAndTruncate(database))
       return ReportFailure("purge", *error);
     // A privacy action: audited like the server's daily pass (counts only).
@@ -134,7 +148,7 @@ int RunPurgeCommand(const std::vector<std::string>& args) {
         "lrs", "system", "retention.purge", "retention", RetentionAuditDetail(d).ToJson(), {}});
     if (!recorded.ok()) return ReportFailure("purge", recorded.error());
   }
-  std::cout << ReportJson(now_us, cutoffs, *deleted) << std::endl;
+  std::cout << ReportJson(now_us, cutoffs, *deleted, *rolled_up) << std::endl;
   return 0;
 }
 

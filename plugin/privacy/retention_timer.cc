@@ -33,6 +33,12 @@ AuditDetail RetentionAuditDetail(const storage::ExpiredCounts& c) {
   return detail;
 }
 
+Result<int64_t> RollUpExpiredFacts(storage::AnalyticsStore* analytics, int64_t facts_before_us,
+                                   const storage::AnalyticsRollUp& roll_up) {
+  if (analytics == nullptr || !roll_up) return int64_t{0};
+  return analytics->ExpireFacts(facts_before_us, roll_up);
+}
+
 RetentionTimer::RetentionTimer(Options options, storage::StatementWriter& writer,
                                IdentityVault& vault)
     : options_(std::move(options)), writer_(writer), vault_(vault) {
@@ -62,6 +68,13 @@ void RetentionTimer::Run() {
 Result<storage::ExpiredCounts> RetentionTimer::Pass() {
   const storage::RetentionCutoffs cutoffs = storage::CutoffsAt(
       options_.clock(), options_.statement_retention_days, options_.fact_retention_days);
+  Result<int64_t> folded =
+      RollUpExpiredFacts(options_.analytics, cutoffs.facts_before_us, options_.roll_up);
+  if (!folded.ok()) return folded.error();
+  if (*folded > 0) {
+    std::cout << "lrs: retention: rolled " << *folded
+              << " learner-activity pairs of analytics facts into counts" << std::endl;
+  }
   const storage::RetentionLimits limits = options_.limits;
   storage::ExpiryObserver* observer = options_.observer;
   IdentityVault* vault = &vault_;

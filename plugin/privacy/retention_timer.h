@@ -13,7 +13,13 @@
 //     stored (IdentityVault invariant 4), so a later statement of that
 //     learner seals its identity again instead of pointing at a deleted one.
 //  3. A pass reads the clock once: its cutoffs do not move while it runs.
-//  4. The destructor returns promptly: it wakes the thread, which stops before
+//  4. Analytics facts past the facts cutoff are folded into inner-cell counts
+//     and deleted (AnalyticsStore::ExpireFacts with `roll_up`; its batches
+//     run on the writer thread through the store's WriteRunner) before the
+//     rest of the pass, so tables for old periods keep their numbers once the
+//     individual rows are gone. If that fails the pass stops there and
+//     deletes nothing else.
+//  5. The destructor returns promptly: it wakes the thread, which stops before
 //     its next batch, so at most the batch in flight is waited for.
 //
 // Deleted rows are zeroed in the database file (secure_delete); the log
@@ -33,6 +39,7 @@
 #include <thread>
 
 #include "plugin/privacy/audit_trail.h"
+#include "storage/analytics_store.h"
 #include "storage/retention.h"
 #include "storage/statement_writer.h"
 #include "xapi/result.h"
@@ -52,6 +59,9 @@ class RetentionTimer {
     // Sees each batch's rows before they go (the seam for k-anonymous
     // rollups); not owned; null: none.
     storage::ExpiryObserver* observer = nullptr;
+    // Analytics facts and their roll-up (invariant 4); not owned; null: none.
+    storage::AnalyticsStore* analytics = nullptr;
+    storage::AnalyticsRollUp roll_up;
     // Called on the timer's thread after each pass with what it deleted or
     // why it stopped. Default: one line on stdout when something was deleted
     // (counts only), one on stderr on failure.
@@ -77,6 +87,12 @@ class RetentionTimer {
   std::atomic<bool> stopping_{false};
   std::thread thread_;  // last: starts after everything it uses exists
 };
+
+// Invariant 4, for the timer and `lrs purge` alike: folds and deletes the
+// analytics facts last updated before `facts_before_us` (nothing when
+// `analytics` is null). Returns the (learner, activity) pairs folded.
+Result<int64_t> RollUpExpiredFacts(storage::AnalyticsStore* analytics, int64_t facts_before_us,
+                                   const storage::AnalyticsRollUp& roll_up);
 
 // The default on_pass: one line on stdout when something was deleted, one on
 // stderr on failure.

@@ -297,6 +297,12 @@ Result<storage::StatementRecord> StatementIngest::Prepare(
     }
     record.fact = std::move(fact);
   }
+  // Likewise its analytics facts (storage::AnalyticsFactUpdate).
+  record.analytics = AnalyticsFactsOf(statement, record.timestamp_us, options_.cohort_sources);
+  if (!record.analytics.empty() && options_.may_analyse &&
+      !options_.may_analyse(record.analytics.front().pseudonym)) {
+    record.analytics.clear();
+  }
   record.json = xapi::ToJson(statement);
   return record;
 }

@@ -20,6 +20,7 @@
 #include "anonymizer/random_source.h"
 #include "plugin/auth/credentials.h"
 #include "plugin/keys/identity_vault.h"
+#include "plugin/resources/analytics_facts_ingest.h"
 #include "storage/statement_writer.h"
 #include "xapi/json.h"
 #include "xapi/multipart.h"
@@ -43,6 +44,13 @@ struct IngestOptions {
   // Members a Group may have, in any position (manifest limits.group_members);
   // more is a 413.
   size_t max_group_members = 5000;
+  // The manifest's cohort dimensions, in its order: each analytics fact
+  // carries one value per source (plugin/resources/analytics_facts_ingest.h).
+  std::vector<CohortSource> cohort_sources;
+  // Whether the learner with this pseudonym may be counted in analytics
+  // (their consent to the purpose "analytics"): one may consent to storage
+  // for another purpose and withdraw this one. Unset counts everyone stored.
+  std::function<bool(const std::string& pseudonym)> may_analyse;
 };
 
 // The attachment data a PUT/POST carried (Communication 1.5.2).

@@ -35,7 +35,7 @@ std::set<std::string> Names(Database& db, const std::string& type) {
 }
 
 // 1 statements, 2 documents, 3 activities, 4 attachments (storage/schema.cc).
-constexpr int64_t kLatestStatementVersion = 7;
+constexpr int64_t kLatestStatementVersion = 8;
 
 BOOST_AUTO_TEST_CASE(statement_database_gets_its_tables_and_indexes) {
   TempDir dir;

@@ -70,5 +70,39 @@ BOOST_AUTO_TEST_CASE(rejects_malformed_durations) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(duration_seconds_uses_fixed_calendar_units) {
+  struct Case {
+    const char* text;
+    double seconds;
+  };
+  const Case cases[] = {
+      {"PT0S", 0},
+      {"PT21M", 1260},
+      {"PT1H30M", 5400},
+      {"PT1.5H", 5400},
+      {"PT2,25S", 2.25},
+      {"PT0.001S", 0.001},
+      {"P1D", 86400},
+      {"P2W", 14 * 86400},
+      {"P1M", 30 * 86400},            // a month is 30 days
+      {"P1Y", 365 * 86400},           // a year is 365 days
+      {"P1MT1M", 30 * 86400 + 60},    // M before T is months, after it minutes
+      {"P1DT1H1M1.5S", 86400 + 3600 + 60 + 1.5},
+  };
+  for (const Case& c : cases) {
+    BOOST_TEST_CONTEXT("duration: " << c.text) {
+      const std::optional<double> seconds = DurationSeconds(c.text);
+      BOOST_REQUIRE(seconds.has_value());
+      BOOST_TEST(*seconds == c.seconds, boost::test_tools::tolerance(1e-9));
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(duration_seconds_of_an_invalid_duration_is_none) {
+  for (const char* text : {"", "P", "PT", "P1H", "-PT1S", "PT1S2M", "P4W1D", "1S"}) {
+    BOOST_TEST_CONTEXT("duration: " << text) { BOOST_TEST(!DurationSeconds(text).has_value()); }
+  }
+}
+
 }  // namespace
 }  // namespace lrs::xapi

@@ -1,0 +1,144 @@
+#include "analytics/lattice.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "analytics/period.h"
+#include "analytics/protection.h"
+
+namespace lrs::analytics {
+
+int CohortSpace::ComboIndex(std::vector<int> dims) const {
+  std::sort(dims.begin(), dims.end());
+  for (size_t i = 0; i < combos.size(); ++i) {
+    if (combos[i] == dims) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool GroupKey::operator<(const GroupKey& o) const {
+  return std::tie(combo, gran, v0, v1, period) < std::tie(o.combo, o.gran, o.v0, o.v1, o.period);
+}
+bool GroupKey::operator==(const GroupKey& o) const {
+  return combo == o.combo && gran == o.gran && v0 == o.v0 && v1 == o.v1 && period == o.period;
+}
+
+Period PeriodOfGranularity(int gran) {
+  static constexpr Period kOrder[kGranularities] = {Period::kAll, Period::kDay, Period::kWeek, Period::kMonth};
+  return kOrder[gran];
+}
+
+int GranularityOf(Period period) {
+  switch (period) {
+    case Period::kAll:
+      return 0;
+    case Period::kDay:
+      return 1;
+    case Period::kWeek:
+      return 2;
+    case Period::kMonth:
+      return 3;
+  }
+  return 0;
+}
+
+GroupKey GroupOf(const CohortSpace& space, int combo, int gran, uint32_t tuple, int32_t day) {
+  GroupKey key;
+  key.combo = static_cast<uint16_t>(combo);
+  key.gran = static_cast<uint8_t>(gran);
+  const std::vector<int>& dims = space.combos[combo];
+  const std::vector<uint32_t>& values = space.tuples[tuple];
+  if (dims.size() > 0) key.v0 = values[dims[0]];
+  if (dims.size() > 1) key.v1 = values[dims[1]];
+  key.period = PeriodStart(PeriodOfGranularity(gran), day);
+  return key;
+}
+
+BlockLattice BuildLattice(const Block& block, const CohortSpace& space, int k) {
+  BlockLattice out;
+  out.problem.k = k;
+  out.problem.inner_counts.reserve(block.inner.size());
+  for (const InnerCell& c : block.inner) out.problem.inner_counts.push_back(c.count);
+
+  const size_t categories = block.roles.size();
+  std::vector<std::vector<char>> sums(block.measures.size(), std::vector<char>(categories, 0));
+  for (size_t m = 0; m < block.measures.size(); ++m) {
+    for (uint32_t c : block.measures[m].categories) {
+      if (c < categories) sums[m][c] = 1;
+    }
+  }
+
+  struct Entry {
+    GroupKey key;
+    uint32_t inner;
+    bool operator<(const Entry& o) const {
+      if (key == o.key) return inner < o.inner;
+      return key < o.key;
+    }
+  };
+  const int combos = static_cast<int>(space.combos.size());
+  std::vector<Entry> entries;
+  entries.reserve(block.inner.size() * combos * kGranularities);
+  for (uint32_t i = 0; i < block.inner.size(); ++i) {
+    for (int c = 0; c < combos; ++c) {
+      for (int g = 0; g < kGranularities; ++g)
+        entries.push_back({GroupOf(space, c, g, block.inner[i].tuple, block.inner[i].day), i});
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+
+  std::vector<anonymizer::SuppressionCell> virtual_cells;
+  std::vector<uint32_t> group_inner, cell_ids;
+  for (size_t begin = 0; begin < entries.size();) {
+    size_t end = begin;
+    group_inner.clear();
+    int64_t total = 0;
+    while (end < entries.size() && entries[end].key == entries[begin].key) {
+      group_inner.push_back(entries[end].inner);
+      total += block.inner[entries[end].inner].count;
+      ++end;
+    }
+    if (total > 0) {  // a group exists when it holds a learner (zero cells alone make none)
+      const uint32_t group = static_cast<uint32_t>(out.groups.size());
+      out.groups.push_back(entries[begin].key);
+      cell_ids.clear();
+      for (size_t m = 0; m < block.measures.size(); ++m) {
+        anonymizer::SuppressionCell cell;
+        for (uint32_t i : group_inner) {
+          if (sums[m][block.inner[i].category]) cell.inner.push_back(i);
+        }
+        cell_ids.push_back(static_cast<uint32_t>(out.problem.cells.size()));
+        out.problem.cells.push_back(std::move(cell));
+        out.cells.push_back({group, static_cast<uint16_t>(m)});
+      }
+      ProtectGroup(block, group_inner, cell_ids, out.problem, virtual_cells);
+    }
+    begin = end;
+  }
+  for (auto& v : virtual_cells) out.problem.cells.push_back(std::move(v));
+  return out;
+}
+
+std::vector<std::pair<GroupKey, std::vector<double>>> GroupValues(const std::vector<PlacedValue>& values,
+                                                                  const CohortSpace& space) {
+  std::vector<std::pair<GroupKey, double>> entries;
+  const int combos = static_cast<int>(space.combos.size());
+  entries.reserve(values.size() * combos * kGranularities);
+  for (const PlacedValue& v : values) {
+    for (int c = 0; c < combos; ++c) {
+      for (int g = 0; g < kGranularities; ++g) entries.emplace_back(GroupOf(space, c, g, v.tuple, v.day), v.value);
+    }
+  }
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    if (a.first == b.first) return a.second < b.second;
+    return a.first < b.first;
+  });
+  std::vector<std::pair<GroupKey, std::vector<double>>> out;
+  for (const auto& [key, value] : entries) {
+    if (out.empty() || !(out.back().first == key)) out.emplace_back(key, std::vector<double>{});
+    out.back().second.push_back(value);
+  }
+  return out;
+}
+
+}  // namespace lrs::analytics
