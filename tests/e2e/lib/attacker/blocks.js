@@ -23,7 +23,8 @@
 //
 // Sensitive categories (ANALYTICS.md, "An attacker who knows the method"):
 // failed; each score bin below the pass mark (and all of them together); late;
-// not_done; incorrect.
+// not_done (and both together: the README's "everyone late or not done");
+// incorrect.
 
 export const OUTCOME_CATEGORIES = ["passed", "failed", "completed_no_result", "attempted_only"];
 export const OUTCOME_MEASURES = {
@@ -166,7 +167,7 @@ function sensitiveOf(b, passMark) {
     return [
       { name: "late", cats: ["late"] },
       { name: "not_done", cats: ["not_done"] },
-      { name: "late or not_done", cats: ["late", "not_done"], soft: true },
+      { name: "late or not_done", cats: ["late", "not_done"] },
     ];
   }
   if (b.table === "scores") {

@@ -20,11 +20,17 @@ export function weekStart(day) {
 export function monthStart(day) {
   return day.slice(0, 8) + "01";
 }
+const periodMemo = new Map();
 function periodOf(kind, day) {
   if (kind === "day") return day;
-  if (kind === "week") return weekStart(day);
-  if (kind === "month") return monthStart(day);
-  throw new Error(`unknown period ${kind}`);
+  const key = kind + day;
+  let v = periodMemo.get(key);
+  if (v !== undefined) return v;
+  if (kind === "week") v = weekStart(day);
+  else if (kind === "month") v = monthStart(day);
+  else throw new Error(`unknown period ${kind}`);
+  periodMemo.set(key, v);
+  return v;
 }
 
 /** Labels a cell for messages: "outcomes|act attempted department=legal period(day)=2026-01-03". */
@@ -124,29 +130,42 @@ export function buildModel(block, options = {}) {
     if (!byCat.has(v.cat)) byCat.set(v.cat, []);
     byCat.get(v.cat).push(i);
   });
+  // index: (cat, period kind, period start) -> vars
+  const byPlace = new Map();
+  vars.forEach((v, i) => {
+    for (const kind of ["all", "day", "week", "month"]) {
+      if (kind !== "all" && v.day === "(all)") continue;
+      const key = `${v.cat}\u0001${kind}\u0001${kind === "all" ? "" : periodOf(kind, v.day)}`;
+      if (!byPlace.has(key)) byPlace.set(key, []);
+      byPlace.get(key).push(i);
+    }
+  });
   for (const c of cells) {
     const dimIdx = Object.entries(c.dims).map(([d, v]) => [dims.indexOf(d), v]);
     c.vars = [];
     for (const cat of c.cats) {
-      for (const i of byCat.get(cat) || []) {
-        const v = vars[i];
-        if (!dimIdx.every(([j, val]) => v.tuple[j] === val)) continue;
-        if (c.period && periodOf(c.period.kind, v.day) !== c.period.start) continue;
-        c.vars.push(i);
+      const key = `${cat}\u0001${c.period ? c.period.kind : "all"}\u0001${c.period ? c.period.start : ""}`;
+      for (const i of byPlace.get(key) || []) {
+        const t = vars[i].tuple;
+        let ok = true;
+        for (const [j, val] of dimIdx) if (t[j] !== val) { ok = false; break; }
+        if (ok) c.vars.push(i);
       }
     }
+    c.vars.sort((a, b) => a - b);
   }
   const varsOf = (c) => {
     const dimIdx = Object.entries(c.dims).map(([d, v]) => [dims.indexOf(d), v]);
     const cs = new Set(c.cats);
     const vs = [];
-    vars.forEach((v, i) => {
-      if (!cs.has(v.cat)) return;
-      if (!dimIdx.every(([j, val]) => j >= 0 && v.tuple[j] === val)) return;
-      if (c.period && periodOf(c.period.kind, v.day) !== c.period.start) return;
-      vs.push(i);
-    });
-    return vs;
+    for (const cat of cs) {
+      const key = `${cat}\u0001${c.period ? c.period.kind : "all"}\u0001${c.period ? c.period.start : ""}`;
+      for (const i of byPlace.get(key) || []) {
+        const t = vars[i].tuple;
+        if (dimIdx.every(([j, val]) => j >= 0 && t[j] === val)) vs.push(i);
+      }
+    }
+    return vs.sort((a, b) => a - b);
   };
   const stats = (block.statsCells || []).map((c) => ({ ...c, vars: varsOf(c) }));
   // Every group an analyst can name in this block: the dimensions and period
