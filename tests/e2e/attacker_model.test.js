@@ -163,3 +163,18 @@ test("a safe release: nothing pinned, no certain group, no linear leak", async (
   assert.deepEqual(r.unresolved, []);
   assert.equal(r.hidden, 8);
 });
+
+test("at the real test's size, a release with primary suppression only is caught", { timeout: 60_000 }, async () => {
+  const { generateStore, DIMS, EXT, COURSE, QUIZ, QUESTION, REQUIRED, DUE } = await import("./lib/attacker/store.js");
+  const { simulateRelease } = await import("./lib/attacker/simulate.js");
+  const { statements } = generateStore();
+  const released = simulateRelease(statements, {
+    dims: DIMS, ext: EXT, k: 5, question: QUESTION, required: { activity: REQUIRED, due: DUE }, funnels: [[COURSE, QUIZ]],
+  });
+  const r = await attack(released, { k: 5, passMark: 0.5, cohortDimensions: DIMS, maxSolves: 300, deadlineMs: 20000 });
+  console.log(summary(r));
+  assert.deepEqual(r.errors, [], "the attacker's model fits a release made by its own reading of the method");
+  assert.ok(r.linear.length > 0, "totals minus visible cells");
+  assert.ok(r.pinned.length > 0, "pinned cells");
+  assert.ok(r.certain.some((c) => /department=(legal|finance)/.test(c.cell)), "a planted homogeneous group is certain");
+});

@@ -1,7 +1,9 @@
 // Everything an analyst can request in one epoch: the catalogue, then every
 // table for every activity (and for all activities at once), by none, each
 // cohort dimension and each pair, period all / day / week / month, and
-// funnels over a few step lists. Answers that are not 200 are recorded (a
+// funnels over a few step lists. With allActivities (default) a table is
+// requested once for every activity, and per activity only by none, period
+// all (the rows are merged, so a difference would show as a contradiction). Answers that are not 200 are recorded (a
 // table that does not apply to an activity answers 400) and skipped.
 
 function sameEpoch(a, b) {
@@ -12,7 +14,7 @@ function sameEpoch(a, b) {
  * get(pathAndQuery) -> {status, json}. Returns {catalogue, released:
  * [{table, request, rows}], requests, refused: [...]}.
  */
-export async function fetchEverything(get, { purpose = "analytics", funnels } = {}) {
+export async function fetchEverything(get, { purpose = "analytics", funnels, allActivities = true } = {}) {
   const cat = await get(`/analytics/tables?purpose=${encodeURIComponent(purpose)}`);
   if (cat.status !== 200) throw new Error(`GET /analytics/tables: ${cat.status} ${JSON.stringify(cat.json)}`);
   const catalogue = cat.json;
@@ -56,8 +58,12 @@ export async function fetchEverything(get, { purpose = "analytics", funnels } = 
           for (const steps of stepLists) await run(t.id, { by, period, steps });
           continue;
         }
+        // every activity at once answers the same rows as each activity alone
+        // (checked for by none, period all; merged rows are deduplicated)
         await run(t.id, { by, period });
-        if (takesActivity) for (const a of activities) await run(t.id, { by, period, activity: a });
+        if (takesActivity && (allActivities === false || (by.length === 0 && period === "all"))) {
+          for (const a of activities) await run(t.id, { by, period, activity: a });
+        }
       }
     }
   }
