@@ -60,17 +60,24 @@ after(async () => {
 
 test("an attacker who knows the method pins no hidden cell and is certain of no group's outcome", { timeout: 85_000 }, async () => {
   const started = Date.now();
+  const debug = (m) => process.env.ATTACK_DEBUG && process.stderr.write(`[${Date.now() - started} ms] ${m}\n`);
   const { statements, learners } = generateStore();
   for (let i = 0; i < statements.length; i += 250) {
     const res = await request(lrs, "/xapi/statements", { method: "POST", body: statements.slice(i, i + 250) });
     assert.equal(res.status, 200, `POST /xapi/statements: ${res.status} ${res.text.slice(0, 300)}`);
   }
+  debug(`posted ${statements.length} statements`);
   // A new epoch sees them (the one from server start was empty).
   const epoch = await request(lrs, "/admin/epoch", { method: "POST", auth: lrs.adminAuth, version: null, body: {} });
   assert.equal(epoch.status, 200, `POST /admin/epoch: ${epoch.text}`);
   console.log(`epoch ${epoch.json.epoch.id}: utility ${JSON.stringify(epoch.json.utility)}`);
 
-  const get = (p) => request(lrs, p, { auth: lrs.analystAuth, version: null });
+  debug("epoch built");
+  let n = 0;
+  const get = (p) => {
+    if (++n % 50 === 0) debug(`${n} requests`);
+    return request(lrs, p, { auth: lrs.analystAuth, version: null });
+  };
   const { catalogue, released, requests, refused } = await fetchEverything(get, {
     funnels: [[COURSE, QUIZ], [COURSE, QUIZ, REQUIRED], [REQUIRED, COURSE]],
   });

@@ -113,7 +113,8 @@ export async function attack(released, options = {}) {
     const w = solver.sampleWitnesses(1, rng);
     solves += solver.solves;
     if (w.status !== "Optimal") {
-      report.errors.push(`${b.key}: the attacker's model is ${w.status} (its reading of the method does not fit the release)`);
+      if (w.status === "infeasible") report.errors.push(`${b.key}: the attacker's model is infeasible (its reading of the method does not fit the release)`);
+      else report.unresolved.push({ block: b.key, cell: "(the whole block)", check: `feasibility: ${w.status}` });
       solver.dispose();
       continue;
     }

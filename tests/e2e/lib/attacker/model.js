@@ -207,8 +207,12 @@ export class BlockSolver {
     const rows = []; // [lower, upper, [[col, coef]...]]
     let nz = 0; // binaries after the x columns
     const sum = (vs) => vs.map((i) => [i, 1]);
+    const seenRows = new Map(); // one equality per distinct set of inner cells
     for (const c of model.cells) {
       if (c.learners !== null) {
+        const key = c.vars.join(",");
+        if (seenRows.has(key) && seenRows.get(key) === c.learners) continue;
+        seenRows.set(key, c.learners);
         rows.push([c.learners, c.learners, sum(c.vars)]); // an empty row with learners > 0: infeasible, the model is wrong
       } else if (c.label === "primary") {
         rows.push([1, this.k - 1, sum(c.vars)]);
@@ -303,13 +307,19 @@ export class BlockSolver {
   /** Random objectives: feasible integer points that prove cells are not pinned. */
   sampleWitnesses(count, rng) {
     for (let t = 0; t < count; t++) {
+      if (t === 0 && this.witnesses.length === 0) {
+        // first a plain feasibility solve: infeasible means the model is wrong
+        const r = this.solve("Minimize", []);
+        if (r.status !== "Optimal") return r;
+        continue;
+      }
       const terms = [];
       for (let i = 0; i < this.model.vars.length; i++) {
         const c = Math.round((rng() * 2 - 1) * 20);
         if (c) terms.push([i, c]);
       }
       const r = this.solve("Maximize", terms);
-      if (r.status !== "Optimal") return r;
+      if (r.status === "infeasible") return r; // a time limit only costs a witness
     }
     return { status: "Optimal" };
   }

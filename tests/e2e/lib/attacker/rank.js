@@ -1,10 +1,9 @@
 // The linear attacker: is a hidden cell's row (0/1 over the inner cells) in
 // the span of the published rows? Exact Gaussian elimination modulo a prime
-// below 2^26 (so every product stays exact in a double). A row in the span
-// mod p is in the span over the rationals unless p divides a minor, which for
-// 0/1 rows of this size is vanishingly unlikely; a row not in the span mod p
-// is never in the span over the rationals... the other way round, so a
-// "leak" reported here is re-checked with a second prime.
+// below 2^26 (every product stays exact in a double). A row in the rational
+// span is in the span mod p too; the converse can fail only when p divides
+// some minor, so a row found in the span is checked again modulo a second
+// prime before it is reported.
 
 const PRIMES = [67108859, 67108837];
 
@@ -25,47 +24,57 @@ function mulmod(a, b, p) {
   return (a * b) % p;
 }
 
-/** A row echelon basis over GF(p) of sparse rows (Map col -> value). */
+/**
+ * A row echelon basis over GF(p): pivot rows kept sparse (ascending columns,
+ * the pivot first, normalized to 1), a row reduced in one ascending pass over
+ * a dense scratch array (eliminating column c only adds columns above c).
+ */
 class Basis {
-  constructor(p) {
+  constructor(p, n) {
     this.p = p;
-    this.pivots = new Map(); // pivot column -> row (Map), normalized so row[pivot] = 1
+    this.n = n;
+    this.pivots = new Array(n).fill(null); // column -> {cols: Int32Array, vals: Float64Array}
+    this.scratch = new Float64Array(n);
   }
-  reduce(input) {
+  reduce(cols) {
     const p = this.p;
-    const row = new Map(input);
-    // repeatedly eliminate the smallest column that has a pivot
-    let changed = true;
-    while (changed) {
-      changed = false;
-      const cols = [...row.keys()].sort((a, b) => a - b);
-      for (const c of cols) {
-        const v = row.get(c);
-        if (v === undefined || v === 0) continue;
-        const prow = this.pivots.get(c);
-        if (!prow) continue;
-        for (const [pc, pv] of prow) {
-          const nv = (((row.get(pc) || 0) - mulmod(v, pv, p)) % p + p) % p;
-          if (nv === 0) row.delete(pc);
-          else row.set(pc, nv);
-        }
-        changed = true;
+    const x = this.scratch;
+    x.fill(0);
+    let lo = Infinity;
+    for (const c of cols) {
+      x[c] = 1;
+      if (c < lo) lo = c;
+    }
+    const nz = [];
+    for (let c = lo === Infinity ? this.n : lo; c < this.n; c++) {
+      const v = x[c];
+      if (v === 0) continue;
+      const pr = this.pivots[c];
+      if (!pr) {
+        nz.push(c);
+        continue;
+      }
+      for (let j = 0; j < pr.cols.length; j++) {
+        const cc = pr.cols[j];
+        x[cc] = (((x[cc] - mulmod(v, pr.vals[j], p)) % p) + p) % p;
       }
     }
-    return row;
+    return nz;
   }
-  add(input) {
-    const row = this.reduce(input);
-    if (row.size === 0) return false;
-    const pivot = Math.min(...row.keys());
-    const f = inv(row.get(pivot), this.p);
-    const norm = new Map();
-    for (const [c, v] of row) norm.set(c, mulmod(v, f, this.p));
-    this.pivots.set(pivot, norm);
+  add(cols) {
+    const nz = this.reduce(cols);
+    if (nz.length === 0) return false;
+    const x = this.scratch;
+    const pivot = nz[0];
+    const f = inv(x[pivot], this.p);
+    this.pivots[pivot] = {
+      cols: Int32Array.from(nz),
+      vals: Float64Array.from(nz.map((c) => mulmod(x[c], f, this.p))),
+    };
     return true;
   }
-  inSpan(input) {
-    return this.reduce(input).size === 0;
+  inSpan(cols) {
+    return this.reduce(cols).length === 0;
   }
 }
 
@@ -74,12 +83,13 @@ class Basis {
  * Returns the indices (into hidden) of hidden rows in the span of published.
  */
 export function hiddenInSpan(published, hidden) {
-  const toMap = (cols) => new Map(cols.map((c) => [c, 1]));
-  let suspects = hidden.map((_, i) => i).filter((i) => hidden[i].length > 0 || true);
+  let n = 1;
+  for (const r of published.concat(hidden)) for (const c of r) if (c + 1 > n) n = c + 1;
+  let suspects = hidden.map((_, i) => i);
   for (const p of PRIMES) {
-    const basis = new Basis(p);
-    for (const r of published) if (r.length) basis.add(toMap(r));
-    suspects = suspects.filter((i) => basis.inSpan(toMap(hidden[i])));
+    const basis = new Basis(p, n);
+    for (const r of published) if (r.length) basis.add(r);
+    suspects = suspects.filter((i) => basis.inSpan(hidden[i]));
     if (suspects.length === 0) break;
   }
   return suspects;
