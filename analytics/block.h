@@ -36,10 +36,11 @@ struct BlockMeasure {
 
 struct Block {
   // Sorted by (category, day, tuple), unique. Counts > 0, except the zero
-  // cells Finish adds: at every (day, tuple) that holds a member (a category
-  // not kOutside), every other member category has an inner cell, 0 if
-  // nobody is there, so a zero that protection must keep uncertain is an
-  // unknown of the linear system rather than absent from it.
+  // cells BuildLattice adds where a whole group is in sensitive categories
+  // (see protection.h). An inner cell absent from the model is a structural
+  // zero the model assumes the analyst knows: that errs on the side of
+  // hiding more, except where a zero must stay uncertain, which is where
+  // the zero cells are added.
   std::vector<InnerCell> inner;
   std::vector<CategoryRole> roles;    // one per category
   std::vector<BlockMeasure> measures;

@@ -129,8 +129,9 @@ EpochBuilder::EpochBuilder(EpochConfig config) : state_(std::make_unique<State>(
 EpochBuilder::~EpochBuilder() = default;
 
 void EpochBuilder::AddActivity(ActivityInfo activity) {
-  state_->activities.Id(activity.id);
-  state_->infos[activity.id] = std::move(activity);
+  const std::string id = activity.id;  // the right side of = is evaluated first (C++17)
+  state_->activities.Id(id);
+  state_->infos[id] = std::move(activity);
 }
 
 void EpochBuilder::AddFact(const Fact& fact) {
@@ -177,12 +178,12 @@ class Releaser {
   Releaser(const CohortSpace& space, int k, UtilityReport& utility) : space_(space), k_(k), utility_(utility) {}
 
   // Protects `block` as a whole and stores its released cells in `table`.
-  void ReleaseBlock(const Block& block, ReleasedTable& table) {
+  void ReleaseBlock(Block block, ReleasedTable& table) {
     table.present = true;
     table.slices.assign(space_.combos.size() * kGranularities, {});
     if (block.inner.empty()) return;
     BlockLattice lattice = BuildLattice(block, space_, k_);
-    const anonymizer::SuppressionPattern pattern = anonymizer::Suppress(lattice.problem);
+    const anonymizer::SuppressionPattern pattern = SuppressDistinct(lattice.problem);
     for (size_t i = 0; i < lattice.cells.size(); ++i) {
       const GroupKey& g = lattice.groups[lattice.cells[i].group];
       int64_t n = 0;
@@ -205,6 +206,8 @@ class Releaser {
     auto grouped = GroupValues(values, space_);
     table.present = true;
     if (table.slices.empty()) table.slices.assign(space_.combos.size() * kGranularities, {});
+    // The groups first: `table` and `groups_from` may be the same table.
+    std::vector<GroupKey> keys;
     for (size_t slice = 0; slice < groups_from.slices.size(); ++slice) {
       const auto& cells = groups_from.slices[slice];
       for (size_t i = 0; i < cells.size(); ++i) {
@@ -215,6 +218,12 @@ class Releaser {
         key.v0 = cells[i].v0;
         key.v1 = cells[i].v1;
         key.period = cells[i].period;
+        keys.push_back(key);
+      }
+    }
+    {
+      for (const GroupKey& key : keys) {
+        const size_t slice = key.combo * kGranularities + key.gran;
         auto it = std::lower_bound(grouped.begin(), grouped.end(), key,
                                    [](const auto& a, const GroupKey& b) { return a.first < b; });
         std::optional<double> median;
@@ -230,6 +239,44 @@ class Releaser {
         table.slices[slice].push_back(stat);
       }
     }
+  }
+
+  // Cells with the same inner cells are one number under several names (a
+  // department with one role is also that department-and-role; a day's
+  // attempted equals its completed when nobody only attempted), so one
+  // published copy publishes all. Suppress sees each distinct row once, as
+  // protected if any copy is protected or virtual, and every copy gets its
+  // fate: the pattern is the one Suppress would give the full problem with
+  // copies tied, on a far smaller problem.
+  static anonymizer::SuppressionPattern SuppressDistinct(const anonymizer::SuppressionProblem& problem) {
+    anonymizer::SuppressionProblem distinct;
+    distinct.k = problem.k;
+    distinct.inner_counts = problem.inner_counts;
+    std::unordered_map<std::vector<uint32_t>, uint32_t, VectorHash> index;
+    std::vector<uint32_t> copy_of(problem.cells.size());
+    for (size_t i = 0; i < problem.cells.size(); ++i) {
+      const anonymizer::SuppressionCell& cell = problem.cells[i];
+      // A cell of no inner cells is a structural zero: its own fate, never tied to another.
+      if (cell.inner.empty()) {
+        copy_of[i] = static_cast<uint32_t>(distinct.cells.size());
+        distinct.cells.push_back(cell);
+        continue;
+      }
+      auto [it, added] = index.try_emplace(cell.inner, static_cast<uint32_t>(distinct.cells.size()));
+      if (added) {
+        distinct.cells.push_back({cell.inner, cell.publishable, cell.protect || !cell.publishable});
+      } else {
+        anonymizer::SuppressionCell& merged = distinct.cells[it->second];
+        merged.publishable = merged.publishable || cell.publishable;
+        merged.protect = merged.protect || cell.protect || !cell.publishable;
+      }
+      copy_of[i] = it->second;
+    }
+    const anonymizer::SuppressionPattern reduced = anonymizer::Suppress(distinct);
+    anonymizer::SuppressionPattern pattern;
+    pattern.cells.resize(problem.cells.size());
+    for (size_t i = 0; i < problem.cells.size(); ++i) pattern.cells[i] = reduced.cells[copy_of[i]];
+    return pattern;
   }
 
   static void SortSlices(ReleasedTable& table) {
@@ -379,6 +426,9 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
   }
 
   // 2. One activity at a time (invariant 3).
+  // Activities are consumed in catalogue (IRI) order: renumber them so first.
+  for (PackedFact& f : s.facts) f.activity = activity_index[f.activity];
+  for (RolledEntry& r : s.rolled) r.activity = activity_index[r.activity];
   std::sort(s.facts.begin(), s.facts.end(), [](const PackedFact& a, const PackedFact& b) {
     return std::tie(a.activity, a.learner) < std::tie(b.activity, b.learner);
   });
@@ -390,16 +440,15 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
   Releaser releaser(space, k, epoch->utility_);
   size_t fact_at = 0, rolled_at = 0;
   std::vector<StandingFact> mine;
-  for (uint32_t raw_activity : order) {
-    const uint32_t pos = activity_index[raw_activity];
+  for (uint32_t pos = 0; pos < order.size(); ++pos) {
     ReleasedActivity& released = epoch->activities_[pos];
     ActivityAccumulator acc;
     // Standings of every learner on this activity.
-    while (fact_at < s.facts.size() && s.facts[fact_at].activity < raw_activity) ++fact_at;
-    while (fact_at < s.facts.size() && s.facts[fact_at].activity == raw_activity) {
+    while (fact_at < s.facts.size() && s.facts[fact_at].activity < pos) ++fact_at;
+    while (fact_at < s.facts.size() && s.facts[fact_at].activity == pos) {
       const uint32_t learner = s.facts[fact_at].learner;
       mine.clear();
-      for (; fact_at < s.facts.size() && s.facts[fact_at].activity == raw_activity &&
+      for (; fact_at < s.facts.size() && s.facts[fact_at].activity == pos &&
              s.facts[fact_at].learner == learner;
            ++fact_at) {
         const PackedFact& f = s.facts[fact_at];
@@ -436,8 +485,8 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
     }
     // Roll-ups of this activity.
     std::vector<const RolledEntry*> rolled;
-    while (rolled_at < s.rolled.size() && s.rolled[rolled_at].activity < raw_activity) ++rolled_at;
-    for (; rolled_at < s.rolled.size() && s.rolled[rolled_at].activity == raw_activity; ++rolled_at)
+    while (rolled_at < s.rolled.size() && s.rolled[rolled_at].activity < pos) ++rolled_at;
+    for (; rolled_at < s.rolled.size() && s.rolled[rolled_at].activity == pos; ++rolled_at)
       rolled.push_back(&s.rolled[rolled_at]);
     for (const RolledEntry* r : rolled) {
       const uint32_t t = final_tuple[r->tuple];

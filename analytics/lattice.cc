@@ -54,7 +54,84 @@ GroupKey GroupOf(const CohortSpace& space, int combo, int gran, uint32_t tuple, 
   return key;
 }
 
-BlockLattice BuildLattice(const Block& block, const CohortSpace& space, int k) {
+namespace {
+
+struct Entry {
+  GroupKey key;
+  uint32_t inner;
+  bool operator<(const Entry& o) const {
+    if (key == o.key) return inner < o.inner;
+    return key < o.key;
+  }
+};
+
+// Every (group, inner cell) incidence, sorted: runs of one key are groups.
+std::vector<Entry> GroupEntries(const Block& block, const CohortSpace& space) {
+  const int combos = static_cast<int>(space.combos.size());
+  std::vector<Entry> entries;
+  entries.reserve(block.inner.size() * combos * kGranularities);
+  for (uint32_t i = 0; i < block.inner.size(); ++i) {
+    for (int c = 0; c < combos; ++c) {
+      for (int g = 0; g < kGranularities; ++g)
+        entries.push_back({GroupOf(space, c, g, block.inner[i].tuple, block.inner[i].day), i});
+    }
+  }
+  std::sort(entries.begin(), entries.end());
+  return entries;
+}
+
+// Where a group's members are all in sensitive categories, the places
+// (day, tuple) of its members get zero inner cells of every safe category,
+// so the group's safe part is an unknown the virtual cell can protect.
+void AddSafeZeros(Block& block, const CohortSpace& space) {
+  bool any_safe = false, any_sensitive = false;
+  for (CategoryRole r : block.roles) {
+    any_safe = any_safe || r == CategoryRole::kSafe;
+    any_sensitive = any_sensitive || r == CategoryRole::kSensitive;
+  }
+  if (!any_safe || !any_sensitive) return;
+  const std::vector<Entry> entries = GroupEntries(block, space);
+  std::vector<std::pair<int32_t, uint32_t>> places;
+  for (size_t begin = 0; begin < entries.size();) {
+    size_t end = begin;
+    int64_t members = 0, sensitive = 0;
+    while (end < entries.size() && entries[end].key == entries[begin].key) {
+      const InnerCell& c = block.inner[entries[end].inner];
+      const CategoryRole role = block.roles[c.category];
+      if (role != CategoryRole::kOutside) members += c.count;
+      if (role == CategoryRole::kSensitive) sensitive += c.count;
+      ++end;
+    }
+    if (members > 0 && sensitive == members) {
+      for (size_t e = begin; e < end; ++e) {
+        const InnerCell& c = block.inner[entries[e].inner];
+        if (block.roles[c.category] == CategoryRole::kSensitive) places.emplace_back(c.day, c.tuple);
+      }
+    }
+    begin = end;
+  }
+  if (places.empty()) return;
+  std::sort(places.begin(), places.end());
+  places.erase(std::unique(places.begin(), places.end()), places.end());
+  auto by_place = [](const InnerCell& a, const InnerCell& b) {
+    return std::tie(a.category, a.day, a.tuple) < std::tie(b.category, b.day, b.tuple);
+  };
+  std::vector<InnerCell> zeros;
+  for (uint32_t cat = 0; cat < block.roles.size(); ++cat) {
+    if (block.roles[cat] != CategoryRole::kSafe) continue;
+    for (const auto& [day, tuple] : places) {
+      const InnerCell probe{cat, day, tuple, 0};
+      if (!std::binary_search(block.inner.begin(), block.inner.end(), probe, by_place)) zeros.push_back(probe);
+    }
+  }
+  block.inner.insert(block.inner.end(), zeros.begin(), zeros.end());
+  std::sort(block.inner.begin(), block.inner.end(), by_place);
+}
+
+}  // namespace
+
+BlockLattice BuildLattice(Block& block, const CohortSpace& space, int k) {
+  AddSafeZeros(block, space);
   BlockLattice out;
   out.problem.k = k;
   out.problem.inner_counts.reserve(block.inner.size());
@@ -67,25 +144,7 @@ BlockLattice BuildLattice(const Block& block, const CohortSpace& space, int k) {
       if (c < categories) sums[m][c] = 1;
     }
   }
-
-  struct Entry {
-    GroupKey key;
-    uint32_t inner;
-    bool operator<(const Entry& o) const {
-      if (key == o.key) return inner < o.inner;
-      return key < o.key;
-    }
-  };
-  const int combos = static_cast<int>(space.combos.size());
-  std::vector<Entry> entries;
-  entries.reserve(block.inner.size() * combos * kGranularities);
-  for (uint32_t i = 0; i < block.inner.size(); ++i) {
-    for (int c = 0; c < combos; ++c) {
-      for (int g = 0; g < kGranularities; ++g)
-        entries.push_back({GroupOf(space, c, g, block.inner[i].tuple, block.inner[i].day), i});
-    }
-  }
-  std::sort(entries.begin(), entries.end());
+  const std::vector<Entry> entries = GroupEntries(block, space);
 
   std::vector<anonymizer::SuppressionCell> virtual_cells;
   std::vector<uint32_t> group_inner, cell_ids;

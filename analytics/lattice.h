@@ -52,8 +52,9 @@ struct BlockLattice {
   anonymizer::SuppressionProblem problem;  // cells[i] <-> problem.cells[i]; virtual cells after
 };
 
-// Builds the lattice and applies the homogeneity rule (protection.h) to every group.
-BlockLattice BuildLattice(const Block& block, const CohortSpace& space, int k);
+// Builds the lattice and applies the homogeneity rule (protection.h) to
+// every group; first adds to `block` the zero inner cells that rule needs.
+BlockLattice BuildLattice(Block& block, const CohortSpace& space, int k);
 
 // Groups of values (for medians): each value placed at (day, tuple), grouped
 // like cells. Returns groups in sorted order, each with its values.

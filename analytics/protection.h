@@ -15,9 +15,15 @@
 //     of the group is marked `protect`, whatever its size (this includes a
 //     sensitive cell equal to its group's total), and one non-publishable
 //     virtual cell is added: the sum of the group's safe inner cells (0
-//     here; they exist because BlockBuilder completes every place that holds
-//     a member with zero inner cells of the other member categories, so the
-//     linear system knows where a member could have been). Suppress keeps it out of the span of the published cells, so no
+//     here; they exist because BuildLattice adds, at every place (day,
+//     cohort tuple) of such a group's members, a zero inner cell of each
+//     safe category, so the linear system knows where a member could have
+//     been).
+// A zero of rule 1 outside such places has no inner cells in the model (an
+// absent inner cell is a structural zero the model grants the analyst):
+// it is hidden, and Suppress has nothing to keep uncertain. That a group had
+// nobody in a sensitive category is not a disclosure about anyone; hiding
+// the zero keeps the published bounds of its neighbours as wide as they are. Suppress keeps it out of the span of the published cells, so no
 //     release pins the safe part to 0 by linear combination: the analyst
 //     cannot be certain every member is in a sensitive category.
 // Groups without members are left alone: their sensitive zeros are implied by

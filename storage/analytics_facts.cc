@@ -48,13 +48,22 @@ namespace {
   " updated_us) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"                                       \
   " ON CONFLICT (pseudonym, activity_id, kind) DO UPDATE SET "
 
+// A row is rewritten only when the statement changes it, or when its
+// updated_us is a day (kAnalyticsTouchUs) behind: most statements repeat what
+// a fact already says, and skipping their write keeps the fact's page clean,
+// which is most of what the facts cost ingest (a random page per statement
+// written to the WAL at every commit).
+#define LRS_ANALYTICS_STALE "excluded.updated_us >= updated_us + 86400000000"
+static_assert(kAnalyticsTouchUs == int64_t{86400000000}, "the SQL spells it out");
+
 // The first statement (earliest at_us) places the fact and gives its value.
 constexpr char kUpsertFirst[] = LRS_ANALYTICS_INSERT
     "cohort = CASE WHEN excluded.at_us < at_us THEN excluded.cohort ELSE cohort END,"
     " value = CASE WHEN excluded.at_us < at_us THEN excluded.value ELSE value END,"
     " detail = CASE WHEN excluded.at_us < at_us THEN excluded.detail ELSE detail END,"
     " at_us = min(at_us, excluded.at_us),"
-    " updated_us = max(updated_us, excluded.updated_us)";
+    " updated_us = max(updated_us, excluded.updated_us)"
+    " WHERE excluded.at_us < at_us OR " LRS_ANALYTICS_STALE;
 
 // The best value places the fact; of equal values the earliest.
 #define LRS_ANALYTICS_BETTER                                                     \
@@ -65,7 +74,8 @@ constexpr char kUpsertBest[] = LRS_ANALYTICS_INSERT
     " detail = CASE WHEN " LRS_ANALYTICS_BETTER " THEN excluded.detail ELSE detail END,"
     " at_us = CASE WHEN " LRS_ANALYTICS_BETTER " THEN excluded.at_us ELSE at_us END,"
     " value = CASE WHEN " LRS_ANALYTICS_BETTER " THEN excluded.value ELSE value END,"
-    " updated_us = max(updated_us, excluded.updated_us)";
+    " updated_us = max(updated_us, excluded.updated_us)"
+    " WHERE " LRS_ANALYTICS_BETTER " OR " LRS_ANALYTICS_STALE;
 
 // Values add up; the earliest statement places the sum.
 constexpr char kUpsertSum[] = LRS_ANALYTICS_INSERT
@@ -73,9 +83,12 @@ constexpr char kUpsertSum[] = LRS_ANALYTICS_INSERT
     " detail = CASE WHEN excluded.at_us < at_us THEN excluded.detail ELSE detail END,"
     " value = coalesce(value, 0) + coalesce(excluded.value, 0),"
     " at_us = min(at_us, excluded.at_us),"
-    " updated_us = max(updated_us, excluded.updated_us)";
+    " updated_us = max(updated_us, excluded.updated_us)"
+    " WHERE coalesce(excluded.value, 0) <> 0 OR excluded.at_us < at_us OR "
+    LRS_ANALYTICS_STALE;
 
 #undef LRS_ANALYTICS_BETTER
+#undef LRS_ANALYTICS_STALE
 #undef LRS_ANALYTICS_INSERT
 
 constexpr char kSnapshotActivities[] =

@@ -40,6 +40,13 @@ class StatementWriter;
 inline constexpr int kAnalyticsScoreKind = 5;
 inline constexpr int kAnalyticsTimeSpentKind = 6;
 
+// How far behind the newest `stored` that touched it a fact's updated_us may
+// be: a statement that changes nothing about a fact rewrites it only to move
+// updated_us forward by at least this much (a day). Retention works in whole
+// days; so a (learner, activity) expires at most a day before facts_days
+// after its newest statement.
+inline constexpr int64_t kAnalyticsTouchUs = int64_t{86400} * 1000 * 1000;
+
 // The upsert rules of statement_record.h (AnalyticsFactUpdate).
 enum class AnalyticsRule { kFirst, kBest, kSum };
 

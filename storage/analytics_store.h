@@ -30,7 +30,9 @@ struct AnalyticsFactRecord {
   std::vector<std::string> cohort;
   std::optional<double> value;
   std::string detail;
-  int64_t updated_us = 0;  // `stored` of the newest statement that touched it
+  // `stored` of the newest statement that touched it, to within a day
+  // (storage/analytics_facts.h, kAnalyticsTouchUs).
+  int64_t updated_us = 0;
 };
 
 struct AnalyticsRollupRecord {
@@ -66,7 +68,8 @@ class AnalyticsStore {
   virtual MaybeError ReadSnapshot(AnalyticsSnapshotSink& sink) = 0;
   // Retention: the facts of every (learner, activity) whose newest updated_us
   // is before `before_us` are passed to `roll_up`, its counts added to the
-  // roll-ups and the facts deleted, in bounded batches, each one transaction
+  // roll-ups (a record without activity_id counts for the pair's activity;
+  // counts of 0 are skipped) and the facts deleted, in bounded batches, each one transaction
   // (roll-up and deletion together or neither). Returns the (learner,
   // activity) pairs folded.
   virtual Result<int64_t> ExpireFacts(int64_t before_us, const AnalyticsRollUp& roll_up) = 0;

@@ -69,7 +69,9 @@ struct LearnerFactUpdate {
 //  - every other kind: the earliest at_us wins, with its cohort, value and
 //    detail (equal times: the one stored first), so the fact sits where the
 //    statement that first made it true puts it, whatever the arrival order.
-// updated_us is the newest `stored` of a statement that touched the fact.
+// updated_us is the newest `stored` of a statement that touched the fact, to
+// within a day (storage/analytics_facts.h, kAnalyticsTouchUs): a statement
+// that changes nothing about a fact does not rewrite it to say less than that.
 struct AnalyticsFactUpdate {
   std::string pseudonym;
   std::string activity_id;

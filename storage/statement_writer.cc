@@ -531,14 +531,22 @@ Result<std::vector<WriteOutcome>> StatementWriter::StoreBatch(const WriteBatch& 
       BindOrNull(upsert, 7, fact.score_scaled);
       if (MaybeError error = upsert.Run()) return *error;
     }
+    // A statement's facts share its cohort: encoded once, on this thread
+    // that every group waits for.
+    std::string cohort;
+    const std::vector<std::string>* cohort_of = nullptr;
     for (const AnalyticsFactUpdate& update : record.analytics) {
+      if (cohort_of == nullptr || *cohort_of != update.cohort) {
+        cohort = EncodeCohort(update.cohort);
+        cohort_of = &update.cohort;
+      }
       Statement& upsert = update.kind == kAnalyticsScoreKind       ? p.upsert_analytics_best
                           : update.kind == kAnalyticsTimeSpentKind ? p.upsert_analytics_sum
                                                                    : p.upsert_analytics_first;
       upsert.Bind(1, update.pseudonym).Bind(2, update.activity_id);
       upsert.Bind(3, static_cast<int64_t>(update.kind));
       upsert.Bind(4, update.at_us.value_or(stored_us));
-      upsert.Bind(5, EncodeCohort(update.cohort));
+      upsert.Bind(5, cohort);
       BindOrNull(upsert, 6, update.value);
       upsert.Bind(7, update.detail).Bind(8, stored_us);
       if (MaybeError error = upsert.Run()) return *error;

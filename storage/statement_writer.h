@@ -27,9 +27,11 @@
 //     (table activities) in the same savepoint as the statement, and only
 //     when the statement is inserted: an already-stored duplicate or a
 //     rolled-back batch changes no definition.
-//  8. Likewise a statement's learner fact (StatementRecord::fact) is upserted
-//     in its savepoint only when the statement is inserted: a duplicate never
-//     counts twice. Voiding and retention never rewrite facts' counts.
+//  8. Likewise a statement's learner fact (StatementRecord::fact) and its
+//     analytics facts (StatementRecord::analytics, each by the rule of its
+//     kind) are upserted in its savepoint only when the statement is
+//     inserted: a duplicate never counts twice. Voiding and retention never
+//     rewrite facts' counts.
 //
 // Thread safety: Submit may be called from any thread.
 

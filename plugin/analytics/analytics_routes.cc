@@ -72,8 +72,7 @@ Result<HttpResponse> AnalyticsRoutes::Catalogue(const HttpRequest& request,
   if (!purpose.ok()) return purpose.error();
   auto epoch = Ready(parts_.epochs);
   if (!epoch.ok()) return epoch.error();
-  std::vector<std::string> dimensions = rules_.cohort_dimensions;
-  std::string body = CatalogueJson(**epoch, dimensions);
+  std::string body = CatalogueJson(**epoch, rules_.cohort_dimensions);
   AuditDetail detail;
   detail.Name("resource", "analytics catalogue")
       .Name("epoch", (*epoch)->id())

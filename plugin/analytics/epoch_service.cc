@@ -1,8 +1,8 @@
 #include "plugin/analytics/epoch_service.h"
 
+#include <algorithm>
 #include <iostream>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "plugin/analytics/fact_records.h"
 #include "plugin/privacy/consent_registry.h"

@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "xapi/json.h"
 #include "xapi/timestamp.h"
@@ -47,6 +48,17 @@ void DimensionValue(Writer& w, const std::string& name, const std::string& value
   }
 }
 
+// A whole number as an integer ("value": 1260, as the contract shows it),
+// anything else as the shortest decimal that reads back the same double.
+void Number(Writer& w, double value) {
+  constexpr double kExactIntegers = 9007199254740992.0;  // 2^53
+  if (std::isfinite(value) && std::trunc(value) == value && std::fabs(value) < kExactIntegers) {
+    w.Int64(static_cast<int64_t>(value));
+  } else {
+    w.Double(value);
+  }
+}
+
 void RowJson(Writer& w, const analytics::Row& row) {
   w.StartObject();
   for (const auto& [name, value] : row.dimensions) {
@@ -68,7 +80,7 @@ void RowJson(Writer& w, const analytics::Row& row) {
     }
     if (row.value) {
       w.Key("value");
-      w.Double(*row.value);
+      Number(w, *row.value);
     }
   }
   w.EndObject();
@@ -77,7 +89,7 @@ void RowJson(Writer& w, const analytics::Row& row) {
 std::string NumberText(double value) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  w.Double(value);
+  Number(w, value);
   return buffer.GetString();
 }
 

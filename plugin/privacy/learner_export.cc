@@ -32,6 +32,13 @@ JsonValue Time(int64_t micros, JsonAllocator& alloc) {
   return Text(xapi::FormatTimestamp(micros), alloc);
 }
 
+// analytics::FactKind's values, as a learner reads them.
+const char* FactKindName(int kind) {
+  static constexpr const char* kNames[] = {"active",   "attempted", "completed",  "passed",
+                                           "failed",   "score",     "time_spent", "response"};
+  return kind >= 0 && kind < 8 ? kNames[kind] : "unknown";
+}
+
 // JSON content as JSON, other text as a string, anything else as base64.
 void AddContent(JsonValue& object, const std::string& content, JsonAllocator& alloc) {
   auto parsed = xapi::ParseJson(content);
@@ -242,6 +249,26 @@ MaybeError LearnerExport::AddAttachmentsAndFacts(const std::string& pseudonym,
     fact_list.PushBack(entry, alloc);
   }
   out.AddMember("facts", fact_list, alloc);
+
+  // What analytics counts them in (storage/analytics_store.h): each fact's
+  // place (time, cohort values) and value, as the epoch reads it.
+  auto analytics = data_.AnalyticsFacts(pseudonym);
+  if (!analytics.ok()) return analytics.error();
+  JsonValue analytics_list(rapidjson::kArrayType);
+  for (const auto& fact : *analytics) {
+    JsonValue entry(rapidjson::kObjectType);
+    entry.AddMember("activityId", Text(fact.activity_id, alloc), alloc);
+    entry.AddMember("kind", JsonValue(FactKindName(fact.kind), alloc), alloc);
+    entry.AddMember("at", Time(fact.at_us, alloc), alloc);
+    JsonValue cohort(rapidjson::kArrayType);
+    for (const auto& value : fact.cohort) cohort.PushBack(Text(value, alloc), alloc);
+    entry.AddMember("cohort", cohort, alloc);
+    if (fact.value) entry.AddMember("value", *fact.value, alloc);
+    if (!fact.detail.empty()) entry.AddMember("detail", Text(fact.detail, alloc), alloc);
+    entry.AddMember("updated", Time(fact.updated_us, alloc), alloc);
+    analytics_list.PushBack(entry, alloc);
+  }
+  out.AddMember("analyticsFacts", analytics_list, alloc);
   return std::nullopt;
 }
 

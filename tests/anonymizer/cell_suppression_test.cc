@@ -270,6 +270,14 @@ BOOST_AUTO_TEST_CASE(nothing_small_hides_nothing) {
   BOOST_CHECK_EQUAL(Render(Suppress(p)), "....");
 }
 
+BOOST_AUTO_TEST_CASE(unsorted_or_repeated_inner_cells_mean_the_same_cell) {
+  // The contract asks for distinct indices; a caller's slip must not change
+  // the protection (a doubled index once counted the cell twice).
+  auto clean = Problem({7, 3, 8}, {Cell({0}), Cell({1}), Cell({2}), Cell({0, 1, 2})});
+  auto messy = Problem({7, 3, 8}, {Cell({0, 0}), Cell({1}), Cell({2}), Cell({2, 1, 0, 1, 9})});
+  BOOST_CHECK_EQUAL(Render(Suppress(messy)), Render(Suppress(clean)));
+}
+
 // ---- Random problems ---------------------------------------------------------
 
 // A random small problem: a few dimensions' worth of overlapping sums.
@@ -321,6 +329,73 @@ BOOST_AUTO_TEST_CASE(random_problems_leave_no_protected_cell_computable) {
     }
   }
   BOOST_CHECK_GT(secondary_seen, 100);  // the test exercised the secondary step
+}
+
+// A random product table: two or three dimensions of 2..3 values (the last
+// one read as periods), every combination of "by" and "total" per
+// dimension (inner cells, margins, pairs, the grand total), a few cells
+// marked protect or not publishable: the shape of the analytics lattice.
+SuppressionProblem RandomProductTable(std::mt19937& rng) {
+  std::uniform_int_distribution<int> coin(0, 99);
+  const int dims = 2 + coin(rng) % 2;
+  std::vector<int> size(dims);
+  for (int& d : size) d = 2 + coin(rng) % 2;
+  size_t n_inner = 1;
+  for (int d : size) n_inner *= d;
+  SuppressionProblem p;
+  p.k = 4 + coin(rng) % 2;
+  for (size_t i = 0; i < n_inner; ++i) {
+    const int r = coin(rng);
+    p.inner_counts.push_back(r < 20 ? 0 : r < 50 ? 1 + coin(rng) % 3 : 3 + coin(rng) % 12);
+  }
+  for (int mask = 0; mask < (1 << dims); ++mask) {
+    // Enumerate the values of the "by" dimensions of this mask.
+    size_t groups = 1;
+    for (int d = 0; d < dims; ++d) {
+      if (mask & (1 << d)) groups *= size[d];
+    }
+    for (size_t g = 0; g < groups; ++g) {
+      SuppressionCell cell;
+      for (uint32_t i = 0; i < n_inner; ++i) {
+        size_t rest_i = i, rest_g = g;
+        bool in = true;
+        for (int d = 0; d < dims; ++d) {
+          const size_t v = rest_i % size[d];
+          rest_i /= size[d];
+          if (mask & (1 << d)) {
+            in = in && v == rest_g % size[d];
+            rest_g /= size[d];
+          }
+        }
+        if (in) cell.inner.push_back(i);
+      }
+      const int r = coin(rng);
+      cell.protect = r < 4;
+      cell.publishable = r >= 2;
+      p.cells.push_back(cell);
+    }
+  }
+  return p;
+}
+
+BOOST_AUTO_TEST_CASE(random_product_tables_leave_no_protected_cell_computable) {
+  std::mt19937 rng(16);
+  int secondary_seen = 0;
+  for (int trial = 0; trial < 150; ++trial) {
+    const SuppressionProblem p = RandomProductTable(rng);
+    const SuppressionPattern pattern = Suppress(p);
+    BOOST_TEST_CONTEXT("trial " << trial) {
+      CheckProtected(p, pattern);
+      for (HiddenBy h : pattern.cells) secondary_seen += h == HiddenBy::kSecondary;
+    }
+  }
+  BOOST_CHECK_GT(secondary_seen, 100);
+}
+
+BOOST_AUTO_TEST_CASE(a_protected_cell_of_no_inner_cells_is_hidden) {
+  // Nothing to protect it with (see the header), but it is never shown.
+  auto p = Problem({6, 7}, {Cell({}, true, /*protect=*/true), Cell({0}), Cell({1}), Cell({0, 1})});
+  BOOST_CHECK_EQUAL(Render(Suppress(p)), "X...");
 }
 
 // Same problem, cells and inner cells renumbered: the same pattern, as long

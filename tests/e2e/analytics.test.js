@@ -30,11 +30,11 @@ const DEPARTMENT = "https://lrs.invalid/cohort/department";
 const COURSE = (t) => `https://courses.example.org/e2e/${t}/course`;
 
 /** The default manifest with k = 2 and one cohort dimension, department. */
-function analyticsManifest() {
+function analyticsManifest(analytics = { epoch_hours: 24, pass_mark: 0.5, required: [] }) {
   const m = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "manifests", "default.json"), "utf8"));
   m.k = 2;
   m.cohort_dimensions = [{ id: "department", source: `context.extensions.${DEPARTMENT}` }];
-  m.analytics = { epoch_hours: 24, pass_mark: 0.5, required: [] };
+  m.analytics = analytics;
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "lrs-analytics-")), "manifest.json");
   fs.writeFileSync(file, JSON.stringify(m));
   return file;
@@ -390,5 +390,29 @@ describe("retention keeps old periods' counts", () => {
     const after = (await table(lrs, "active", query)).json.rows;
     assert.deepEqual(after, before);
     assert.deepEqual((await table(lrs, "outcomes", query)).json.rows, outcomesBefore);
+  });
+});
+
+describe("required training comes from the manifest", () => {
+  let lrs;
+  after(async () => {
+    await lrs?.stop();
+  });
+
+  test("the required table has rows for the manifest's activities only", async () => {
+    const t = tag();
+    const other = `https://courses.example.org/e2e/${t}/optional`;
+    lrs = await startLrs({
+      args: ["--manifest", analyticsManifest({ required: [{ activity: COURSE(t), due: "2026-11-10" }] })],
+    });
+    const agents = Array.from({ length: 6 }, (_, i) => mboxAgent(t, `req${i}`));
+    await post(lrs, agents.flatMap((a) => learnerStatements(t, a, new Date(Date.UTC(2026, 10, 3, 9)))));
+    await post(lrs, agents.map((actor) => ({ actor, verb: VERBS.experienced, object: { id: other }, timestamp: "2026-11-03T10:00:00Z" })));
+    await firstEpoch(lrs);
+    await newEpoch(lrs);
+    const rows = (await table(lrs, "required", "purpose=analytics")).json.rows;
+    assert.ok(rows.length > 0, "the required activity has rows");
+    assert.ok(rows.every((r) => r.activity === COURSE(t)), JSON.stringify(rows));
+    assert.deepEqual([...new Set(rows.map((r) => r.measure))].sort(), ["late", "not_done", "on_time"]);
   });
 });

@@ -142,7 +142,26 @@ BOOST_AUTO_TEST_CASE(the_earliest_statement_places_a_fact_whatever_the_arrival_o
   BOOST_TEST(fact->cohort == (std::vector<std::string>{"sales", "(none)"}));
   BOOST_TEST(fact->value.value() == 300.0);  // the placing statement's duration
   BOOST_TEST(fact->detail == "a[,]b");
-  BOOST_TEST(fact->updated_us == kStart + 2000);  // the newest stored that touched it
+  // The newest stored that changed it: the third statement changed nothing.
+  BOOST_TEST(fact->updated_us == kStart + 1000);
+}
+
+BOOST_AUTO_TEST_CASE(a_statement_that_changes_nothing_moves_updated_us_only_a_day_on) {
+  WriteAt(kStart, {WithFacts(1, "ada", {Update("ada", kActive, kStart - kHour, "legal")})});
+  WriteAt(kStart + 23 * kHour, {WithFacts(2, "ada", {Update("ada", kActive, kStart, "hr")})});
+  BOOST_TEST(Find("ada", kActive)->updated_us == kStart);
+  WriteAt(kStart + 25 * kHour, {WithFacts(3, "ada", {Update("ada", kActive, kStart, "hr")})});
+  auto fact = Find("ada", kActive);
+  BOOST_TEST(fact->updated_us == kStart + 25 * kHour);
+  BOOST_TEST(fact->at_us == kStart - kHour);  // still placed by the first
+  BOOST_TEST(fact->cohort[0] == "legal");
+  // Time spent changes with every duration, so it is always rewritten.
+  WriteAt(kStart + 26 * kHour,
+          {WithFacts(4, "ada", {Update("ada", kTimeSpent, kStart, "hr", 5)})});
+  WriteAt(kStart + 27 * kHour,
+          {WithFacts(5, "ada", {Update("ada", kTimeSpent, kStart, "hr", 5)})});
+  BOOST_TEST(Find("ada", kTimeSpent)->updated_us == kStart + 27 * kHour);
+  BOOST_TEST(Find("ada", kTimeSpent)->value.value() == 10.0);
 }
 
 BOOST_AUTO_TEST_CASE(a_tie_in_time_keeps_the_statement_stored_first) {
@@ -162,7 +181,7 @@ BOOST_AUTO_TEST_CASE(the_best_score_wins_and_places_the_fact) {
   BOOST_TEST(fact->value.value() == 0.9);
   BOOST_TEST(fact->at_us == kStart - kHour);
   BOOST_TEST(fact->cohort[0] == "sales");
-  BOOST_TEST(fact->updated_us == kStart + 2000);
+  BOOST_TEST(fact->updated_us == kStart + 1000);  // the third changed nothing
 
   // The same best score earlier: the earlier place, so the order of arrival
   // does not decide.

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "plugin/analytics/analytics_config.h"
 #include "plugin/analytics/iso_day.h"
 #include "plugin/app/manifest.h"
 #include "xapi/json.h"
@@ -120,4 +121,21 @@ BOOST_AUTO_TEST_CASE(refuses_bad_analytics_members_naming_the_field) {
       BOOST_TEST(m.error().message.find(c.says) != std::string::npos, m.error().message);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(epoch_config_is_the_manifests_k_dimensions_pass_mark_and_required) {
+  auto m = Edited("/analytics",
+                  R"({"pass_mark": 0.7, "required": [
+                        {"activity": "https://example.org/safety", "within_days": 14}]})");
+  BOOST_REQUIRE(m.ok());
+  const lrs::analytics::EpochConfig config = lrs::plugin::EpochConfigOf(*m);
+  BOOST_TEST(config.k == m->k);
+  BOOST_REQUIRE(config.cohort_dimensions.size() == m->cohort_dimensions.size());
+  for (size_t i = 0; i < config.cohort_dimensions.size(); ++i) {
+    BOOST_TEST(config.cohort_dimensions[i] == m->cohort_dimensions[i].id);
+  }
+  BOOST_TEST(config.pass_mark == 0.7);
+  BOOST_REQUIRE(config.required.size() == 1u);
+  BOOST_TEST(config.required[0].activity == "https://example.org/safety");
+  BOOST_TEST(*config.required[0].within_days == 14);
 }

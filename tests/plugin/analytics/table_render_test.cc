@@ -158,3 +158,16 @@ BOOST_AUTO_TEST_CASE(epoch_answer_reports_utility) {
   BOOST_TEST(root["utility"]["hidden"]["primary"].GetInt64() == 5);
   BOOST_TEST(root["utility"]["hidden"]["secondary"].GetInt64() == 2);
 }
+
+BOOST_AUTO_TEST_CASE(whole_statistics_are_integers_in_json_and_csv) {
+  FixedEpoch epoch;
+  Row whole{{{"activity", "https://e.org/a"}}, "median_duration_s", std::nullopt, 1800.0, false};
+  Row half{{{"activity", "https://e.org/a"}}, "median_scaled", std::nullopt, 0.75, false};
+  const auto query = Query("purpose=analytics");
+  const std::string json = lrs::plugin::TableJson(epoch, query, {whole, half});
+  BOOST_TEST(json.find(R"("value":1800})") != std::string::npos, json);
+  BOOST_TEST(json.find(R"("value":0.75})") != std::string::npos, json);
+  const std::string csv = lrs::plugin::TableCsv(query, {whole, half});
+  BOOST_TEST(csv.find(",1800,false") != std::string::npos, csv);
+  BOOST_TEST(csv.find(",0.75,false") != std::string::npos, csv);
+}
