@@ -309,7 +309,10 @@ export class BlockSolver {
     for (let t = 0; t < count; t++) {
       if (t === 0 && this.witnesses.length === 0) {
         // first a plain feasibility solve: infeasible means the model is wrong
+        // (a longer time limit: a fractional vertex goes on to branch and bound)
+        this.hm.options.set({ time_limit: this.timeLimit * 4 });
         const r = this.solve("Minimize", []);
+        this.hm.options.set({ time_limit: this.timeLimit });
         if (r.status !== "Optimal") return r;
         continue;
       }
