@@ -28,7 +28,7 @@ import { fetchEverything } from "./lib/attacker/fetch.js";
 import { generateStore, DIMS, EXT, COURSE, QUIZ, REQUIRED, DUE, PASS_MARK, K } from "./lib/attacker/store.js";
 
 const MAX_SOLVES = Number(process.env.ATTACK_MAX_SOLVES || 1500);
-const DEADLINE_MS = Number(process.env.ATTACK_DEADLINE_MS || 55000);
+const DEADLINE_MS = Number(process.env.ATTACK_DEADLINE_MS || 50000);
 
 function writeManifest(dir) {
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "manifests", "default.json"), "utf8"));
@@ -58,7 +58,7 @@ after(async () => {
   fs.rmSync(manifestDir, { recursive: true, force: true });
 });
 
-test("an attacker who knows the method pins no hidden cell and is certain of no group's outcome", { timeout: 85_000 }, async () => {
+test("an attacker who knows the method pins no hidden cell and is certain of no group's outcome", { timeout: 88_000 }, async () => {
   const started = Date.now();
   const debug = (m) => process.env.ATTACK_DEBUG && process.stderr.write(`[${Date.now() - started} ms] ${m}\n`);
   const { statements, learners } = generateStore();
