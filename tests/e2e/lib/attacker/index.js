@@ -67,7 +67,7 @@ export async function attack(released, options = {}) {
   attachStats(blocks);
   const report = {
     blocks: 0, cells: 0, published: 0, hidden: 0, innerCells: 0, solves: 0,
-    pinned: [], certain: [], softCertain: [], linear: [], intervals: [], unresolved: [], errors: [],
+    pinned: [], certain: [], softCertain: [], linear: [], intervals: [], unresolved: [], errors: [], lpOnlyBlocks: [],
     maxSolves, timeLimit: options.timeLimit ?? 2,
   };
   let solves = 0;
@@ -108,10 +108,29 @@ export async function attack(released, options = {}) {
     if (process.env.ATTACK_DEBUG) console.error(`  linear ${b.key}: ${Date.now() - t0} ms`);
 
     // No inner variable at all: every cell is a known 0.
+    if (Date.now() >= deadline) {
+      // out of time: the linear check above is all this block gets
+      report.unresolved.push({ block: b.key, cell: `(the whole block: ${hidden.length} hidden cells)`, check: "deadline" });
+      continue;
+    }
     const solver = new BlockSolver(highs, model, { k, timeLimit: options.timeLimit ?? 2 });
     const sample = options.witnesses ?? 6;
-    const w = solver.sampleWitnesses(1, rng);
+    let w = solver.sampleWitnesses(1, rng);
     solves += solver.solves;
+    if (w.status === "Optimal" && solver.mipSolves > 0 && !options.integerAlways) {
+      // its LP vertices are fractional: every further solve would be branch and bound
+      solver.lpOnly = true;
+      report.lpOnlyBlocks.push(b.key);
+    } else if (w.status === "timeLimit") {
+      // No integer point in time: go on with the LP relaxation. Its findings
+      // are sound (an LP range of one value, an LP max of 0, bound the
+      // integer ones); what it clears is only likely safe: counted apart.
+      solver.lpOnly = true;
+      report.lpOnlyBlocks.push(b.key);
+      const before = solver.solves;
+      w = solver.sampleWitnesses(1, rng);
+      solves += solver.solves - before;
+    }
     if (w.status !== "Optimal") {
       if (w.status === "infeasible") report.errors.push(`${b.key}: the attacker's model is infeasible (its reading of the method does not fit the release)`);
       else report.unresolved.push({ block: b.key, cell: "(the whole block)", check: `feasibility: ${w.status}` });
@@ -120,14 +139,16 @@ export async function attack(released, options = {}) {
     }
     if (hidden.length || b.sensitive.length) {
       const before = solver.solves;
-      solver.sampleWitnesses(Math.max(0, sample - 1), rng);
+      solver.sampleWitnesses(Math.max(0, sample - 1), rng, budgetLeft);
       solves += solver.solves - before;
     }
     const exact = (sense, vars) => {
       if (!budgetLeft()) return null;
       solves++;
       const r = solver.solve(sense, vars.map((i) => [i, 1]));
-      return r.status === "Optimal" ? r.value : null;
+      if (r.status !== "Optimal") return null;
+      // a relaxed bound: round outwards to the integers it allows
+      return r.relaxed ? (sense === "Minimize" ? Math.ceil(r.value - 1e-6) : Math.floor(r.value + 1e-6)) : r.value;
     };
 
     // (a) pinned hidden cells. Cells with the same inner cells are one question.
@@ -164,10 +185,10 @@ export async function attack(released, options = {}) {
         continue;
       }
       const [wlo, whi] = solver.rangeInWitnesses(q.vars);
-      if (whi > wlo) continue; // two feasible values seen
+      if (whi > wlo + 1e-6) continue; // two feasible values seen (LP-only blocks: two relaxed values)
       if (inSpan.has(q.vars.join(","))) {
         // a linear combination of published cells: one value, the witnesses' one
-        for (const cc of q.cells) report.pinned.push({ block: b.key, cell: describe(b, cc), value: wlo, why: "in the span of the published cells" });
+        for (const cc of q.cells) report.pinned.push({ block: b.key, cell: describe(b, cc), value: Math.round(wlo), why: "in the span of the published cells" });
         continue;
       }
       const lo = wlo === 0 ? 0 : exact("Minimize", q.vars); // counts are >= 0
@@ -209,7 +230,7 @@ export async function attack(released, options = {}) {
         checks.push({ s, S, c, non });
       }
     }
-    const maxNonSeen = (ch) => solver.rangeInWitnesses(ch.non)[1];
+    const maxNonSeen = (ch) => (solver.rangeInWitnesses(ch.non)[1] > 1e-6 ? 1 : 0);
     let openChecks = checks.filter((ch) => ch.non.length && maxNonSeen(ch) === 0);
     for (let round = 0; round < (options.directedRounds ?? 12) && openChecks.length && budgetLeft(); round++) {
       const coef = new Map();
@@ -234,7 +255,7 @@ export async function attack(released, options = {}) {
       if (maxNon === 0 && maxAll > 0) {
         const finding = {
           block: b.key, cell: describe(b, c), category: s.name,
-          learners: c.learners, maxMembers: maxAll >= UNBOUNDED ? Infinity : maxAll,
+          learners: c.learners, maxMembers: maxAll >= UNBOUNDED ? Infinity : Math.floor(maxAll + 1e-6),
           why: `every member of this group is ${s.name}: its other categories (${c.cats.filter((x) => !S.has(x)).join(", ")}) have max 0`,
         };
         (s.soft ? report.softCertain : report.certain).push(finding);
@@ -258,6 +279,9 @@ export function summary(report) {
     `  pinned: ${report.pinned.length}, certain groups: ${report.certain.length} (+${report.softCertain.length} on a union of categories), ` +
       `linear: ${report.linear.length}, unresolved: ${report.unresolved.length}, errors: ${report.errors.length}`,
   ];
+  if (report.lpOnlyBlocks.length) {
+    lines.push(`  LP relaxation only (no integer point within the time limit; findings sound, clearances likely but unproven): ${report.lpOnlyBlocks.join(", ")}`);
+  }
   const w = report.intervals.slice(0, 5);
   if (w.length) lines.push("  narrowest intervals: " + w.map((i) => `[${i.min}, ${i.max}] ${i.cell}`).join("; "));
   for (const p of report.pinned.slice(0, 10)) lines.push(`  PINNED ${p.value}: ${p.cell}${p.why ? " (" + p.why + ")" : ""}`);

@@ -234,7 +234,12 @@ export class BlockSolver {
     }
     const inf = highs.infinity ?? Infinity;
     const fix = (v) => (v === Infinity ? inf : v === -Infinity ? -inf : v);
+    // each inner cell is at most the smallest published cell that holds it
     const colUpper = new Float64Array(n).fill(UNBOUNDED);
+    for (const c of model.cells) {
+      if (c.learners === null) continue;
+      for (const i of c.vars) if (c.learners < colUpper[i]) colUpper[i] = c.learners;
+    }
     for (let i = nx; i < n; i++) colUpper[i] = 1;
     this.n = n;
     this.nv = nx;
@@ -282,6 +287,12 @@ export class BlockSolver {
       this.lpSolves++;
       let st = hm.getModelStatus();
       col = st === C.modelStatus.optimal ? hm.getSolution().colValue : null;
+      if (this.lpOnly && col) {
+        // LP relaxation only (the MIP was out of time): a sound bound, not an integer point
+        const x = Float64Array.from(col.slice(0, this.nv));
+        this.witnesses.push(x);
+        return { status: "Optimal", value: hm.getObjectiveValue(), x, relaxed: true };
+      }
       if (st !== C.modelStatus.infeasible && (!col || !integral(col))) {
         this.mipSolves++;
         hm.changeColsIntegrality(all, new Int32Array(this.n).fill(C.variableType.integer));
@@ -301,17 +312,22 @@ export class BlockSolver {
     const x = new Float64Array(this.nv);
     for (let i = 0; i < this.nv; i++) x[i] = Math.round(col[i]);
     this.witnesses.push(x);
+    if (process.env.ATTACK_DEBUG_SOLVES) console.error(`    solve: ${this.lpSolves} lp, ${this.mipSolves} mip`);
     return { status: "Optimal", value: Math.round(hm.getObjectiveValue()), x };
   }
 
   /** Random objectives: feasible integer points that prove cells are not pinned. */
-  sampleWitnesses(count, rng) {
+  sampleWitnesses(count, rng, budgetLeft = () => true) {
     for (let t = 0; t < count; t++) {
+      if (t > 0 && !budgetLeft()) break;
       if (t === 0 && this.witnesses.length === 0) {
         // first a plain feasibility solve: infeasible means the model is wrong
         // (a longer time limit: a fractional vertex goes on to branch and bound)
         this.hm.options.set({ time_limit: this.timeLimit * 4 });
-        const r = this.solve("Minimize", []);
+        // a random objective: its LP vertex is integral far more often than a plain feasibility solve's
+        const terms = [];
+        for (let i = 0; i < this.model.vars.length; i++) terms.push([i, 1 + Math.floor(rng() * 5)]);
+        const r = this.solve("Minimize", terms);
         this.hm.options.set({ time_limit: this.timeLimit });
         if (r.status !== "Optimal") return r;
         continue;
