@@ -222,6 +222,11 @@ export async function attack(released, options = {}) {
       const S = new Set(s.cats);
       for (const c of model.cells.concat(model.groups)) {
         if (c.learners === 0) continue;
+        // A response's correctness is the question's (correctResponsesPattern):
+        // everyone who gave one response is right or wrong alike, so the group
+        // of one response is homogeneous by definition, not by disclosure.
+        // Interactions are checked on cohort and period groups (every answer).
+        if (b.table === "interactions" && c.row && (c.row.response ?? c.row.choice) !== undefined) continue;
         if (!c.cats.some((x) => S.has(x)) || c.cats.every((x) => S.has(x))) continue;
         const non = c.vars.filter((i) => !S.has(catOf(i)));
         const key = s.name + "|" + c.vars.join(",");
