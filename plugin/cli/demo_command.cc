@@ -68,8 +68,10 @@ constexpr char kDemoUsage[] =
     "site). About 50 statements per learner, timestamps over the last DAYS days.\n"
     "The statements go through the same door as the API (validation, scrubbing,\n"
     "pseudonyms, consent), posted in batches of 100 with an lms credential made\n"
-    "for the fill and revoked after it. The same seed on the same day gives the\n"
-    "same statements (those up to now); on another day, the same moved by whole days.\n"
+    "for the fill and revoked after it; about 1 learner in 100 has withdrawn\n"
+    "consent for analytics first (stored, counted in no table). The same seed on\n"
+    "the same day gives the same statements (those up to now); on another day,\n"
+    "the same moved by whole days.\n"
     "Refuses a store that already holds statements, or one a server is using.\n"
     "\n"
     "  --data DIR       data directory to create (default var/data)\n"
@@ -249,6 +251,22 @@ int RunDemoCommand(const std::vector<std::string>& args) {
       std::cerr << "lrs: demo: " << paths.data_dir
                 << " already holds statements; the demo fills a new store\n";
       return 2;
+    }
+  }
+
+  // Consent goes through the door as well: the LMS records the learners who
+  // withdrew analytics (PUT /privacy/consent) before any of their statements.
+  for (const demo::Learner& learner : traffic.learners) {
+    if (!learner.withdrew_analytics) continue;
+    HttpRequest withdraw = request_to("PUT", "/privacy/consent");
+    withdraw.body = demo::ConsentWithdrawalJson(learner);
+    const HttpResponse answer = lrs.Handle(withdraw);
+    if (answer.status != 204) {
+      opened->reset();
+      (void)credential->Revoke();
+      std::cerr << "lrs: demo: a consent withdrawal answered " << answer.status << ": "
+                << answer.body.substr(0, 300) << "\n";
+      return 1;
     }
   }
 

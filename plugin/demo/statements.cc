@@ -209,6 +209,24 @@ std::string DeterministicUuid(uint64_t a, uint64_t b) {
   return out;
 }
 
+std::string ConsentWithdrawalJson(const Learner& learner) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  Key(w, "agent");
+  w.StartObject();
+  Str(w, "objectType", "Agent");
+  Str(w, "mbox", learner.mbox);
+  w.EndObject();
+  Str(w, "state", "withdrawn");
+  Key(w, "purposes");
+  w.StartArray();
+  Str(w, "analytics");
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
 std::string StatementBatchJson(const Traffic& traffic, size_t first, size_t count, uint64_t seed) {
   const Catalogue& catalogue = DemoCatalogue();
   rapidjson::StringBuffer buffer;

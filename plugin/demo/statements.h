@@ -21,4 +21,9 @@ std::string DeterministicUuid(uint64_t a, uint64_t b);
 // ready to POST to /xapi/statements. `seed` keys the statement ids.
 std::string StatementBatchJson(const Traffic& traffic, size_t first, size_t count, uint64_t seed);
 
+// The body of PUT /privacy/consent that withdraws the learner's consent for
+// analytics: {"agent": {"objectType": "Agent", "mbox": ...}, "state": "withdrawn",
+// "purposes": ["analytics"]}.
+std::string ConsentWithdrawalJson(const Learner& learner);
+
 }  // namespace lrs::plugin::demo

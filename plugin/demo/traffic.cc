@@ -533,9 +533,14 @@ std::vector<Learner> GenerateLearners(int count, uint64_t seed) {
     // A few records from an older LMS say no role or site: "(none)" in tables.
     if (random.Chance(0.01)) l.role.clear();
     if (random.Chance(0.01) && l.site != "Reykjavik") l.site.clear();
+    l.withdrew_analytics = random.Chance(0.01);
   }
   // The planted teams sit together, so site breakdowns show them too.
   for (Learner& l : learners) {
+    // The planted teams are counted whole: their cells are the test.
+    if (l.department == kPlantedBandDepartment || l.department == kPlantedFailDepartment) {
+      l.withdrew_analytics = false;
+    }
     if (l.department == kPlantedBandDepartment) l.site = "Manchester";
     if (l.department == "Legal" || l.department == "Executive Office") l.site = "London";
   }

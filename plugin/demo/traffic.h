@@ -81,6 +81,9 @@ struct Learner {
   std::string name;  // "Ada Lindqvist"
   std::string mbox;  // "mailto:ada.lindqvist.17@corp.example"
   std::string department, role, site;  // "" when the LMS does not say
+  // Withdrew consent for analytics before their first statement (about 1 in
+  // 100): stored and readable by the LMS, counted in no table.
+  bool withdrew_analytics = false;
 };
 
 enum class Verb : uint8_t {

@@ -271,6 +271,16 @@ BOOST_AUTO_TEST_CASE(cohorts_differ_in_size_some_below_k) {
   BOOST_TEST(small_sites >= 1);
   BOOST_TEST(largest_site >= 500);
   BOOST_TEST(roles.size() >= 5u);
+  int withdrew = 0;
+  for (const Learner& l : learners) {
+    withdrew += l.withdrew_analytics;
+    BOOST_REQUIRE(!(l.withdrew_analytics && (l.department == kPlantedFailDepartment ||
+                                             l.department == kPlantedBandDepartment)));
+  }
+  BOOST_TEST(withdrew >= 5);  // about 1 in 100 withdrew analytics consent
+  BOOST_TEST(withdrew <= 40);
+  BOOST_TEST(ConsentWithdrawalJson(learners[0]).find(R"("purposes":["analytics"])") !=
+             std::string::npos);
   BOOST_TEST(departments.count("") == 0u);  // every learner has a department
   BOOST_TEST(roles.count("") == 1u);        // a few lack a role: "(none)"
 }
