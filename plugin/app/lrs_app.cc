@@ -193,15 +193,9 @@ Result<std::unique_ptr<LrsApp>> LrsApp::Open(const AppOptions& options) {
   ingest_options.may_store = [consent](const std::string& actor) {
     return consent->MayStore(actor);
   };
-  // The purpose the analytics routes read under; a manifest whose consent
-  // does not name it does not gate analytics beyond storage.
-  const std::vector<std::string>& consent_purposes = parts->manifest.consent_purposes;
-  if (std::find(consent_purposes.begin(), consent_purposes.end(), "analytics") !=
-      consent_purposes.end()) {
-    ingest_options.may_analyse = [consent](const std::string& learner) {
-      return consent->States(learner).at("analytics") == "granted";
-    };
-  }
+  // One rule for who counts in analytics, at ingest (no facts) and at each
+  // epoch (plugin/analytics/epoch_service.h).
+  ingest_options.may_analyse = AnalyticsConsentOf(*parts->consent);
   parts->ingest = std::make_unique<StatementIngest>(
       std::move(ingest_options), *parts->pseudonymizer,
       *parts->vault, *parts->writer, parts->random);
