@@ -19,19 +19,18 @@ void ProtectGroup(const Block& block, const std::vector<uint32_t>& group_inner,
   for (size_t m = 0; m < block.measures.size(); ++m) {
     if (!block.measures[m].sensitive) continue;
     anonymizer::SuppressionCell& cell = problem.cells[cells[m]];
-    // A sensitive zero (nobody in the group failed) says nothing sensitive
-    // about anyone, so it is published (it was protected before issue 16's
-    // review: that hid 13,268 cells, most of them such zeros, and the ones
-    // with no inner cell could not be protected anyway, so the analyst
-    // computed them: linear pins). What must stay uncertain is a group
-    // whose members are all sensitive: its sensitive cells (one of them
-    // equals the group's total) and its non-sensitive part (below).
-    // A zero sensitive cell of such a group has no inner cell to keep
-    // uncertain (the analyst computes it): protecting it only adds a pinned
-    // hidden cell.
     int64_t n = 0;
     for (uint32_t i : cell.inner) n += problem.inner_counts[i];
-    if (whole_group && n > 0) cell.protect = true;
+    // Issue 16 asked whether sensitive zeros need protecting at all (a zero
+    // says nobody in the group is sensitive, which discloses nothing about
+    // anyone). Tried on branch protect: publishing them (and protecting only
+    // the nonzero sensitive cells of all-sensitive groups) raised the e2e
+    // attacker's certain groups from 26 to 94 and pinned cells from ~340 to
+    // ~340-890, at no gain in the share of >= k cells published: each
+    // published zero tells the analyst where the sensitive learners of a
+    // coarser group are NOT, which with non-negativity narrows them onto
+    // the remaining places. Kept until Suppress reasons about bounds.
+    if (n == 0 || whole_group) cell.protect = true;
   }
   if (!whole_group) return;
   anonymizer::SuppressionCell safe_part;

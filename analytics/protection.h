@@ -7,11 +7,8 @@
 // both), its members are the learners in categories whose role is not
 // kOutside (outcomes: the completers; scores: the scored; required: the
 // population; interactions: the answerers). When the group has members:
-//  1. Zeros of a sensitive measure (nobody failed) are NOT protected: that
-//     nobody in a group is in a sensitive category discloses nothing
-//     sensitive, and protecting them hid more cells than primary
-//     suppression did (issue 16 review) while the ones with no inner cell
-//     could not be kept uncertain anyway.
+//  1. Zeros: each sensitive measure cell with 0 learners is marked `protect`
+//     (GaussSuppression's protectZeros): its zero is hidden like a small cell.
 //  2. Whole group: when every member is in a sensitive category (all
 //     completers failed, every scored learner below the pass mark, everyone
 //     late or not done, every answer incorrect), every sensitive measure cell
@@ -22,9 +19,12 @@
 //     cohort tuple) of such a group's members, a zero inner cell of each
 //     safe category, so the linear system knows where a member could have
 //     been).
-// Suppress keeps the virtual cell out of the span of the published cells
-// (and rule 3 of Suppress keeps published zeros, together, from zeroing it),
-// so no release pins the safe part to 0 by linear combination: the analyst
+// A zero of rule 1 outside such places has no inner cells in the model (an
+// absent inner cell is a structural zero the model grants the analyst):
+// it is hidden, and Suppress has nothing to keep uncertain. That a group had
+// nobody in a sensitive category is not a disclosure about anyone; hiding
+// the zero keeps the published bounds of its neighbours as wide as they are. Suppress keeps it out of the span of the published cells, so no
+//     release pins the safe part to 0 by linear combination: the analyst
 //     cannot be certain every member is in a sensitive category.
 // Groups without members are left alone: their sensitive zeros are implied by
 // the group's own total, and protecting them would hide totals for nothing.
