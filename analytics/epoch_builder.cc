@@ -276,9 +276,11 @@ class Releaser {
       if (found == UINT32_MAX) {
         found = static_cast<uint32_t>(distinct.cells.size());
         index.emplace(h, found);
-        distinct.cells.push_back({cell.inner, cell.publishable, cell.protect || !cell.publishable});
+        distinct.cells.push_back({cell.inner, cell.publishable, cell.protect || !cell.publishable, cell.derived});
       } else {
         anonymizer::SuppressionCell& merged = distinct.cells[found];
+        // A derived copy of a shown cell is that shown cell.
+        merged.derived = merged.derived && cell.derived;
         merged.publishable = merged.publishable || cell.publishable;
         merged.protect = merged.protect || cell.protect || !cell.publishable;
       }

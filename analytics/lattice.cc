@@ -144,6 +144,18 @@ BlockLattice BuildLattice(Block& block, const CohortSpace& space, int k) {
       if (c < categories) sums[m][c] = 1;
     }
   }
+  // Categories no measure shows alone (outcomes: completed without a result,
+  // attempted only; interactions: each response's correctness): the analyst
+  // can name them per group and may compute them (completed - passed -
+  // failed). Each group gets one derived cell per such category, so a zero
+  // there is a known zero to Suppress and a pin by it is seen (issue 16:
+  // "failed 1 beside completed 6 and passed 5" when nobody is without a result).
+  std::vector<char> shown_alone(categories, 0);
+  for (const BlockMeasure& m : block.measures) {
+    if (m.categories.size() == 1 && m.categories[0] < categories) shown_alone[m.categories[0]] = 1;
+  }
+  bool any_sensitive = false;
+  for (CategoryRole r : block.roles) any_sensitive = any_sensitive || r == CategoryRole::kSensitive;
   const std::vector<Entry> entries = GroupEntries(block, space);
 
   std::vector<anonymizer::SuppressionCell> virtual_cells;
@@ -171,6 +183,26 @@ BlockLattice BuildLattice(Block& block, const CohortSpace& space, int k) {
         out.cells.push_back({group, static_cast<uint16_t>(m)});
       }
       ProtectGroup(block, group_inner, cell_ids, out.problem, virtual_cells);
+      for (uint32_t cat = 0; cat < categories; ++cat) {
+        if (shown_alone[cat]) continue;
+        anonymizer::SuppressionCell derived;
+        derived.derived = true;
+        for (uint32_t i : group_inner) {
+          if (block.inner[i].category == cat) derived.inner.push_back(i);
+        }
+        if (!derived.inner.empty()) virtual_cells.push_back(std::move(derived));
+      }
+      // The group's non-sensitive part (completed - failed): when it is 0
+      // the analyst knows every inner cell of it is 0, which may zero a
+      // finer all-sensitive group's safe part.
+      if (any_sensitive) {
+        anonymizer::SuppressionCell safe;
+        safe.derived = true;
+        for (uint32_t i : group_inner) {
+          if (block.roles[block.inner[i].category] == CategoryRole::kSafe) safe.inner.push_back(i);
+        }
+        if (!safe.inner.empty()) virtual_cells.push_back(std::move(safe));
+      }
     }
     begin = end;
   }

@@ -207,6 +207,9 @@ class SecondaryEliminator {
     for (uint32_t c : cols) --remaining_uses_[c];
   }
 
+  // Whether a 0/1 row is in the span of the published rows.
+  bool InSpan(const std::vector<uint32_t>& cols) { return ResidualOf(cols).empty(); }
+
   // Decides one candidate (0/1, sorted): true = publish (and the basis
   // grows), false = it must be hidden.
   bool Offer(const std::vector<uint32_t>& cols) {
@@ -484,7 +487,9 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
   for (size_t c = 0; c < n_cells; ++c) {
     const SuppressionCell& cell = problem.cells[c];
     value[c] = RowValue(problem, rows[c]);
-    if (!cell.publishable || cell.protect) {
+    if (cell.derived && cell.publishable && !cell.protect) {
+      continue;  // never shown, so never small: known only through the span (or as a zero)
+    } else if (!cell.publishable || cell.protect) {
       pattern.cells[c] = HiddenBy::kProtected;
       is_protected[c] = 1;
     } else if (!MeetsK(value[c], problem.k)) {
@@ -544,7 +549,7 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
   // Rule 4: candidates, the largest counts first, ties by index.
   std::vector<uint32_t> candidates;
   for (size_t c = 0; c < n_cells; ++c) {
-    if (!is_protected[c] && value[c] != 0) candidates.push_back(static_cast<uint32_t>(c));
+    if (!is_protected[c] && value[c] != 0 && !problem.cells[c].derived) candidates.push_back(static_cast<uint32_t>(c));
   }
   std::stable_sort(candidates.begin(), candidates.end(),
                    [&](uint32_t a, uint32_t b) { return value[a] > value[b]; });
@@ -580,6 +585,14 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
       seen.emplace(std::move(cols), published);
     }
     if (!published) pattern.cells[c] = HiddenBy::kSecondary;
+  }
+  // A candidate hidden early can fall into the span of rows published after
+  // it: the analyst computes it, so hiding it only costs utility (and a
+  // hidden cell the analyst can compute is a finding of its own). Publish
+  // those; the span does not change, so no protected cell is disclosed.
+  for (uint32_t c : candidates) {
+    if (pattern.cells[c] != HiddenBy::kSecondary) continue;
+    if (eliminator.InSpan(surviving(c))) pattern.cells[c] = HiddenBy::kShown;
   }
   return pattern;
 }

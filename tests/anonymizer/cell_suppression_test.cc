@@ -129,6 +129,7 @@ struct Attacker {
   bool MustProtect(size_t c) const {
     const SuppressionCell& cell = problem.cells[c];
     const int64_t v = Value(c);
+    if (cell.derived && cell.publishable && !cell.protect) return false;  // never shown: not small
     return !cell.publishable || cell.protect || (v >= 1 && v < problem.k);
   }
   // Every protected cell (with a nonempty row) stays unknown.
@@ -255,6 +256,79 @@ BOOST_AUTO_TEST_CASE(a_zero_that_would_reveal_a_protected_zero_is_hidden) {
   // And Z itself must not be computable: T - B = Z, so B goes too.
   BOOST_CHECK_EQUAL(Render(pattern), "sX.s");
   CheckProtected(p, pattern);
+}
+
+SuppressionCell Derived(std::vector<uint32_t> inner) {
+  SuppressionCell c = Cell(std::move(inner));
+  c.derived = true;
+  return c;
+}
+
+BOOST_AUTO_TEST_CASE(a_derived_zero_counts_as_known_and_is_protected_when_it_would_disclose) {
+  // Issue 16: nobody completed without a result (cnr = 0 everywhere), so
+  // completed - passed - failed = 0 tells the analyst every cnr inner cell
+  // is 0. Group g: one learner, failed (all sensitive); its safe part is
+  // passed_g (published 0) + cnr_g. Inner: passed_g 0, cnr_g 0, failed_g 1,
+  // passed_o 7, failed_o 6.
+  auto p = Problem({0, 0, 1, 7, 6}, {Cell({0, 1, 2, 3, 4}),   // completed 14
+                                     Cell({0, 3}),            // passed 7
+                                     Cell({2, 4}),            // failed 7
+                                     Cell({0}),               // passed_g 0
+                                     Cell({2}),               // failed_g 1
+                                     Cell({0, 1}, false),     // safe part of g (virtual)
+                                     Derived({1})});          // cnr of the total: derived, 0
+  auto pattern = Suppress(p);
+  // Before: the derived zero did not exist, so completed, passed and failed
+  // were all published and the safe part of g was pinned to 0.
+  BOOST_CHECK(pattern.cells[6] == HiddenBy::kSecondary);
+  BOOST_CHECK_EQUAL(Render(pattern), "..s.PXs");
+  CheckProtected(p, pattern);
+}
+
+BOOST_AUTO_TEST_CASE(a_nonzero_derived_cell_is_never_a_candidate) {
+  auto p = Problem({7, 6}, {Cell({0, 1}), Cell({0}), Derived({1})});
+  auto pattern = Suppress(p);
+  BOOST_CHECK_EQUAL(Render(pattern), "...");
+  CheckProtected(p, pattern);
+}
+
+BOOST_AUTO_TEST_CASE(zeros_are_cumulative) {
+  // Neither Z1 = a1 nor Z2 = a2 alone zeroes the protected V = a1 + a2;
+  // together they would. The second is hidden, and kept out of the span.
+  auto p = Problem({0, 0, 6}, {Cell({0}), Cell({1}), Cell({0, 1}, false), Cell({0, 1, 2}), Cell({2})});
+  auto pattern = Suppress(p);
+  BOOST_CHECK(!pattern.hidden(0));
+  BOOST_CHECK(pattern.hidden(1));
+  BOOST_CHECK(pattern.cells[2] == HiddenBy::kProtected);
+  CheckProtected(p, pattern);
+}
+
+BOOST_AUTO_TEST_CASE(no_secondary_cell_is_left_in_the_span) {
+  // Random small problems: a nonzero cell hidden as secondary is never
+  // computable from the published ones (it would be hidden for nothing).
+  std::mt19937 rng(7);
+  for (int round = 0; round < 200; ++round) {
+    const size_t n = 3 + rng() % 5;
+    std::vector<int64_t> counts(n);
+    for (auto& v : counts) v = rng() % 3 == 0 ? rng() % 4 : rng() % 12;
+    std::vector<SuppressionCell> cells;
+    for (int c = 0; c < 8; ++c) {
+      std::vector<uint32_t> inner;
+      for (uint32_t i = 0; i < n; ++i) {
+        if (rng() % 2) inner.push_back(i);
+      }
+      if (!inner.empty()) cells.push_back(Cell(inner));
+    }
+    auto p = Problem(counts, cells);
+    auto pattern = Suppress(p);
+    CheckProtected(p, pattern);
+    Attacker attacker(p, pattern);
+    const auto published = attacker.Published();
+    for (size_t c = 0; c < p.cells.size(); ++c) {
+      if (pattern.cells[c] != HiddenBy::kSecondary || attacker.Value(c) == 0) continue;
+      BOOST_CHECK_MESSAGE(!attacker.Computes(c, published), "round " << round << ": secondary cell " << c << " is in the span");
+    }
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_cell_with_the_same_row_as_a_small_one_is_hidden) {
