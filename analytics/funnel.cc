@@ -125,6 +125,21 @@ FunnelLattice BuildFunnel(const std::vector<ReleasedActivity>& activities, const
   problem.k = k;
   problem.inner_counts.reserve(inner.size());
   for (const Inner& c : inner) problem.inner_counts.push_back(c.count);
+  // Step-1 cells that outcomes publishes are known to the analyst whatever
+  // the funnel shows: they must be published first, before any choice. The
+  // engine orders by count, so they ride on a dummy inner cell D of a count
+  // above every real one (row: step 1 + D), after two cells that make D
+  // itself known: Z = D + E (count 3M) and E (2M), both published first and
+  // never shown. D and E are in no protected row, so Z and E disclose
+  // nothing; then "step 1 + D" is exactly "step 1" published.
+  const int64_t big = int64_t{1} << 40;
+  const uint32_t dummy_d = static_cast<uint32_t>(problem.inner_counts.size());
+  const uint32_t dummy_e = dummy_d + 1;
+  problem.inner_counts.push_back(big);
+  problem.inner_counts.push_back(2 * big);
+  std::vector<anonymizer::SuppressionCell> known_cells(2);
+  known_cells[0].inner = {dummy_d, dummy_e};
+  known_cells[1].inner = {dummy_e};
   std::vector<anonymizer::SuppressionCell> virtual_cells;
   const ReleasedTable& outcomes = activities[steps[0]].tables[static_cast<int>(TableId::kOutcomes)];
   out.groups.reserve(groups.size());
@@ -158,7 +173,8 @@ FunnelLattice BuildFunnel(const std::vector<ReleasedActivity>& activities, const
       std::sort(cell.inner.begin(), cell.inner.end());
       if (i == 1) {
         cell.protect = step1_protected;
-      } else {
+        if (!step1_protected) cell.inner.push_back(dummy_d);  // published by outcomes: known
+      } else if (count > 0) {  // a published 0 isolates nobody: reach[S] - 0 is another funnel's own cell
         for (uint32_t sub = (full - 1) & full;; sub = (sub - 1) & full) {
           if (!anonymizer::MeetsK(reach[sub] - count, k)) cell.protect = true;
           if (sub == 0 || cell.protect) break;
@@ -178,6 +194,7 @@ FunnelLattice BuildFunnel(const std::vector<ReleasedActivity>& activities, const
     }
   }
   for (auto& v : virtual_cells) problem.cells.push_back(std::move(v));
+  for (auto& v : known_cells) problem.cells.push_back(std::move(v));
   const anonymizer::SuppressionPattern pattern = anonymizer::Suppress(problem);
   out.why.assign(pattern.cells.begin(), pattern.cells.begin() + static_cast<ptrdiff_t>(out.reached.size()));
   return out;
