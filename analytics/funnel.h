@@ -20,18 +20,24 @@
 //  - protected before secondary suppression:
 //     * step 1 of a group whose outcomes `completed` cell is hidden (or
 //       absent) is protected: the funnel never reveals what outcomes hides;
-//     * step i >= 2 is protected when, for some proper subset S of steps
-//       1..i that holds step 1, the learners who completed all of S minus
-//       those who completed all of steps 1..i is 1..k-1: no difference of
-//       two nested funnels (another request, in any order of the same steps)
-//       isolates fewer than k learners. Local to one group, order-independent;
+//     * step i >= 2 of 1..k-1 learners is primary; one of more is protected
+//       when, for some proper subset S of steps 1..i that holds step 1, the
+//       learners who completed all of S minus those who completed all of
+//       steps 1..i is 1..k-1: no difference of two nested funnels (another
+//       request, in any order of the same steps) isolates fewer than k
+//       learners. Local to one group, order-independent. A step of 0 is not
+//       held to it (S's own count is that other funnel's cell, protected
+//       there);
+//  - step-1 cells that outcomes publishes are known to the analyst whatever
+//    the funnel shows, so they enter the elimination first, as published
+//    (the engine orders by count: they ride on a known dummy inner cell, see
+//    the .cc); protection never rests on hiding them, and they are shown;
 //  - then primary (1..k-1), known zeros and secondary (GaussSuppression) by
 //    the engine.
-// Not covered (said in the README and in the report): the step-1 cells that
-// the outcomes table publishes are known to the analyst even when the funnel
-// hides them; the engine has no "forced published" cells, so a secondary
-// suppression that hides such a step-1 cell protects nothing. Differences
-// across step lists other than the nested-subset rule, and across epochs.
+// Not covered: differences across step lists other than the nested-subset
+// rule (each step list is its own block), funnel step 1 against outcomes
+// when retention roll-ups make them differ (funnels count live completers
+// only), and differences across epochs.
 //
 // Cost: one Suppress per distinct step list per epoch, memoized in the
 // epoch (FunnelCache, thread-safe), so repeats are a lookup.
