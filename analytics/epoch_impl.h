@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "analytics/epoch.h"
+#include "analytics/funnel.h"
 #include "analytics/lattice.h"
 #include "analytics/released.h"
 
@@ -36,6 +37,7 @@ class EpochImpl final : public Epoch {
   std::map<std::string, int> activity_ids_;
   std::vector<ReleasedActivity> activities_;  // in infos_ order (sorted by IRI)
   UtilityReport utility_;
+  mutable FunnelCache funnels_;  // protected funnel lattices per step list (thread-safe memo)
 };
 
 }  // namespace lrs::analytics

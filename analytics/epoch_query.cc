@@ -57,7 +57,7 @@ Result<std::vector<Row>> EpochImpl::Query(const TableRequest& request) const {
       if (!seen.insert(it->second).second) return BadParameter("steps", "a step is named twice");
       steps.push_back(it->second);
     }
-    return FunnelRows(activities_, steps, space_, request, by, combo, k_);
+    return FunnelRows(activities_, steps, space_, request, by, combo, k_, &funnels_);
   }
 
   std::vector<int> chosen;
