@@ -23,6 +23,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO"
+. bench/lib/common.sh
 BUILD_DIR=${BUILD_DIR:-build}
 LEARNERS=${LEARNERS:-20000}
 DAYS=${DAYS:-90}
@@ -55,25 +56,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  local p
-  for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return 0
-    fi
-  done
-  echo "run.sh: no free port found" >&2
-  return 1
-}
-
-# jget JSON FIELD: the value of a flat field in a one-line JSON object.
-jget() {
-  local re="\"$2\"[[:space:]]*:[[:space:]]*\"?([^\",}]*)"
-  [[ "$1" =~ $re ]] && echo "${BASH_REMATCH[1]}"
-}
 
 # rss_kb FIELD: VmRSS or VmHWM of the server, in kB.
 rss_kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$SERVER_PID/status"; }

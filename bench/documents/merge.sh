@@ -18,6 +18,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO"
+. bench/lib/common.sh
 KEYS=${KEYS:-200000}
 BUILD_DIR=${BUILD_DIR:-build}
 [[ "$BUILD_DIR" == /* ]] || BUILD_DIR=$REPO/$BUILD_DIR
@@ -39,24 +40,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-free_port() {
-  local p
-  for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return 0
-    fi
-  done
-  echo "merge.sh: no free port found" >&2
-  return 1
-}
-
-jget() {
-  local re="\"$2\"[[:space:]]*:[[:space:]]*\"?([^\",}]*)"
-  [[ "$1" =~ $re ]] && echo "${BASH_REMATCH[1]}"
-}
 
 # object FIRST COUNT: {"k<FIRST>":"v<FIRST>", ...} with COUNT members.
 object() {

@@ -18,6 +18,7 @@ set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$REPO"
+. bench/lib/common.sh
 BUILD_DIR=${BUILD_DIR:-build}
 TOTAL=${TOTAL:-100000}
 TOTAL_BATCH1=${TOTAL_BATCH1:-20000}
@@ -52,26 +53,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-# A loopback port nothing answers on right now.
-free_port() {
-  local p
-  for _ in $(seq 1 100); do
-    p=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-      echo "$p"
-      return 0
-    fi
-  done
-  echo "run.sh: no free port found" >&2
-  return 1
-}
-
-# jget JSON FIELD: the value of a flat field in a one-line JSON object.
-jget() {
-  local re="\"$2\"[[:space:]]*:[[:space:]]*\"?([^\",}]*)"
-  [[ "$1" =~ $re ]] && echo "${BASH_REMATCH[1]}"
-}
 
 stop_server() {
   [[ -z "$SERVER_PID" ]] && return 0

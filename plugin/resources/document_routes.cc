@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "anonymizer/address_tokens.h"
+#include "plugin/http/entity_tags.h"
 #include "plugin/http/error_response.h"
 #include "xapi/agent_identifier.h"
 #include "xapi/iri.h"
@@ -104,25 +105,6 @@ bool IsJsonType(std::string_view content_type) {
          });
 }
 
-// Whether a comma-separated entity-tag list names `etag` (quoted). `weak`:
-// W/"x" matches "x" (RFC 9110 8.8.3.2 weak comparison, for If-None-Match);
-// otherwise only strong tags match (If-Match). An unquoted tag is taken as
-// the quoted one: some clients drop the quotes.
-bool ListNames(std::string_view list, const std::string& etag, bool weak) {
-  const std::string_view bare = std::string_view(etag).substr(1, etag.size() - 2);
-  while (!list.empty()) {
-    const size_t comma = list.find(',');
-    std::string_view tag = Trim(list.substr(0, comma));
-    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
-    if (tag.size() >= 2 && tag[0] == 'W' && tag[1] == '/') {
-      if (!weak) continue;
-      tag.remove_prefix(2);
-    }
-    if (tag == etag || tag == bare) return true;
-  }
-  return false;
-}
-
 Error Precondition(std::string message) {
   return MakeError(412, kConcurrencyRule, "", std::move(message));
 }
@@ -134,13 +116,13 @@ MaybeError CheckPreconditions(const HttpRequest& request,
   const std::string_view if_none_match = Trim(request.Header("If-None-Match"));
   if (!if_match.empty()) {
     if (!current_etag) return Precondition("If-Match: there is no such document");
-    if (if_match != "*" && !ListNames(if_match, *current_etag, /*weak=*/false)) {
+    if (if_match != "*" && !EntityTagListNames(if_match, *current_etag, /*weak=*/false)) {
       return Precondition("If-Match: the document has changed since that ETag");
     }
   }
   if (!if_none_match.empty() && current_etag) {
     if (if_none_match == "*") return Precondition("If-None-Match: the document exists");
-    if (ListNames(if_none_match, *current_etag, /*weak=*/true)) {
+    if (EntityTagListNames(if_none_match, *current_etag, /*weak=*/true)) {
       return Precondition("If-None-Match: the document has that ETag");
     }
   }

@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
+#include "plugin/http/entity_tags.h"
 #include "plugin/http/error_response.h"
+#include "plugin/web/page_headers.h"
 #include "plugin/web/web_assets.h"
 
 namespace lrs::plugin {
@@ -53,24 +55,6 @@ std::string Etag(std::string_view bytes) {
   return "\"" + Hex(digest, kEtagDigestBytes) + "\"";
 }
 
-// Whether an If-None-Match list names `etag` (RFC 9110 13.1.2; "*" too).
-bool Matches(std::string_view if_none_match, std::string_view etag) {
-  if (if_none_match.empty()) return false;
-  if (if_none_match == "*") return true;
-  size_t at = 0;
-  while (at < if_none_match.size()) {
-    size_t comma = if_none_match.find(',', at);
-    if (comma == std::string_view::npos) comma = if_none_match.size();
-    std::string_view item = if_none_match.substr(at, comma - at);
-    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
-    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
-    if (item.rfind("W/", 0) == 0) item.remove_prefix(2);  // weak comparison
-    if (item == etag) return true;
-    at = comma + 1;
-  }
-  return false;
-}
-
 const Asset* Find(std::string_view path) {
   for (const Asset& asset : kAssets) {
     if (asset.path == path) return &asset;
@@ -79,10 +63,7 @@ const Asset* Find(std::string_view path) {
 }
 
 void AddHeaders(HttpResponse& response, const std::string& etag) {
-  response.headers["Content-Security-Policy"] = kPolicy;
-  response.headers["X-Content-Type-Options"] = "nosniff";
-  response.headers["Referrer-Policy"] = "no-referrer";
-  response.headers["X-Frame-Options"] = "DENY";
+  AddPageSecurityHeaders(response, kPolicy);
   response.headers["Cross-Origin-Resource-Policy"] = "same-origin";
   response.headers["Cache-Control"] = "no-cache";
   response.headers["ETag"] = etag;
@@ -110,7 +91,8 @@ HttpResponse DashboardPage(const HttpRequest& request) {
 
   HttpResponse response;
   AddHeaders(response, etag);
-  if (Matches(request.Header("If-None-Match"), etag)) {
+  const std::string_view if_none_match = request.Header("If-None-Match");
+  if (if_none_match == "*" || EntityTagListNames(if_none_match, etag, /*weak=*/true)) {
     response.status = 304;
     return response;
   }

@@ -9,6 +9,7 @@
 
 #include "plugin/http/error_response.h"
 #include "plugin/app/manifest.h"
+#include "plugin/web/page_headers.h"
 #include "plugin/web/web_assets.h"
 #include "xapi/json.h"
 
@@ -114,19 +115,12 @@ std::string ContentSecurityPolicy(std::string_view inline_script) {
   return policy;
 }
 
-void AddSecurityHeaders(HttpResponse& response, const std::string& policy) {
-  response.headers["Content-Security-Policy"] = policy;
-  response.headers["X-Content-Type-Options"] = "nosniff";
-  response.headers["Referrer-Policy"] = "no-referrer";
-  response.headers["X-Frame-Options"] = "DENY";
-}
-
 HttpResponse Html(std::string body, const std::string& policy) {
   HttpResponse response;
   response.status = 200;
   response.headers["Content-Type"] = "text/html; charset=utf-8";
   response.body = std::move(body);
-  AddSecurityHeaders(response, policy);
+  AddPageSecurityHeaders(response, policy);
   return response;
 }
 
@@ -517,7 +511,7 @@ HttpResponse PrivacyJson(std::string_view manifest_json) {
   HttpResponse response = HttpResponse::Json(200, xapi::ToJson(**doc));
   response.headers["Content-Type"] = "application/json; charset=utf-8";
   response.headers["Cache-Control"] = "no-cache";
-  AddSecurityHeaders(response, "default-src 'none'; frame-ancestors 'none'");
+  AddPageSecurityHeaders(response, "default-src 'none'; frame-ancestors 'none'");
   return response;
 }
 

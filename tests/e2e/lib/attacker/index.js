@@ -12,6 +12,7 @@
 
 import { buildBlocks, OUTCOME_MEASURES } from "./blocks.js";
 import { buildModel, BlockSolver, linearLeaks, describe, UNBOUNDED } from "./model.js";
+import { mulberry32 } from "./random.js";
 
 export { buildBlocks } from "./blocks.js";
 export { describe } from "./model.js";
@@ -22,16 +23,6 @@ export async function loadSolver() {
   return highsPromise;
 }
 
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Moves statistics to the block whose group they describe. */
 function attachStats(blocks) {

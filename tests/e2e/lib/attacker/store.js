@@ -10,6 +10,8 @@
 // whichever statement the release places it by; whether a release stays safe
 // when a learner's measures fall in different periods is not tested here.
 
+import { mulberry32 } from "./random.js";
+
 export const EXT = "https://example.com/xapi/extensions/";
 export const DIMS = ["department", "role", "site"];
 const ADL = "http://adlnet.gov/expapi/verbs/";
@@ -22,17 +24,6 @@ export const DUE = "2026-10-20";
 export const PASS_MARK = 0.5;
 export const K = 5;
 
-// A deterministic generator (mulberry32).
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DEPARTMENTS = [
   ["sales", 80], ["engineering", 70], ["support", 45], ["hr", 20],
@@ -43,7 +34,7 @@ const DEPARTMENTS = [
 ];
 
 export function generateStore(seed = 16) {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const pick = (xs) => xs[Math.floor(r() * xs.length)];
   const day0 = Date.UTC(2026, 9, 1); // 2026-10-01
   const at = (d, minutes) => new Date(day0 + d * 86400000 + minutes * 60000).toISOString();
