@@ -204,18 +204,31 @@ class Releaser {
     }
   }
 
-  // Adds statistic rows (medians) for every group of `table` that holds a count.
+  // Adds statistic rows (medians) for every group of `table` that holds a
+  // count. A median says its group holds at least k learners: a bound on
+  // the counts that describe the group, which suppression does not model.
+  // So it is shown only where the published counts of `gate` (measures of
+  // `groups_from` over disjoint parts of the median's learners) already sum
+  // to at least k in that group, and the bound says nothing new.
   void ReleaseMedian(const std::vector<PlacedValue>& values, uint16_t measure, double unit, ReleasedTable& table,
-                     const ReleasedTable& groups_from) {
+                     const ReleasedTable& groups_from, const std::vector<uint16_t>& gate) {
     auto grouped = GroupValues(values, space_);
     table.present = true;
     if (table.slices.empty()) table.slices.assign(space_.combos.size() * kGranularities, {});
     // The groups first: `table` and `groups_from` may be the same table.
     std::vector<GroupKey> keys;
+    std::vector<int64_t> published_part;  // per key: the published gate counts' sum
     for (size_t slice = 0; slice < groups_from.slices.size(); ++slice) {
       const auto& cells = groups_from.slices[slice];
       for (size_t i = 0; i < cells.size(); ++i) {
-        if (i > 0 && SameGroup(cells[i - 1], cells[i])) continue;
+        const bool gated = !cells[i].statistic &&
+                           std::find(gate.begin(), gate.end(), cells[i].measure) != gate.end();
+        const int64_t part = gated && !cells[i].hidden ? static_cast<int64_t>(cells[i].number) : 0;
+        if (i > 0 && SameGroup(cells[i - 1], cells[i])) {
+          published_part.back() += part;
+          continue;
+        }
+        published_part.push_back(part);
         GroupKey key;
         key.combo = static_cast<uint16_t>(slice / kGranularities);
         key.gran = static_cast<uint8_t>(slice % kGranularities);
@@ -226,12 +239,13 @@ class Releaser {
       }
     }
     {
-      for (const GroupKey& key : keys) {
+      for (size_t g = 0; g < keys.size(); ++g) {
+        const GroupKey& key = keys[g];
         const size_t slice = key.combo * kGranularities + key.gran;
         auto it = std::lower_bound(grouped.begin(), grouped.end(), key,
                                    [](const auto& a, const GroupKey& b) { return a.first < b; });
         std::optional<double> median;
-        if (it != grouped.end() && it->first == key) median = MedianOfAtLeastK(it->second, k_, unit);
+        if (published_part[g] >= k_ && it != grouped.end() && it->first == key) median = MedianOfAtLeastK(it->second, k_, unit);
         ReleasedCell stat;
         stat.v0 = key.v0;
         stat.v1 = key.v1;
@@ -556,7 +570,9 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
       releaser.ReleaseBlock(acc.scores.Finish(std::move(measures)), table);
       std::sort(acc.score_values.begin(), acc.score_values.end(),
                 [](const PlacedValue& a, const PlacedValue& b) { return a.value < b.value; });
-      releaser.ReleaseMedian(acc.score_values, kScoreBins, 0.001, table, table);
+      std::vector<uint16_t> every_bin;  // the scored learners: the sum of the bins
+      for (int b = 0; b < kScoreBins; ++b) every_bin.push_back(static_cast<uint16_t>(b));
+      releaser.ReleaseMedian(acc.score_values, kScoreBins, 0.001, table, table, every_bin);
       Releaser::SortSlices(table);
     }
     // active: one category; nothing sensitive.
@@ -572,8 +588,8 @@ std::shared_ptr<const Epoch> EpochBuilder::Build(std::string id, int64_t as_of_u
       table.measures.push_back({"median_duration_s", "", ""});
       table.measures.push_back({"median_time_spent_s", "", ""});
       const ReleasedTable& groups = released.tables[static_cast<int>(TableId::kOutcomes)];
-      releaser.ReleaseMedian(acc.durations, 0, 1.0, table, groups);
-      releaser.ReleaseMedian(acc.time_spent, 1, 1.0, table, groups);
+      releaser.ReleaseMedian(acc.durations, 0, 1.0, table, groups, {1});   // completers: "completed"
+      releaser.ReleaseMedian(acc.time_spent, 1, 1.0, table, groups, {0});  // with a statement: "attempted"
       Releaser::SortSlices(table);
     }
     // interactions: choice-like questions only; responses recoded like cohort values.

@@ -80,49 +80,60 @@ std::vector<Entry> GroupEntries(const Block& block, const CohortSpace& space) {
   return entries;
 }
 
-// Where a group's members are all in sensitive categories, the places
-// (day, tuple) of its members get zero inner cells of every safe category,
-// so the group's safe part is an unknown the virtual cell can protect.
-void AddSafeZeros(Block& block, const CohortSpace& space) {
+// Zero inner cells where the homogeneity rule (protection.h) must keep a
+// zero uncertain, at the places (day, tuple) of a group's members: where
+// every member is in a sensitive category, a zero of each safe category (so
+// the group's safe part is an unknown its virtual cell can protect); where a
+// sensitive category holds nobody of the group, a zero of that category (so
+// the protected zero is an unknown too, rather than the sum of nothing,
+// which any release pins: GaussSuppression's "extend input data with zeros").
+void AddProtectedZeros(Block& block, const CohortSpace& space) {
   bool any_safe = false, any_sensitive = false;
   for (CategoryRole r : block.roles) {
     any_safe = any_safe || r == CategoryRole::kSafe;
     any_sensitive = any_sensitive || r == CategoryRole::kSensitive;
   }
   if (!any_safe || !any_sensitive) return;
+  const size_t categories = block.roles.size();
   const std::vector<Entry> entries = GroupEntries(block, space);
-  std::vector<std::pair<int32_t, uint32_t>> places;
+  std::vector<std::tuple<uint32_t, int32_t, uint32_t>> zeros_at;  // (category, day, tuple)
+  std::vector<int64_t> in_category(categories);
   for (size_t begin = 0; begin < entries.size();) {
     size_t end = begin;
     int64_t members = 0, sensitive = 0;
+    std::fill(in_category.begin(), in_category.end(), 0);
     while (end < entries.size() && entries[end].key == entries[begin].key) {
       const InnerCell& c = block.inner[entries[end].inner];
       const CategoryRole role = block.roles[c.category];
       if (role != CategoryRole::kOutside) members += c.count;
       if (role == CategoryRole::kSensitive) sensitive += c.count;
+      in_category[c.category] += c.count;
       ++end;
     }
-    if (members > 0 && sensitive == members) {
-      for (size_t e = begin; e < end; ++e) {
-        const InnerCell& c = block.inner[entries[e].inner];
-        if (block.roles[c.category] == CategoryRole::kSensitive) places.emplace_back(c.day, c.tuple);
+    if (members > 0) {
+      for (uint32_t cat = 0; cat < categories; ++cat) {
+        const CategoryRole role = block.roles[cat];
+        const bool zero_here = (role == CategoryRole::kSafe && sensitive == members) ||
+                               (role == CategoryRole::kSensitive && in_category[cat] == 0);
+        if (!zero_here) continue;
+        for (size_t e = begin; e < end; ++e) {
+          const InnerCell& c = block.inner[entries[e].inner];
+          if (block.roles[c.category] != CategoryRole::kOutside && c.count > 0) zeros_at.emplace_back(cat, c.day, c.tuple);
+        }
       }
     }
     begin = end;
   }
-  if (places.empty()) return;
-  std::sort(places.begin(), places.end());
-  places.erase(std::unique(places.begin(), places.end()), places.end());
+  if (zeros_at.empty()) return;
+  std::sort(zeros_at.begin(), zeros_at.end());
+  zeros_at.erase(std::unique(zeros_at.begin(), zeros_at.end()), zeros_at.end());
   auto by_place = [](const InnerCell& a, const InnerCell& b) {
     return std::tie(a.category, a.day, a.tuple) < std::tie(b.category, b.day, b.tuple);
   };
   std::vector<InnerCell> zeros;
-  for (uint32_t cat = 0; cat < block.roles.size(); ++cat) {
-    if (block.roles[cat] != CategoryRole::kSafe) continue;
-    for (const auto& [day, tuple] : places) {
-      const InnerCell probe{cat, day, tuple, 0};
-      if (!std::binary_search(block.inner.begin(), block.inner.end(), probe, by_place)) zeros.push_back(probe);
-    }
+  for (const auto& [cat, day, tuple] : zeros_at) {
+    const InnerCell probe{cat, day, tuple, 0};
+    if (!std::binary_search(block.inner.begin(), block.inner.end(), probe, by_place)) zeros.push_back(probe);
   }
   block.inner.insert(block.inner.end(), zeros.begin(), zeros.end());
   std::sort(block.inner.begin(), block.inner.end(), by_place);
@@ -131,7 +142,7 @@ void AddSafeZeros(Block& block, const CohortSpace& space) {
 }  // namespace
 
 BlockLattice BuildLattice(Block& block, const CohortSpace& space, int k) {
-  AddSafeZeros(block, space);
+  AddProtectedZeros(block, space);
   BlockLattice out;
   out.problem.k = k;
   out.problem.inner_counts.reserve(block.inner.size());

@@ -48,6 +48,8 @@
 
 #include "anonymizer/cell_suppression.h"
 
+#include "anonymizer/implied_zeros.h"
+
 #include <algorithm>
 #include <deque>
 #include <tuple>
@@ -471,6 +473,167 @@ class Rows {
   std::deque<std::vector<uint32_t>> mended_;  // stable addresses
 };
 
+// Rule 4: every cell of `is_protected` kept out of the span of the published
+// cells over the inner cells not in `known_zero`; every other nonzero,
+// non-derived cell is a candidate, published unless that would disclose.
+void Eliminate(const SuppressionProblem& problem, const Rows& rows, const std::vector<int64_t>& value,
+               const std::vector<uint8_t>& is_protected, const std::vector<uint8_t>& known_zero,
+               SuppressionPattern& pattern) {
+  const size_t n_cells = problem.cells.size();
+  const size_t n_inner = problem.inner_counts.size();
+  auto surviving = [&](size_t c) {
+    std::vector<uint32_t> cols;
+    for (uint32_t i : rows[c]) {
+      if (!known_zero[i]) cols.push_back(i);
+    }
+    return cols;  // sorted, as rows[c] is
+  };
+
+  // Rule 4: candidates, the largest counts first, ties by index.
+  std::vector<uint32_t> candidates;
+  for (size_t c = 0; c < n_cells; ++c) {
+    if (!is_protected[c] && value[c] != 0 && !problem.cells[c].derived) candidates.push_back(static_cast<uint32_t>(c));
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [&](uint32_t a, uint32_t b) { return value[a] > value[b]; });
+  std::vector<uint32_t> uses(n_inner, 0);
+  for (uint32_t c : candidates) {
+    for (uint32_t i : rows[c]) {
+      if (!known_zero[i]) ++uses[i];
+    }
+  }
+  SecondaryEliminator eliminator(n_inner, std::move(uses));
+  // Protected cells with the same row are one constraint; a candidate with
+  // the row of an earlier candidate gets its fate (published: it is in the
+  // span; hidden: it would still disclose, the span having only grown).
+  std::unordered_map<std::vector<uint32_t>, bool, RowHash> seen;  // row -> published
+  for (size_t c = 0; c < n_cells; ++c) {
+    if (!is_protected[c]) continue;
+    std::vector<uint32_t> cols = surviving(c);
+    // An empty row is a cell of no inner cells (or all known zero, which rule
+    // 3 prevents for every cell it could): nothing to protect.
+    if (cols.empty() || !seen.emplace(cols, false).second) continue;  // copies cols
+    eliminator.AddProtected(std::move(cols));
+  }
+  if (seen.empty()) return;  // nothing to protect: every candidate shows
+  for (uint32_t c : candidates) {
+    std::vector<uint32_t> cols = surviving(c);
+    auto found = seen.find(cols);
+    bool published;
+    if (found != seen.end()) {
+      published = found->second;
+      eliminator.Skip(cols);
+    } else {
+      published = eliminator.Offer(cols);
+      seen.emplace(std::move(cols), published);
+    }
+    if (!published) pattern.cells[c] = HiddenBy::kSecondary;
+  }
+  // A candidate hidden early can fall into the span of rows published after
+  // it: the analyst computes it, so hiding it only costs utility (and a
+  // hidden cell the analyst can compute is a finding of its own). Publish
+  // those; the span does not change, so no protected cell is disclosed.
+  for (uint32_t c : candidates) {
+    if (pattern.cells[c] != HiddenBy::kSecondary) continue;
+    if (eliminator.InSpan(surviving(c))) pattern.cells[c] = HiddenBy::kShown;
+  }
+}
+
+// Rule 5, bounds (implied_zeros.h): the zero inner cells the published
+// cells and non-negativity pin to 0 are known to the analyst too. Each round
+// finds the implied zeros of the current pattern. A hidden cell whose inner
+// cells are all known or implied zeros is pinned at 0 whatever rule 4 does:
+// of a zero certificate for it, the smallest published cell that covers it
+// is protected from then on (so it stays hidden and out of the span). Then
+// rule 4 runs again over the protected cells with those zeros taken as
+// known. Settled when a round's implied zeros are exactly the ones the last
+// rule 4 assumed and nothing is pinned: the span argument of
+// implied_zeros.h then holds for the final pattern. A block that does not
+// settle within kMaxRounds is withheld whole (the safe side; not seen in
+// tests or the demo, see the unit tests).
+void ProtectFromBounds(const SuppressionProblem& problem, const Rows& rows, const std::vector<int64_t>& value,
+                       const std::vector<uint8_t>& published_zero, std::vector<uint8_t> is_protected,
+                       SuppressionPattern& pattern) {
+  const size_t n_cells = problem.cells.size();
+  const size_t n_inner = problem.inner_counts.size();
+  std::vector<uint32_t> zero_cells;  // the only inner cells that can be implied: the true counts are a solution
+  for (size_t i = 0; i < n_inner; ++i) {
+    if (problem.inner_counts[i] == 0 && !published_zero[i]) zero_cells.push_back(static_cast<uint32_t>(i));
+  }
+  if (zero_cells.empty()) return;
+  auto counts_as_hidden = [&](size_t c) {  // a cell the analyst can name and is not shown
+    return pattern.hidden(c) && !problem.cells[c].derived && !rows[c].empty();
+  };
+  std::vector<uint8_t> assumed = published_zero;
+  constexpr int kFreeRounds = 3, kMaxRounds = 24;
+  for (int round = 0;; ++round) {
+    std::vector<PublishedRow> published;
+    std::vector<uint32_t> published_cell;
+    for (size_t c = 0; c < n_cells; ++c) {
+      const SuppressionCell& cell = problem.cells[c];
+      if (pattern.hidden(c) || !cell.publishable || cell.derived || rows[c].empty()) continue;
+      published.push_back({&rows[c], value[c]});
+      published_cell.push_back(static_cast<uint32_t>(c));
+    }
+    const std::vector<bool> implied = ImpliedZeros(n_inner, published, published_zero, zero_cells);
+    std::vector<uint8_t> known = published_zero;
+    for (size_t z = 0; z < zero_cells.size(); ++z) {
+      if (implied[z]) known[zero_cells[z]] = 1;
+    }
+    std::vector<uint32_t> pinned;
+    for (size_t c = 0; c < n_cells; ++c) {
+      if (!counts_as_hidden(c)) continue;
+      bool all_known = true;
+      for (uint32_t i : rows[c]) all_known = all_known && known[i];
+      if (all_known) pinned.push_back(static_cast<uint32_t>(c));
+    }
+    if (known == assumed && pinned.empty()) return;
+    if (round == kMaxRounds) {
+      // Not settled in time: withhold every cell of the block (the safe side).
+      for (size_t c = 0; c < n_cells; ++c) {
+        if (!pattern.hidden(c)) pattern.cells[c] = HiddenBy::kSecondary;
+      }
+      return;
+    }
+    std::unordered_map<std::vector<uint32_t>, bool, RowHash> done;
+    ZeroCertifier certifier(n_inner, published, published_zero);
+    std::vector<uint8_t> in_target(n_inner, 0);
+    for (uint32_t x : pinned) {
+      std::vector<uint32_t> targets;
+      for (uint32_t i : rows[x]) {
+        if (!published_zero[i]) targets.push_back(i);
+      }
+      if (targets.empty() || !done.emplace(targets, true).second) continue;
+      for (uint32_t i : targets) in_target[i] = 1;
+      // One cell per certificate, the smallest that covers a target (the
+      // most specific; ties by index): another round finds what remains.
+      uint32_t chosen = UINT32_MAX;
+      for (size_t p : certifier.Certificate(targets)) {
+        const uint32_t c = published_cell[p];
+        bool covers = false;
+        for (uint32_t i : rows[c]) covers = covers || in_target[i];
+        if (covers && value[c] != 0 && (chosen == UINT32_MAX || value[c] < value[chosen])) chosen = c;
+      }
+      if (chosen != UINT32_MAX) is_protected[chosen] = 1;
+      for (uint32_t i : targets) in_target[i] = 0;
+    }
+    // The next round: rule 4 again from scratch over the cells protected so
+    // far (rules 1-3 and every cell a certificate hid) with the new zeros.
+    // Rule 4's own hidden cells are free to show again, which can cycle; from
+    // kFreeRounds on they stay hidden and protected too, so the published
+    // set only shrinks, the implied zeros with it, and the rounds end.
+    if (round + 1 >= kFreeRounds) {
+      for (size_t c = 0; c < n_cells; ++c) is_protected[c] = is_protected[c] || pattern.hidden(c);
+    }
+    for (size_t c = 0; c < n_cells; ++c) {
+      if (is_protected[c] && !pattern.hidden(c)) pattern.cells[c] = HiddenBy::kSecondary;
+      if (!is_protected[c] && pattern.cells[c] == HiddenBy::kSecondary) pattern.cells[c] = HiddenBy::kShown;
+    }
+    assumed = known;
+    Eliminate(problem, rows, value, is_protected, assumed, pattern);
+  }
+}
+
 }  // namespace
 
 SuppressionPattern Suppress(const SuppressionProblem& problem) {
@@ -538,62 +701,8 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
     }
   }
 
-  auto surviving = [&](size_t c) {
-    std::vector<uint32_t> cols;
-    for (uint32_t i : rows[c]) {
-      if (!known_zero[i]) cols.push_back(i);
-    }
-    return cols;  // sorted, as rows[c] is
-  };
-
-  // Rule 4: candidates, the largest counts first, ties by index.
-  std::vector<uint32_t> candidates;
-  for (size_t c = 0; c < n_cells; ++c) {
-    if (!is_protected[c] && value[c] != 0 && !problem.cells[c].derived) candidates.push_back(static_cast<uint32_t>(c));
-  }
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [&](uint32_t a, uint32_t b) { return value[a] > value[b]; });
-  std::vector<uint32_t> uses(n_inner, 0);
-  for (uint32_t c : candidates) {
-    for (uint32_t i : rows[c]) {
-      if (!known_zero[i]) ++uses[i];
-    }
-  }
-  SecondaryEliminator eliminator(n_inner, std::move(uses));
-  // Protected cells with the same row are one constraint; a candidate with
-  // the row of an earlier candidate gets its fate (published: it is in the
-  // span; hidden: it would still disclose, the span having only grown).
-  std::unordered_map<std::vector<uint32_t>, bool, RowHash> seen;  // row -> published
-  for (size_t c = 0; c < n_cells; ++c) {
-    if (!is_protected[c]) continue;
-    std::vector<uint32_t> cols = surviving(c);
-    // An empty row is a cell of no inner cells (or all known zero, which rule
-    // 3 prevents for every cell it could): nothing to protect.
-    if (cols.empty() || !seen.emplace(cols, false).second) continue;  // copies cols
-    eliminator.AddProtected(std::move(cols));
-  }
-  if (seen.empty()) return pattern;  // nothing to protect: every candidate shows
-  for (uint32_t c : candidates) {
-    std::vector<uint32_t> cols = surviving(c);
-    auto found = seen.find(cols);
-    bool published;
-    if (found != seen.end()) {
-      published = found->second;
-      eliminator.Skip(cols);
-    } else {
-      published = eliminator.Offer(cols);
-      seen.emplace(std::move(cols), published);
-    }
-    if (!published) pattern.cells[c] = HiddenBy::kSecondary;
-  }
-  // A candidate hidden early can fall into the span of rows published after
-  // it: the analyst computes it, so hiding it only costs utility (and a
-  // hidden cell the analyst can compute is a finding of its own). Publish
-  // those; the span does not change, so no protected cell is disclosed.
-  for (uint32_t c : candidates) {
-    if (pattern.cells[c] != HiddenBy::kSecondary) continue;
-    if (eliminator.InSpan(surviving(c))) pattern.cells[c] = HiddenBy::kShown;
-  }
+  Eliminate(problem, rows, value, is_protected, known_zero, pattern);
+  ProtectFromBounds(problem, rows, value, known_zero, std::move(is_protected), pattern);
   return pattern;
 }
 

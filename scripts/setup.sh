@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ make pkg-config libboost-dev rapidjson-dev libsqlite3-dev
-          libboost-test-dev libssl-dev sqlite3)
+          libboost-test-dev libssl-dev sqlite3 libglpk-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

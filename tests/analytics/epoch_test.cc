@@ -82,13 +82,15 @@ std::string Everything(const Epoch& epoch, const std::vector<std::string>& table
 }
 
 BOOST_AUTO_TEST_CASE(a_total_is_exactly_the_sum_of_its_parts) {
-  auto epoch = BuildEpoch(TwoDims(1), Synthetic(60, 1));
+  // Enough learners that groups of a department and a role are not all of
+  // one outcome (those hide a partner of their protected zero).
+  auto epoch = BuildEpoch(TwoDims(1), Synthetic(600, 1));
   int checked = 0;
   for (const char* table : {"outcomes", "active", "scores"}) {
     for (const std::string& a : kActivities) {
       auto total = Rows(*epoch, Request(table, a));
       auto by_department = Rows(*epoch, Request(table, a, {"department"}));
-      auto by_both = Rows(*epoch, Request(table, a, {"department", "role"}, Period::kDay));
+      auto by_both = Rows(*epoch, Request(table, a, {"department", "role"}));
       for (const Row& t : total) {
         if (t.suppressed || !t.learners) continue;
         const std::string bin = Dim(t, "bin");
@@ -113,7 +115,9 @@ BOOST_AUTO_TEST_CASE(a_total_is_exactly_the_sum_of_its_parts) {
       }
     }
   }
-  BOOST_TEST(checked >= 15);  // attempted, completed, passed and active at least, on each activity
+  // Totals whose every part is published: active on each activity, most
+  // outcomes, a few bins (a protected zero hides a partner in its margins).
+  BOOST_TEST(checked >= 9);
 }
 
 BOOST_AUTO_TEST_CASE(the_same_facts_in_another_order_give_identical_rows) {

@@ -80,7 +80,9 @@ BOOST_AUTO_TEST_CASE(outcomes_are_one_partition) {
   BOOST_TEST(Count(total, "attempted") == 4);
   BOOST_TEST(Count(total, "completed") == 3);
   BOOST_TEST(Count(total, "passed") == 1);
-  BOOST_TEST(Count(total, "failed") == 1);
+  // Y's failed is a protected zero (Y has a completer): the total's failed
+  // would be X's 1 plus it, so one of the two is hidden, here the total.
+  BOOST_TEST(Count(total, "failed") == -1);
 
   auto by = Rows(*epoch, Request("outcomes", kA, {"department"}));
   BOOST_TEST(Count(by, "attempted", {{"department", "X"}}) == 2);

@@ -88,6 +88,7 @@ test("an attacker who knows the method pins no hidden cell and is certain of no 
   const { catalogue, released, requests, refused } = await fetchEverything(get, {
     funnels: [[COURSE, QUIZ], [COURSE, QUIZ, REQUIRED], [REQUIRED, COURSE]],
   });
+  if (process.env.ATTACK_DUMP) fs.writeFileSync(process.env.ATTACK_DUMP, JSON.stringify(released));
   const rows = released.reduce((s, r) => s + r.rows.length, 0);
   console.log(`store: ${learners} learners, ${statements.length} statements; ${requests} requests (${refused.length} refused), ${rows} rows, epoch ${catalogue.epoch && catalogue.epoch.id}, fetched in ${Date.now() - started} ms`);
   assert.ok(rows > 0, "the catalogue released rows");
