@@ -31,6 +31,25 @@
 //      its inner cells, and a key hit is confirmed exactly by computing both
 //      residuals (a collision costs time, never a wrong answer; equal keys
 //      for true multiples are exact algebra, so no match is ever missed).
+//  I7. Bounds: no nonzero combination of published cells lives on zero
+//      inner cells alone (Z: the inner cells holding 0 that no published 0
+//      already reveals). Such a combination w has value 0, since the true
+//      counts are 0 on Z; when w >= 0, non-negativity pins every inner cell
+//      of its support at 0, which no elimination over the published rows
+//      sees (published T = x+y+z = 5 beside y = 5 pins x = z = 0), and
+//      Farkas' lemma says that every zero pinned that way has such a w. So
+//      with I7 the only zeros the analyst can derive are the published ones
+//      (rule 3), and a hidden cell is pinned by the published cells and
+//      non-negativity exactly when its row is in their span (the solutions
+//      then have a point positive on every unknown inner cell, so their
+//      affine hull is the span's): bounds reduce to I4. Kept by choosing
+//      every pivot outside Z (the span's part on Z is then spanned by the
+//      basis rows pivoting in Z: none), and hiding a candidate whose
+//      residual lies on Z alone. Sufficient, not necessary: a w with both
+//      signs pins nothing, yet its candidate is hidden too, the price of one
+//      exact elimination instead of a linear program per round (tried: GLPK,
+//      one program per round with zero certificates, took minutes per block
+//      at the demo's size).
 //
 // Why modulo a prime and not doubles: doubles round, so a tolerance decides
 // "dependent" arbitrarily and the pattern could differ between machines.
@@ -47,8 +66,6 @@
 //    checks patterns with an independent elimination over exact rationals.
 
 #include "anonymizer/cell_suppression.h"
-
-#include "anonymizer/implied_zeros.h"
 
 #include <algorithm>
 #include <deque>
@@ -173,7 +190,9 @@ void SubtractMultiple(SparseRow& target, const SparseRow& source, uint64_t facto
 
 class SecondaryEliminator {
  public:
-  SecondaryEliminator(size_t columns, std::vector<uint32_t> remaining_uses)
+  // `zero`: per column, whether the inner cell holds 0 (and is not known to
+  // be 0): the columns no published combination may live on alone (I7).
+  SecondaryEliminator(size_t columns, std::vector<uint32_t> remaining_uses, std::vector<uint8_t> zero)
       : pivot_row_(columns, -1),
         work_(columns, 0),
         touched_flag_(columns, 0),
@@ -181,7 +200,8 @@ class SecondaryEliminator {
         protected_at_(columns),
         row_count_(columns, 0),
         rows_at_(columns),
-        remaining_uses_(std::move(remaining_uses)) {
+        remaining_uses_(std::move(remaining_uses)),
+        zero_(std::move(zero)) {
     for (uint32_t col = 0; col < columns; ++col) unit_hash_[col] = LinearHash::Of({{col, 1}});
   }
 
@@ -237,6 +257,9 @@ class SecondaryEliminator {
     }
     compute_residual();
     if (residual.empty()) return true;
+    // I7: a residual on zero columns only would put a combination of
+    // published cells on zeros alone into the span.
+    if (std::all_of(residual.begin(), residual.end(), [&](const Entry& e) { return zero_[e.col]; })) return false;
     Publish(std::move(residual), hash);
     return true;
   }
@@ -272,19 +295,19 @@ class SecondaryEliminator {
     return residual;
   }
 
-  // Pivot choice against fill-in: the column the fewest basis rows use
+  // Pivot choice: never a zero column (I7). Against fill-in: the column the fewest basis rows use
   // (fewest row updates, Markowitz-like), then the fewest protected rows
   // (fewest hash updates), then the fewest remaining candidates (fewest
   // future subtractions of this row); ties by column.
   uint32_t ChoosePivot(const SparseRow& residual) const {
     auto key = [&](uint32_t col) {
-      return std::make_tuple(row_count_[col], protected_at_[col].size(), remaining_uses_[col], col);
+      return std::make_tuple(zero_[col], row_count_[col], protected_at_[col].size(), remaining_uses_[col], col);
     };
     uint32_t best = residual.front().col;
     for (const Entry& e : residual) {
       if (key(e.col) < key(best)) best = e.col;
     }
-    return best;
+    return best;  // not a zero column: Offer publishes only residuals that have one
   }
 
   // The residual of e_col changed by `delta` (I5): so did every protected
@@ -421,6 +444,7 @@ class SecondaryEliminator {
   std::vector<uint32_t> row_count_;             // per column: basis rows nonzero there (not pivots)
   std::vector<std::vector<uint32_t>> rows_at_;  // per column: basis row ids (may be stale)
   std::vector<uint32_t> remaining_uses_;        // per column: candidates still to come
+  std::vector<uint8_t> zero_;                   // per column: holds 0, not known (I7)
   SparseRow scratch_;
 };
 
@@ -502,7 +526,9 @@ void Eliminate(const SuppressionProblem& problem, const Rows& rows, const std::v
       if (!known_zero[i]) ++uses[i];
     }
   }
-  SecondaryEliminator eliminator(n_inner, std::move(uses));
+  std::vector<uint8_t> zero(n_inner, 0);
+  for (size_t i = 0; i < n_inner; ++i) zero[i] = problem.inner_counts[i] == 0 && !known_zero[i];
+  SecondaryEliminator eliminator(n_inner, std::move(uses), std::move(zero));
   // Protected cells with the same row are one constraint; a candidate with
   // the row of an earlier candidate gets its fate (published: it is in the
   // span; hidden: it would still disclose, the span having only grown).
@@ -536,101 +562,6 @@ void Eliminate(const SuppressionProblem& problem, const Rows& rows, const std::v
   for (uint32_t c : candidates) {
     if (pattern.cells[c] != HiddenBy::kSecondary) continue;
     if (eliminator.InSpan(surviving(c))) pattern.cells[c] = HiddenBy::kShown;
-  }
-}
-
-// Rule 5, bounds (implied_zeros.h): the zero inner cells the published
-// cells and non-negativity pin to 0 are known to the analyst too. Each round
-// finds the implied zeros of the current pattern. A hidden cell whose inner
-// cells are all known or implied zeros is pinned at 0 whatever rule 4 does:
-// of a zero certificate for it, the smallest published cell that covers it
-// is protected from then on (so it stays hidden and out of the span). Then
-// rule 4 runs again over the protected cells with those zeros taken as
-// known. Settled when a round's implied zeros are exactly the ones the last
-// rule 4 assumed and nothing is pinned: the span argument of
-// implied_zeros.h then holds for the final pattern. A block that does not
-// settle within kMaxRounds is withheld whole (the safe side; not seen in
-// tests or the demo, see the unit tests).
-void ProtectFromBounds(const SuppressionProblem& problem, const Rows& rows, const std::vector<int64_t>& value,
-                       const std::vector<uint8_t>& published_zero, std::vector<uint8_t> is_protected,
-                       SuppressionPattern& pattern) {
-  const size_t n_cells = problem.cells.size();
-  const size_t n_inner = problem.inner_counts.size();
-  std::vector<uint32_t> zero_cells;  // the only inner cells that can be implied: the true counts are a solution
-  for (size_t i = 0; i < n_inner; ++i) {
-    if (problem.inner_counts[i] == 0 && !published_zero[i]) zero_cells.push_back(static_cast<uint32_t>(i));
-  }
-  if (zero_cells.empty()) return;
-  auto counts_as_hidden = [&](size_t c) {  // a cell the analyst can name and is not shown
-    return pattern.hidden(c) && !problem.cells[c].derived && !rows[c].empty();
-  };
-  std::vector<uint8_t> assumed = published_zero;
-  constexpr int kFreeRounds = 3, kMaxRounds = 24;
-  for (int round = 0;; ++round) {
-    std::vector<PublishedRow> published;
-    std::vector<uint32_t> published_cell;
-    for (size_t c = 0; c < n_cells; ++c) {
-      const SuppressionCell& cell = problem.cells[c];
-      if (pattern.hidden(c) || !cell.publishable || cell.derived || rows[c].empty()) continue;
-      published.push_back({&rows[c], value[c]});
-      published_cell.push_back(static_cast<uint32_t>(c));
-    }
-    const std::vector<bool> implied = ImpliedZeros(n_inner, published, published_zero, zero_cells);
-    std::vector<uint8_t> known = published_zero;
-    for (size_t z = 0; z < zero_cells.size(); ++z) {
-      if (implied[z]) known[zero_cells[z]] = 1;
-    }
-    std::vector<uint32_t> pinned;
-    for (size_t c = 0; c < n_cells; ++c) {
-      if (!counts_as_hidden(c)) continue;
-      bool all_known = true;
-      for (uint32_t i : rows[c]) all_known = all_known && known[i];
-      if (all_known) pinned.push_back(static_cast<uint32_t>(c));
-    }
-    if (known == assumed && pinned.empty()) return;
-    if (round == kMaxRounds) {
-      // Not settled in time: withhold every cell of the block (the safe side).
-      for (size_t c = 0; c < n_cells; ++c) {
-        if (!pattern.hidden(c)) pattern.cells[c] = HiddenBy::kSecondary;
-      }
-      return;
-    }
-    std::unordered_map<std::vector<uint32_t>, bool, RowHash> done;
-    ZeroCertifier certifier(n_inner, published, published_zero);
-    std::vector<uint8_t> in_target(n_inner, 0);
-    for (uint32_t x : pinned) {
-      std::vector<uint32_t> targets;
-      for (uint32_t i : rows[x]) {
-        if (!published_zero[i]) targets.push_back(i);
-      }
-      if (targets.empty() || !done.emplace(targets, true).second) continue;
-      for (uint32_t i : targets) in_target[i] = 1;
-      // One cell per certificate, the smallest that covers a target (the
-      // most specific; ties by index): another round finds what remains.
-      uint32_t chosen = UINT32_MAX;
-      for (size_t p : certifier.Certificate(targets)) {
-        const uint32_t c = published_cell[p];
-        bool covers = false;
-        for (uint32_t i : rows[c]) covers = covers || in_target[i];
-        if (covers && value[c] != 0 && (chosen == UINT32_MAX || value[c] < value[chosen])) chosen = c;
-      }
-      if (chosen != UINT32_MAX) is_protected[chosen] = 1;
-      for (uint32_t i : targets) in_target[i] = 0;
-    }
-    // The next round: rule 4 again from scratch over the cells protected so
-    // far (rules 1-3 and every cell a certificate hid) with the new zeros.
-    // Rule 4's own hidden cells are free to show again, which can cycle; from
-    // kFreeRounds on they stay hidden and protected too, so the published
-    // set only shrinks, the implied zeros with it, and the rounds end.
-    if (round + 1 >= kFreeRounds) {
-      for (size_t c = 0; c < n_cells; ++c) is_protected[c] = is_protected[c] || pattern.hidden(c);
-    }
-    for (size_t c = 0; c < n_cells; ++c) {
-      if (is_protected[c] && !pattern.hidden(c)) pattern.cells[c] = HiddenBy::kSecondary;
-      if (!is_protected[c] && pattern.cells[c] == HiddenBy::kSecondary) pattern.cells[c] = HiddenBy::kShown;
-    }
-    assumed = known;
-    Eliminate(problem, rows, value, is_protected, assumed, pattern);
   }
 }
 
@@ -702,7 +633,6 @@ SuppressionPattern Suppress(const SuppressionProblem& problem) {
   }
 
   Eliminate(problem, rows, value, is_protected, known_zero, pattern);
-  ProtectFromBounds(problem, rows, value, known_zero, std::move(is_protected), pattern);
   return pattern;
 }
 

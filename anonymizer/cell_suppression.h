@@ -53,16 +53,23 @@
 //    bench/analytics/epoch_bench and tripled the epoch build: not kept.)
 //  - no nonzero candidate hidden as secondary is left in the span of the
 //    published cells (it is published: the analyst could compute it);
+//  - bounds: no combination of published cells rests on zero inner cells
+//    alone (I7 in the .cc), so non-negativity reveals no zero beyond the
+//    published ones (rule 3), and a hidden cell is pinned by the published
+//    cells and non-negativity only when it is in their span, which the
+//    points above rule out for protected cells. E.g. published
+//    T = x+y+z = 5 beside y = 5 would pin x = z = 0: the later of the two is
+//    hidden. Sufficient, not necessary: it also hides a candidate whose
+//    combination on zeros has both signs (pins nothing);
 // What it does not guarantee (the caller or a later check must):
 //  - cells with an empty row (no inner cells) tell their value by
 //    construction and cannot be protected: list every inner cell under a
 //    cell that may need protection, zeros included, or a protected zero
 //    becomes the sum of nothing (GaussSuppression warns the same way:
 //    "Extend input data with zeros");
-//  - bounds from non-negativity beyond published zeros: e.g. published
-//    T = x+y+z = 5 and y = 5 say x = z = 0 though neither is in the span;
-//    a protected zero can be pinned that way, and a hidden cell's feasible
-//    interval is not checked to stay wide (tau-Argus protection levels);
+//  - a hidden cell's feasible interval is not checked to stay wide
+//    (tau-Argus protection levels): a range such as [0, 1], or one whole
+//    number inside a wider rational range, is possible;
 //  - the singleton problem: a learner alone in a hidden cell who knows it
 //    can subtract themselves (GaussSuppression's singleton methods), not
 //    handled here;

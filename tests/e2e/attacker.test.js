@@ -8,14 +8,15 @@
 // catalogue offers is requested (every activity, by none / each dimension /
 // each pair, period all / day / week / month, funnels) and lib/attacker bounds
 // every hidden cell and every nameable group's sensitive categories with
-// integer programming (npm highs). Expected: no hidden cell with a single
+// linear and integer programming (npm highs; lib/attacker/implied.js). Expected: no hidden cell with a single
 // feasible value, no group whose members all fall in a sensitive category for
 // certain, no hidden cell in the span of the published ones. A failure here
 // is a finding about the release, not about the test: the message names the
 // cell and why.
 //
-// Bounded: at most ATTACK_MAX_SOLVES MIP solves of at most 2 s each and a
+// Bounded: at most ATTACK_MAX_SOLVES solves of at most 2 s each and a
 // deadline; what the budget leaves undecided fails the test as `unresolved`.
+// ATTACK_DUMP=FILE writes every released row there (to replay the attack).
 
 import test, { after, before } from "node:test";
 import assert from "node:assert/strict";
@@ -57,13 +58,6 @@ after(async () => {
   if (lrs) await lrs.stop();
   fs.rmSync(manifestDir, { recursive: true, force: true });
 });
-
-// The release does not yet hold against this attacker (issue 16 stays open):
-// its findings are reported as TODO subtests, so they are printed on every run
-// without failing `make test`. ATTACK_STRICT=1 makes them fail, as they must
-// before the issue can be resolved.
-const OPEN = process.env.ATTACK_STRICT ? false
-  : "known: the protection does not yet hold against bounds (README, Analytics: what is not guaranteed)";
 
 test("an attacker who knows the method pins no hidden cell and is certain of no group's outcome", { timeout: 88_000 }, async (t) => {
   const started = Date.now();
@@ -107,12 +101,12 @@ test("an attacker who knows the method pins no hidden cell and is certain of no 
   console.log(`attack took ${Date.now() - started} ms in all`);
   const show = (xs) => xs.slice(0, 20).map((x) => JSON.stringify(x)).join("\n");
   assert.deepEqual(report.errors, [], "the attacker's model fits the release");
-  await t.test("no hidden cell has a single feasible value", { todo: OPEN }, () =>
+  await t.test("no hidden cell has a single feasible value", () =>
     assert.equal(report.pinned.length, 0, `hidden cells with a single feasible value:\n${show(report.pinned)}`));
-  await t.test("no hidden cell is in the span of the published ones", { todo: OPEN }, () =>
+  await t.test("no hidden cell is in the span of the published ones", () =>
     assert.equal(report.linear.length, 0, `hidden cells in the span of the published ones:\n${show(report.linear)}`));
-  await t.test("no nameable group's members all fall in a sensitive category for certain", { todo: OPEN }, () =>
+  await t.test("no nameable group's members all fall in a sensitive category for certain", () =>
     assert.equal(report.certain.length, 0, `groups whose members all fall in a sensitive category for certain:\n${show(report.certain)}`));
-  await t.test("every check was decided within the budget", { todo: OPEN }, () =>
+  await t.test("every check was decided within the budget", () =>
     assert.equal(report.unresolved.length, 0, `undecided within the budget (${MAX_SOLVES} solves):\n${show(report.unresolved)}`));
 });

@@ -13,6 +13,7 @@
 import { buildBlocks, OUTCOME_MEASURES } from "./blocks.js";
 import { buildModel, BlockSolver, linearLeaks, describe, UNBOUNDED } from "./model.js";
 import { mulberry32 } from "./random.js";
+import { impliedZeros, pinnedByBounds } from "./implied.js";
 
 export { buildBlocks } from "./blocks.js";
 export { describe } from "./model.js";
@@ -98,6 +99,14 @@ export async function attack(released, options = {}) {
     report.linearMs = (report.linearMs || 0) + Date.now() - t0;
     if (process.env.ATTACK_DEBUG) console.error(`  linear ${b.key}: ${Date.now() - t0} ms`);
 
+    if (!options.labels) {
+      // The exact LP attacker (implied.js), then integer witnesses.
+      attackBlockExactly(highs, b, model, hidden, { k, rng, options, report, budget: () => budgetLeft(), count: (n) => (solves += n) });
+      report.solves = solves;
+      if (process.env.ATTACK_DEBUG) console.error(`  ${b.key}: ${model.vars.length} inner, ${model.cells.length} cells (${hidden.length} hidden), ${Date.now() - blockStart} ms`);
+      continue;
+    }
+    // With the old labels (the self-test), the constraints are not linear: MIPs throughout.
     // No inner variable at all: every cell is a known 0.
     if (Date.now() >= deadline) {
       // out of time: the linear check above is all this block gets
@@ -268,15 +277,116 @@ export async function attack(released, options = {}) {
   return report;
 }
 
+
+/**
+ * One block without labels: (a) and (b) decided exactly for the LP relaxation
+ * (implied.js: implied zeros, then the span), with the values of pinned cells
+ * from a feasible point; then integer pins by rounding LP bounds (below).
+ * What the budget leaves unprobed there is counted in report.integerUnprobed,
+ * not as unresolved: every LP-level check was decided. Not checked: a cell
+ * whose rounded LP range holds two integers but whose integer hull holds one.
+ */
+function attackBlockExactly(highs, b, model, hidden, { k, rng, options, report, budget, count }) {
+  const solver = new BlockSolver(highs, model, { k, timeLimit: options.timeLimit ?? 2 });
+  try {
+    solver.mipOnFractional = false;
+    const w = solver.sampleWitnesses(1, rng);
+    count(solver.solves);
+    if (w.status !== "Optimal") {
+      if (w.status === "infeasible") report.errors.push(`${b.key}: the attacker's model is infeasible (its reading of the method does not fit the release)`);
+      else report.unresolved.push({ block: b.key, cell: "(the whole block)", check: `feasibility: ${w.status}` });
+      return;
+    }
+    if (solver.sawFractional) report.lpOnlyBlocks.push(b.key);
+    const point = solver.witnesses[0];
+    const sumAt = (x, vars) => vars.reduce((s, i) => s + x[i], 0);
+    const implied = impliedZeros(highs, model, k);
+    const pinnedKeys = new Set();
+    for (const { cell, value } of pinnedByBounds(model, implied)) {
+      pinnedKeys.add(cell.vars.join(","));
+      report.pinned.push({
+        block: b.key, cell: describe(b, cell), value: value ?? Math.round(sumAt(point, cell.vars)),
+        why: value === 0 ? "every inner cell under it is a known or implied zero" : "in the span of the published cells once the implied zeros are known",
+      });
+    }
+    // (b) certain groups: the group's other part is all implied zeros while the group may have members.
+    const catOf = (i) => model.vars[i].cat;
+    const seenCheck = new Set();
+    for (const s of b.sensitive) {
+      const S = new Set(s.cats);
+      for (const c of model.cells.concat(model.groups)) {
+        if (c.learners === 0) continue;
+        if (b.table === "interactions" && c.row && (c.row.response ?? c.row.choice) !== undefined) continue;
+        if (!c.cats.some((x) => S.has(x)) || c.cats.every((x) => S.has(x))) continue;
+        const key = s.name + "|" + c.vars.join(",");
+        if (seenCheck.has(key)) continue;
+        seenCheck.add(key);
+        const non = c.vars.filter((i) => !S.has(catOf(i)));
+        const mayHaveMembers = c.learners > 0 || c.vars.some((i) => !implied.has(i));
+        if (mayHaveMembers && non.every((i) => implied.has(i))) {
+          const finding = {
+            block: b.key, cell: describe(b, c), category: s.name, learners: c.learners,
+            why: `every member of this group is ${s.name}: its other categories (${c.cats.filter((x) => !S.has(x)).join(", ")}) are implied zeros`,
+          };
+          (s.soft ? report.softCertain : report.certain).push(finding);
+        }
+      }
+    }
+    // Integer pins: the integer values of a cell lie in [ceil(LP min),
+    // floor(LP max)]; one integer there pins it though the LP range is wider
+    // than a point. LP witnesses (random objectives, then objectives pushing
+    // the undecided cells) clear a cell once they show two integers inside
+    // its range; the rest get their exact LP bounds while the budget lasts.
+    const wide = (lo, hi) => Math.floor(hi + 1e-6) - Math.ceil(lo - 1e-6) >= 1;
+    const before = solver.solves;
+    solver.sampleWitnesses(Math.max(0, (options.witnesses ?? 6) - 1), rng, budget);
+    const uniq = new Map();
+    for (const c of hidden) {
+      const key = c.vars.join(",");
+      if (c.vars.length && !pinnedKeys.has(key) && !uniq.has(key)) uniq.set(key, c);
+    }
+    let open = [...uniq.values()].filter((c) => !wide(...solver.rangeInWitnesses(c.vars)));
+    for (let round = 0; round < (options.directedRounds ?? 12) && open.length && budget(); round++) {
+      const last = solver.witnesses[solver.witnesses.length - 1];
+      const coef = new Map();
+      for (const c of open) {
+        const sign = sumAt(last, c.vars) < 0.5 ? 1 : rng() < 0.5 ? 1 : -1;
+        for (const i of c.vars) coef.set(i, (coef.get(i) || 0) + sign * (1 + Math.floor(rng() * 3)));
+      }
+      solver.solve("Maximize", [...coef].filter(([, v]) => v !== 0));
+      open = open.filter((c) => !wide(...solver.rangeInWitnesses(c.vars)));
+    }
+    for (const c of open) {
+      if (!budget()) {
+        report.integerUnprobed = (report.integerUnprobed || 0) + 1;
+        continue;
+      }
+      const terms = c.vars.map((i) => [i, 1]);
+      const lo = solver.solve("Minimize", terms), hi = solver.solve("Maximize", terms);
+      if (lo.status !== "Optimal" || hi.status !== "Optimal") {
+        report.integerUnprobed = (report.integerUnprobed || 0) + 1;
+      } else if (!wide(lo.value, hi.value)) {
+        report.pinned.push({ block: b.key, cell: describe(b, c), value: Math.ceil(lo.value - 1e-6), why: `one integer in its LP range [${lo.value}, ${hi.value}]` });
+      } else {
+        report.intervals.push({ block: b.key, cell: describe(b, c), min: Math.ceil(lo.value - 1e-6), max: hi.value >= UNBOUNDED ? Infinity : Math.floor(hi.value + 1e-6) });
+      }
+    }
+    count(solver.solves - before);
+  } finally {
+    solver.dispose();
+  }
+}
+
 export function summary(report) {
   const lines = [
     `attacker: ${report.blocks} blocks, ${report.cells} cells (${report.published} published, ${report.hidden} hidden), ` +
       `${report.innerCells} inner cells, ${report.solves} MIP solves (cap ${report.maxSolves}, ${report.timeLimit} s each)`,
     `  pinned: ${report.pinned.length}, certain groups: ${report.certain.length} (+${report.softCertain.length} on a union of categories), ` +
-      `linear: ${report.linear.length}, unresolved: ${report.unresolved.length}, errors: ${report.errors.length}`,
+      `linear: ${report.linear.length}, unresolved: ${report.unresolved.length}, errors: ${report.errors.length}` +
+      (report.integerUnprobed ? `; integer-only pins not probed within the budget: ${report.integerUnprobed} cells` : ""),
   ];
   if (report.lpOnlyBlocks.length) {
-    lines.push(`  LP relaxation only (no integer point within the time limit; findings sound, clearances likely but unproven): ${report.lpOnlyBlocks.join(", ")}`);
+    lines.push(`  fractional LP vertices (integer bounds by rounding the LP's): ${report.lpOnlyBlocks.join(", ")}`);
   }
   const w = report.intervals.slice(0, 5);
   if (w.length) lines.push("  narrowest intervals: " + w.map((i) => `[${i.min}, ${i.max}] ${i.cell}`).join("; "));

@@ -293,6 +293,13 @@ export class BlockSolver {
         this.witnesses.push(x);
         return { status: "Optimal", value: hm.getObjectiveValue(), x, relaxed: true };
       }
+      if (col && !integral(col) && this.mipOnFractional === false) {
+        // asked for the LP only: a fractional vertex says the block is not integral
+        this.sawFractional = true;
+        const x = Float64Array.from(col.slice(0, this.nv));
+        this.witnesses.push(x);
+        return { status: "Optimal", value: hm.getObjectiveValue(), x, relaxed: true };
+      }
       if (st !== C.modelStatus.infeasible && (!col || !integral(col))) {
         this.mipSolves++;
         hm.changeColsIntegrality(all, new Int32Array(this.n).fill(C.variableType.integer));
