@@ -24,7 +24,8 @@ import { hiddenInSpan } from "./rank.js";
 export function impliedZeros(highs, model, k) {
   const n = model.vars.length;
   if (n === 0) return new Set();
-  const lines = ["Maximize", " obj: " + termList(Array.from({ length: n }, (_, j) => `t${j}`).concat(model.stats.filter((s) => s.vars.length).map((_, r) => `ts${r}`))), "Subject To"];
+  const stats = model.stats.filter((s) => s.vars.length);
+  const lines = ["Maximize", " obj: " + termList(Array.from({ length: n }, (_, j) => `t${j}`).concat(stats.map((_, i) => `ts${i}`))), "Subject To"];
   let r = 0;
   const seen = new Set();
   for (const c of model.cells) {
@@ -34,7 +35,6 @@ export function impliedZeros(highs, model, k) {
     seen.add(key);
     lines.push(` p${r++}: ${termList(c.vars.map((i) => `x${i}`))}${c.learners ? ` - ${c.learners} lam` : ""} = 0`);
   }
-  const stats = model.stats.filter((s) => s.vars.length);
   stats.forEach((s, i) => lines.push(` q${i}: ${termList(s.vars.map((j) => `x${j}`))} - s${i} - ${k} lam = 0`));
   for (let j = 0; j < n; j++) lines.push(` t_${j}: t${j} - x${j} <= 0`);
   stats.forEach((_, i) => lines.push(` ts_${i}: ts${i} - s${i} <= 0`));

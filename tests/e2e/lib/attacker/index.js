@@ -215,26 +215,7 @@ export async function attack(released, options = {}) {
 
     // (b) certain groups: a group is safe once a feasible point puts one of
     // its members outside the sensitive category.
-    const catOf = (i) => model.vars[i].cat;
-    const checks = [];
-    const seenCheck = new Set();
-    for (const s of b.sensitive) {
-      const S = new Set(s.cats);
-      for (const c of model.cells.concat(model.groups)) {
-        if (c.learners === 0) continue;
-        // A response's correctness is the question's (correctResponsesPattern):
-        // everyone who gave one response is right or wrong alike, so the group
-        // of one response is homogeneous by definition, not by disclosure.
-        // Interactions are checked on cohort and period groups (every answer).
-        if (b.table === "interactions" && c.row && (c.row.response ?? c.row.choice) !== undefined) continue;
-        if (!c.cats.some((x) => S.has(x)) || c.cats.every((x) => S.has(x))) continue;
-        const non = c.vars.filter((i) => !S.has(catOf(i)));
-        const key = s.name + "|" + c.vars.join(",");
-        if (seenCheck.has(key)) continue;
-        seenCheck.add(key);
-        checks.push({ s, S, c, non });
-      }
-    }
+    const checks = groupChecks(b, model);
     const maxNonSeen = (ch) => (solver.rangeInWitnesses(ch.non)[1] > 1e-6 ? 1 : 0);
     let openChecks = checks.filter((ch) => ch.non.length && maxNonSeen(ch) === 0);
     for (let round = 0; round < (options.directedRounds ?? 12) && openChecks.length && budgetLeft(); round++) {
@@ -279,6 +260,34 @@ export async function attack(released, options = {}) {
 
 
 /**
+ * The nameable groups (cells and groups of the model, not known empty) that
+ * hold a sensitive category beside others, once per category and set of inner
+ * cells: [{s, S, c, non}] with S the category's set and non the group's inner
+ * cells outside it. Certain when non can hold nobody while c can hold someone.
+ */
+function groupChecks(b, model) {
+  const checks = [];
+  const seen = new Set();
+  for (const s of b.sensitive) {
+    const S = new Set(s.cats);
+    for (const c of model.cells.concat(model.groups)) {
+      if (c.learners === 0) continue;
+      // A response's correctness is the question's (correctResponsesPattern):
+      // everyone who gave one response is right or wrong alike, so the group
+      // of one response is homogeneous by definition, not by disclosure.
+      // Interactions are checked on cohort and period groups (every answer).
+      if (b.table === "interactions" && c.row && (c.row.response ?? c.row.choice) !== undefined) continue;
+      if (!c.cats.some((x) => S.has(x)) || c.cats.every((x) => S.has(x))) continue;
+      const key = s.name + "|" + c.vars.join(",");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      checks.push({ s, S, c, non: c.vars.filter((i) => !S.has(model.vars[i].cat)) });
+    }
+  }
+  return checks;
+}
+
+/**
  * One block without labels: (a) and (b) decided exactly for the LP relaxation
  * (implied.js: implied zeros, then the span), with the values of pinned cells
  * from a feasible point; then integer pins by rounding LP bounds (below).
@@ -310,26 +319,14 @@ function attackBlockExactly(highs, b, model, hidden, { k, rng, options, report, 
       });
     }
     // (b) certain groups: the group's other part is all implied zeros while the group may have members.
-    const catOf = (i) => model.vars[i].cat;
-    const seenCheck = new Set();
-    for (const s of b.sensitive) {
-      const S = new Set(s.cats);
-      for (const c of model.cells.concat(model.groups)) {
-        if (c.learners === 0) continue;
-        if (b.table === "interactions" && c.row && (c.row.response ?? c.row.choice) !== undefined) continue;
-        if (!c.cats.some((x) => S.has(x)) || c.cats.every((x) => S.has(x))) continue;
-        const key = s.name + "|" + c.vars.join(",");
-        if (seenCheck.has(key)) continue;
-        seenCheck.add(key);
-        const non = c.vars.filter((i) => !S.has(catOf(i)));
-        const mayHaveMembers = c.learners > 0 || c.vars.some((i) => !implied.has(i));
-        if (mayHaveMembers && non.every((i) => implied.has(i))) {
-          const finding = {
-            block: b.key, cell: describe(b, c), category: s.name, learners: c.learners,
-            why: `every member of this group is ${s.name}: its other categories (${c.cats.filter((x) => !S.has(x)).join(", ")}) are implied zeros`,
-          };
-          (s.soft ? report.softCertain : report.certain).push(finding);
-        }
+    for (const { s, S, c, non } of groupChecks(b, model)) {
+      const mayHaveMembers = c.learners > 0 || c.vars.some((i) => !implied.has(i));
+      if (mayHaveMembers && non.every((i) => implied.has(i))) {
+        const finding = {
+          block: b.key, cell: describe(b, c), category: s.name, learners: c.learners,
+          why: `every member of this group is ${s.name}: its other categories (${c.cats.filter((x) => !S.has(x)).join(", ")}) are implied zeros`,
+        };
+        (s.soft ? report.softCertain : report.certain).push(finding);
       }
     }
     // Integer pins: the integer values of a cell lie in [ceil(LP min),

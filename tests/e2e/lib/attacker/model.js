@@ -287,20 +287,17 @@ export class BlockSolver {
       this.lpSolves++;
       let st = hm.getModelStatus();
       col = st === C.modelStatus.optimal ? hm.getSolution().colValue : null;
-      if (this.lpOnly && col) {
-        // LP relaxation only (the MIP was out of time): a sound bound, not an integer point
+      const fractional = col !== null && !integral(col);
+      if (col && (this.lpOnly || (fractional && this.mipOnFractional === false))) {
+        // LP relaxation only (the MIP was out of time, or the caller asked for
+        // the LP): a sound bound, not an integer point; a fractional vertex
+        // says the block is not integral
+        if (fractional) this.sawFractional = true;
         const x = Float64Array.from(col.slice(0, this.nv));
         this.witnesses.push(x);
         return { status: "Optimal", value: hm.getObjectiveValue(), x, relaxed: true };
       }
-      if (col && !integral(col) && this.mipOnFractional === false) {
-        // asked for the LP only: a fractional vertex says the block is not integral
-        this.sawFractional = true;
-        const x = Float64Array.from(col.slice(0, this.nv));
-        this.witnesses.push(x);
-        return { status: "Optimal", value: hm.getObjectiveValue(), x, relaxed: true };
-      }
-      if (st !== C.modelStatus.infeasible && (!col || !integral(col))) {
+      if (st !== C.modelStatus.infeasible && (!col || fractional)) {
         this.mipSolves++;
         hm.changeColsIntegrality(all, new Int32Array(this.n).fill(C.variableType.integer));
         hm.zeroAllClocks();
