@@ -19,18 +19,24 @@
 //      (secondary); every other candidate is published.
 //  I5. Protected residuals are not stored: they fill in badly (a protected
 //      inner cell under the grand total's pivot becomes minus everything
-//      else). Each is known by two linear hashes H(v) = sum v_i * w(i) of
-//      its residual. H is linear and residual() is linear, so
-//      H(residual(q)) = sum over q's inner cells i of H(residual(e_i)), and
-//      H(residual(e_i)) is w(i) for a non-pivot column and w(i) - H(row_i)
-//      for a pivot column (row_i is the basis row pivoting on i). Every
-//      change to a basis row therefore updates the hashes of the few
-//      protected rows containing its pivot column, in O(1) each.
-//  I6. The match test files every protected row under the scale-free key
-//      H1/H2 of its residual; a candidate's key is computed the same way from
-//      its inner cells, and a key hit is confirmed exactly by computing both
-//      residuals (a collision costs time, never a wrong answer; equal keys
-//      for true multiples are exact algebra, so no match is ever missed).
+//      else). Each column keeps two linear hashes H(v) = sum v_i * w(i) of
+//      the residual of its unit vector e_col: w(col) for a non-pivot column,
+//      w(col) - H(row_col) for a pivot column (row_col is the basis row
+//      pivoting there). H and residual() are linear, so the hash of any
+//      row's residual is the sum of its columns' hashes, and a change to a
+//      basis row changes one column's hash, in O(1).
+//  I6. The match test: publishing candidate c discloses protected q exactly
+//      when residual(q) = a * residual(c) with a != 0 (I3). Then residual(q)
+//      is nonzero at every column j of residual(c), and residual(q)_j =
+//      q_j - sum over q's pivots p of row_p[j]: q holds j or a pivot whose
+//      row holds j. So only the protected rows at one column j of the
+//      residual (the one with the fewest basis rows) and at the pivots of
+//      the basis rows holding j can match. Each is compared by its hashes
+//      (h1(q) * h2(c) == h2(q) * h1(c)), and a hit is confirmed exactly by
+//      computing its residual: a collision costs time, never a wrong
+//      answer, and no true multiple is ever missed. (Before: every
+//      protected row's hash kept current and filed by key, most of the
+//      epoch's time at 20,000 learners.)
 //  I7. Bounds: no nonzero combination of published cells lives on zero
 //      inner cells alone (Z: the inner cells holding 0 that no published 0
 //      already reveals). Such a combination w has value 0, since the true
@@ -42,14 +48,18 @@
 //      (rule 3), and a hidden cell is pinned by the published cells and
 //      non-negativity exactly when its row is in their span (the solutions
 //      then have a point positive on every unknown inner cell, so their
-//      affine hull is the span's): bounds reduce to I4. Kept by choosing
-//      every pivot outside Z (the span's part on Z is then spanned by the
-//      basis rows pivoting in Z: none), and hiding a candidate whose
-//      residual lies on Z alone. Sufficient, not necessary: a w with both
-//      signs pins nothing, yet its candidate is hidden too, the price of one
-//      exact elimination instead of a linear program per round (tried: GLPK,
-//      one program per round with zero certificates, took minutes per block
-//      at the demo's size).
+//      affine hull is the span's): bounds reduce to I4. Kept by a second
+//      basis of the published rows with their zero columns dropped: a
+//      combination on Z alone is a nonzero vector of the span that the
+//      projection off Z sends to 0, so I7 holds exactly when both bases have
+//      the same rank, and a candidate outside the first span whose part off
+//      Z is inside the second is hidden. Sufficient, not necessary: a w
+//      with both signs pins nothing, yet its candidate is hidden too, the
+//      price of exact eliminations instead of a linear program per round
+//      (tried: GLPK, one program per round with zero certificates, took
+//      minutes per block at the demo's size). (Also tried: one basis whose
+//      pivots never sit on Z; the zero columns then fill every row, and the
+//      epoch took 1.6 times as long.)
 //
 // Why modulo a prime and not doubles: doubles round, so a tolerance decides
 // "dependent" arbitrarily and the pattern could differ between machines.
@@ -138,9 +148,6 @@ struct LinearHash {
     h1 = Mul(h1, factor);
     h2 = Mul(h2, factor);
   }
-  bool IsZero() const { return h1 == 0 && h2 == 0; }
-  // Scale-free key; every row with h2 == 0 shares one key (checked exactly).
-  uint64_t Key() const { return h2 == 0 ? ~uint64_t{0} : Mul(h1, Inverse(h2)); }
 };
 
 bool IsMultiple(const SparseRow& a, const SparseRow& b) {  // both nonzero
@@ -188,83 +195,13 @@ void SubtractMultiple(SparseRow& target, const SparseRow& source, uint64_t facto
 
 // ---- The greedy Gaussian elimination of the secondary step ---------------
 
-class SecondaryEliminator {
+// A basis in reduced row echelon form (I2) over `columns` columns, grown
+// one row at a time; the caller chooses each pivot.
+class ReducedBasis {
  public:
-  // `zero`: per column, whether the inner cell holds 0 (and is not known to
-  // be 0): the columns no published combination may live on alone (I7).
-  SecondaryEliminator(size_t columns, std::vector<uint32_t> remaining_uses, std::vector<uint8_t> zero)
-      : pivot_row_(columns, -1),
-        work_(columns, 0),
-        touched_flag_(columns, 0),
-        unit_hash_(columns),
-        protected_at_(columns),
-        row_count_(columns, 0),
-        rows_at_(columns),
-        remaining_uses_(std::move(remaining_uses)),
-        zero_(std::move(zero)) {
-    for (uint32_t col = 0; col < columns; ++col) unit_hash_[col] = LinearHash::Of({{col, 1}});
-  }
+  explicit ReducedBasis(size_t columns)
+      : pivot_row_(columns, -1), work_(columns, 0), touched_flag_(columns, 0), row_count_(columns, 0), rows_at_(columns) {}
 
-  // Registers a protected row (nonempty, sorted, 0/1 over surviving inner
-  // cells, distinct from the rows registered before). All protected rows are
-  // added before the first candidate.
-  void AddProtected(std::vector<uint32_t> cols) {
-    const uint32_t id = static_cast<uint32_t>(protected_.size());
-    LinearHash hash;
-    for (uint32_t c : cols) {
-      protected_at_[c].push_back(id);
-      hash.Plus(unit_hash_[c]);
-    }
-    protected_.push_back(std::move(cols));
-    hash_.push_back(hash);
-    key_.push_back(hash.Key());
-    dirty_flag_.push_back(0);
-    next_.push_back(kNone);
-    prev_.push_back(kNone);
-    File(id);
-  }
-
-  // A candidate decided without elimination: only the use counts change.
-  void Skip(const std::vector<uint32_t>& cols) {
-    for (uint32_t c : cols) --remaining_uses_[c];
-  }
-
-  // Whether a 0/1 row is in the span of the published rows.
-  bool InSpan(const std::vector<uint32_t>& cols) { return ResidualOf(cols).empty(); }
-
-  // Decides one candidate (0/1, sorted): true = publish (and the basis
-  // grows), false = it must be hidden.
-  bool Offer(const std::vector<uint32_t>& cols) {
-    Skip(cols);
-    LinearHash hash;  // of the residual, by linearity (I5)
-    for (uint32_t c : cols) hash.Plus(unit_hash_[c]);
-    SparseRow residual;
-    bool have_residual = false;
-    auto compute_residual = [&] {
-      if (!have_residual) residual = ResidualOf(cols);
-      have_residual = true;
-    };
-    if (hash.IsZero()) {
-      compute_residual();
-      if (residual.empty()) return true;  // already in the span: tells nothing new
-    }
-    auto it = by_key_.find(hash.Key());
-    if (it != by_key_.end()) {
-      compute_residual();
-      for (uint32_t q = it->second; q != kNone; q = next_[q]) {
-        if (IsMultiple(ResidualOf(protected_[q]), residual)) return false;
-      }
-    }
-    compute_residual();
-    if (residual.empty()) return true;
-    // I7: a residual on zero columns only would put a combination of
-    // published cells on zeros alone into the span.
-    if (std::all_of(residual.begin(), residual.end(), [&](const Entry& e) { return zero_[e.col]; })) return false;
-    Publish(std::move(residual), hash);
-    return true;
-  }
-
- private:
   // I3: the residual of a 0/1 row. Every basis row is 1 at its pivot and 0
   // at every other pivot (I2), so one subtraction per pivot in the row.
   SparseRow ResidualOf(const std::vector<uint32_t>& cols) {
@@ -280,7 +217,7 @@ class SecondaryEliminator {
     }
     for (uint32_t c : cols) {
       if (pivot_row_[c] < 0) continue;
-      for (const Entry& e : basis_[pivot_row_[c]]) {
+      for (const Entry& e : rows_[pivot_row_[c]]) {
         touch(e.col);
         work_[e.col] = Sub(work_[e.col], e.val);
       }
@@ -295,80 +232,38 @@ class SecondaryEliminator {
     return residual;
   }
 
-  // Pivot choice: never a zero column (I7). Against fill-in: the column the fewest basis rows use
-  // (fewest row updates, Markowitz-like), then the fewest protected rows
-  // (fewest hash updates), then the fewest remaining candidates (fewest
-  // future subtractions of this row); ties by column.
-  uint32_t ChoosePivot(const SparseRow& residual) const {
-    auto key = [&](uint32_t col) {
-      return std::make_tuple(zero_[col], row_count_[col], protected_at_[col].size(), remaining_uses_[col], col);
-    };
-    uint32_t best = residual.front().col;
-    for (const Entry& e : residual) {
-      if (key(e.col) < key(best)) best = e.col;
-    }
-    return best;  // not a zero column: Offer publishes only residuals that have one
-  }
+  // Basis rows nonzero at a column that is not a pivot.
+  uint32_t RowCount(uint32_t col) const { return row_count_[col]; }
 
-  // The residual of e_col changed by `delta` (I5): so did every protected
-  // row's that contains col. Refiled once per Publish (RefileDirty).
-  void UnitChanged(uint32_t col, const LinearHash& delta) {
-    unit_hash_[col].Plus(delta);
-    for (uint32_t q : protected_at_[col]) {
-      hash_[q].Plus(delta);
-      if (!dirty_flag_[q]) {
-        dirty_flag_[q] = 1;
-        dirty_.push_back(q);
-      }
-    }
+  // Those rows, with stale and repeated entries of rows_at_ dropped on the way.
+  const std::vector<uint32_t>& LiveRowsAt(uint32_t col) {
+    std::vector<uint32_t>& ids = rows_at_[col];
+    if (ids.size() == row_count_[col]) return ids;
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    ids.erase(std::remove_if(ids.begin(), ids.end(), [&](uint32_t id) { return !Holds(rows_[id], col); }), ids.end());
+    return ids;
   }
+  uint32_t PivotOf(uint32_t row) const { return pivots_[row]; }
 
-  // New keys h1/h2 for the changed protected rows, with one modular inverse
-  // for all of them (Montgomery's batch inversion).
-  void RefileDirty() {
-    prefix_.resize(dirty_.size());
-    uint64_t running = 1;
-    for (size_t i = 0; i < dirty_.size(); ++i) {
-      prefix_[i] = running;
-      const uint64_t h2 = hash_[dirty_[i]].h2;
-      if (h2 != 0) running = Mul(running, h2);
-    }
-    uint64_t inverse = Inverse(running);  // of the product of all nonzero h2
-    for (size_t i = dirty_.size(); i-- > 0;) {
-      const uint32_t q = dirty_[i];
-      const LinearHash& h = hash_[q];
-      uint64_t key = ~uint64_t{0};
-      if (h.h2 != 0) {
-        key = Mul(h.h1, Mul(inverse, prefix_[i]));  // 1/h2 = prefix / (prefix * h2)
-        inverse = Mul(inverse, h.h2);
-      }
-      if (key != key_[q]) {
-        Unfile(q);
-        key_[q] = key;
-        File(q);
-      }
-      dirty_flag_[q] = 0;
-    }
-    dirty_.clear();
-  }
-
-  void Publish(SparseRow residual, LinearHash hash) {
-    const uint32_t pivot = ChoosePivot(residual);
+  // Adds a nonempty residual, pivoting at `pivot` (one of its columns).
+  // on_unit_change(col, a): the residual of e_col changed by a times the
+  // residual given (I5): for the pivot itself, and for the pivot of every
+  // earlier row that held the new pivot and had it eliminated (I2).
+  template <typename OnUnitChange>
+  void Add(SparseRow residual, uint32_t pivot, OnUnitChange&& on_unit_change) {
     uint64_t pivot_val = 0;
     for (const Entry& e : residual) {
       if (e.col == pivot) pivot_val = e.val;
     }
     const uint64_t scale = Inverse(pivot_val);
     for (Entry& e : residual) e.val = Mul(e.val, scale);
-    hash.Scale(scale);
-    // I2: eliminate the pivot from every basis row that has it. The residual
-    // of e_p is e_p - row_p, so it gains factor * residual.
     std::vector<uint32_t> ids;
     ids.swap(rows_at_[pivot]);
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     for (uint32_t id : ids) {
-      SparseRow& row = basis_[id];
+      SparseRow& row = rows_[id];
       auto at = std::lower_bound(row.begin(), row.end(), pivot,
                                  [](const Entry& e, uint32_t col) { return e.col < col; });
       if (at == row.end() || at->col != pivot) continue;  // stale entry
@@ -381,71 +276,164 @@ class SecondaryEliminator {
           --row_count_[col];
         }
       });
-      LinearHash delta = hash;
-      delta.Scale(factor);
-      UnitChanged(basis_pivot_[id], delta);
+      // e_p - row_p gains factor * (the scaled residual).
+      on_unit_change(pivots_[id], Mul(factor, scale));
     }
     row_count_[pivot] = 0;
-    const uint32_t id = static_cast<uint32_t>(basis_.size());
+    const uint32_t id = static_cast<uint32_t>(rows_.size());
     for (const Entry& e : residual) {
       if (e.col == pivot) continue;
       ++row_count_[e.col];
       rows_at_[e.col].push_back(id);
     }
     pivot_row_[pivot] = static_cast<int32_t>(id);
-    basis_pivot_.push_back(pivot);
-    basis_.push_back(std::move(residual));
-    // The residual of e_pivot was itself; now it is e_pivot - row.
-    LinearHash delta = hash;
-    delta.Scale(Neg(1));
-    UnitChanged(pivot, delta);
-    RefileDirty();
+    pivots_.push_back(pivot);
+    rows_.push_back(std::move(residual));
+    on_unit_change(pivot, Neg(scale));  // the residual of e_pivot was itself; now e_pivot - row
   }
 
-  // by_key_: key -> first protected row with it; the rest are chained
-  // through next_/prev_ (kNone ends a chain).
-  static constexpr uint32_t kNone = ~uint32_t{0};
-  void File(uint32_t q) {
-    auto [it, fresh] = by_key_.try_emplace(key_[q], q);
-    prev_[q] = kNone;
-    next_[q] = fresh ? kNone : it->second;
-    if (!fresh) {
-      prev_[it->second] = q;
-      it->second = q;
-    }
-  }
-  void Unfile(uint32_t q) {
-    if (next_[q] != kNone) prev_[next_[q]] = prev_[q];
-    if (prev_[q] != kNone) {
-      next_[prev_[q]] = next_[q];
-    } else if (next_[q] != kNone) {
-      by_key_[key_[q]] = next_[q];
-    } else {
-      by_key_.erase(key_[q]);
-    }
+ private:
+  static bool Holds(const SparseRow& row, uint32_t col) {
+    auto at = std::lower_bound(row.begin(), row.end(), col, [](const Entry& e, uint32_t c) { return e.col < c; });
+    return at != row.end() && at->col == col;
   }
 
-  std::vector<SparseRow> basis_;       // I2
-  std::vector<uint32_t> basis_pivot_;  // per basis row
-  std::vector<int32_t> pivot_row_;     // per column: the basis row pivoting on it, or -1
-  std::vector<uint64_t> work_;         // dense scratch for reductions, all 0 between calls
+  std::vector<SparseRow> rows_;
+  std::vector<uint32_t> pivots_;    // per row
+  std::vector<int32_t> pivot_row_;  // per column: the row pivoting on it, or -1
+  std::vector<uint64_t> work_;      // dense scratch for reductions, all 0 between calls
   std::vector<uint8_t> touched_flag_;
   std::vector<uint32_t> touched_;
-  std::vector<LinearHash> unit_hash_;  // per column: hash of the residual of e_col (I5)
+  std::vector<uint32_t> row_count_;             // per column: rows nonzero there (not pivots)
+  std::vector<std::vector<uint32_t>> rows_at_;  // per column: row ids (may be stale)
+  SparseRow scratch_;
+};
+
+// The greedy elimination of rule 4 (I1-I7).
+class SecondaryEliminator {
+ public:
+  // `zero`: per column, whether the inner cell holds 0 (and is not known to
+  // be 0): the columns no published combination may live on alone (I7).
+  SecondaryEliminator(size_t columns, std::vector<uint32_t> remaining_uses, std::vector<uint8_t> zero)
+      : span_(columns),
+        span_off_zeros_(columns),
+        unit_hash_(columns),
+        protected_at_(columns),
+        remaining_uses_(std::move(remaining_uses)),
+        zero_(std::move(zero)) {
+    for (uint32_t col = 0; col < columns; ++col) unit_hash_[col] = LinearHash::Of({{col, 1}});
+  }
+
+  // Registers a protected row (nonempty, sorted, 0/1 over surviving inner
+  // cells, distinct from the rows registered before). All protected rows are
+  // added before the first candidate.
+  void AddProtected(std::vector<uint32_t> cols) {
+    const uint32_t id = static_cast<uint32_t>(protected_.size());
+    for (uint32_t c : cols) protected_at_[c].push_back(id);
+    protected_.push_back(std::move(cols));
+    seen_mark_.push_back(0);
+  }
+
+  // A candidate decided without elimination: only the use counts change.
+  void Skip(const std::vector<uint32_t>& cols) {
+    for (uint32_t c : cols) --remaining_uses_[c];
+  }
+
+  // Whether a 0/1 row is in the span of the published rows.
+  bool InSpan(const std::vector<uint32_t>& cols) { return span_.ResidualOf(cols).empty(); }
+
+  // Decides one candidate (0/1, sorted): true = publish (and the basis
+  // grows), false = it must be hidden.
+  bool Offer(const std::vector<uint32_t>& cols) {
+    Skip(cols);
+    SparseRow residual = span_.ResidualOf(cols);
+    if (residual.empty()) return true;  // already in the span: tells nothing new
+    // I7: the candidate is outside the span; its part off the zero columns
+    // must be outside the span of the published rows' parts, or some
+    // combination of it and them lives on zero columns alone.
+    std::vector<uint32_t> off_zeros;
+    for (uint32_t c : cols) {
+      if (!zero_[c]) off_zeros.push_back(c);
+    }
+    SparseRow residual_off_zeros = span_off_zeros_.ResidualOf(off_zeros);
+    if (residual_off_zeros.empty()) return false;
+    const LinearHash hash = HashOfResidual(cols);
+    if (DisclosesProtected(residual, hash)) return false;
+    const uint32_t pivot = ChoosePivot(residual);
+    span_.Add(std::move(residual), pivot, [&](uint32_t col, uint64_t a) {
+      LinearHash delta = hash;
+      delta.Scale(a);
+      unit_hash_[col].Plus(delta);
+    });
+    const uint32_t pivot_off_zeros = FewestRows(span_off_zeros_, residual_off_zeros);
+    span_off_zeros_.Add(std::move(residual_off_zeros), pivot_off_zeros, [](uint32_t, uint64_t) {});
+    return true;
+  }
+
+ private:
+  LinearHash HashOfResidual(const std::vector<uint32_t>& cols) const {  // I5
+    LinearHash hash;
+    for (uint32_t c : cols) hash.Plus(unit_hash_[c]);
+    return hash;
+  }
+
+  // I6: whether some protected row's residual is a multiple of `residual`.
+  bool DisclosesProtected(const SparseRow& residual, const LinearHash& hash) {
+    const uint32_t j = FewestRows(span_, residual);
+    ++mark_;
+    auto discloses = [&](uint32_t q) {
+      if (seen_mark_[q] == mark_) return false;
+      seen_mark_[q] = mark_;
+      const LinearHash h = HashOfResidual(protected_[q]);
+      if (Mul(h.h1, hash.h2) != Mul(h.h2, hash.h1)) return false;
+      const SparseRow other = span_.ResidualOf(protected_[q]);
+      return !other.empty() && IsMultiple(other, residual);
+    };
+    for (uint32_t q : protected_at_[j]) {
+      if (discloses(q)) return true;
+    }
+    for (uint32_t row : span_.LiveRowsAt(j)) {
+      for (uint32_t q : protected_at_[span_.PivotOf(row)]) {
+        if (discloses(q)) return true;
+      }
+    }
+    return false;
+  }
+
+  // The residual's column held by the fewest basis rows; ties by column.
+  static uint32_t FewestRows(const ReducedBasis& basis, const SparseRow& residual) {
+    uint32_t best = residual.front().col;
+    for (const Entry& e : residual) {
+      if (std::make_pair(basis.RowCount(e.col), e.col) < std::make_pair(basis.RowCount(best), best)) best = e.col;
+    }
+    return best;
+  }
+
+  // Pivot choice against fill-in: the column the fewest basis rows use
+  // (fewest row updates, Markowitz-like), then the fewest protected rows
+  // (fewest rows the match test visits through it), then the fewest
+  // remaining candidates (fewest future subtractions of this row); ties by
+  // column.
+  uint32_t ChoosePivot(const SparseRow& residual) const {
+    auto key = [&](uint32_t col) {
+      return std::make_tuple(span_.RowCount(col), protected_at_[col].size(), remaining_uses_[col], col);
+    };
+    uint32_t best = residual.front().col;
+    for (const Entry& e : residual) {
+      if (key(e.col) < key(best)) best = e.col;
+    }
+    return best;
+  }
+
+  ReducedBasis span_;            // the published rows (I1-I3)
+  ReducedBasis span_off_zeros_;  // the same rows without their zero columns (I7)
+  std::vector<LinearHash> unit_hash_;                // per column: hash of the residual of e_col (I5)
   std::vector<std::vector<uint32_t>> protected_;     // the protected rows, as given
   std::vector<std::vector<uint32_t>> protected_at_;  // per column: protected rows with it
-  std::vector<LinearHash> hash_;                     // of each protected row's residual
-  std::vector<uint64_t> key_;                        // hash_[q].Key() as filed in by_key_
-  std::vector<uint8_t> dirty_flag_;                  // hash_[q] changed since filed
-  std::vector<uint32_t> dirty_;
-  std::vector<uint64_t> prefix_;                     // scratch for RefileDirty
-  std::unordered_map<uint64_t, uint32_t> by_key_;
-  std::vector<uint32_t> next_, prev_;
-  std::vector<uint32_t> row_count_;             // per column: basis rows nonzero there (not pivots)
-  std::vector<std::vector<uint32_t>> rows_at_;  // per column: basis row ids (may be stale)
-  std::vector<uint32_t> remaining_uses_;        // per column: candidates still to come
-  std::vector<uint8_t> zero_;                   // per column: holds 0, not known (I7)
-  SparseRow scratch_;
+  std::vector<uint32_t> seen_mark_;                  // per protected row: last match test that visited it
+  uint32_t mark_ = 0;
+  std::vector<uint32_t> remaining_uses_;  // per column: candidates still to come
+  std::vector<uint8_t> zero_;             // per column: holds 0, not known (I7)
 };
 
 struct RowHash {

@@ -75,10 +75,10 @@
 //    handled here;
 //  - anything across blocks or epochs (differences between epochs).
 //
-// Cost: sparse; one reduction per distinct candidate row plus reduced row
-// echelon updates; bench/analytics/suppression_bench measures it (a block of
-// 144,450 cells over 57,600 inner cells with 5,952 nonzero takes about 4 s
-// of CPU, with 1,825 nonzero under 1 s, with 200 under 0.1 s).
+// Cost: sparse; one reduction per distinct candidate row in each of two
+// reduced row echelon bases; bench/analytics/suppression_bench measures it
+// (its block of 144,450 cells over 57,600 inner cells, 11,361 nonzero, took
+// 13.7 s of CPU on 2026-12-08; bench/analytics/epoch_bench 5000 50 180 36 s).
 // Pure and thread-compatible: concurrent calls on different problems are fine.
 
 #include <cstddef>
