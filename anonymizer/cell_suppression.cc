@@ -241,7 +241,7 @@ class ReducedBasis {
     if (ids.size() == row_count_[col]) return ids;
     std::sort(ids.begin(), ids.end());
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    ids.erase(std::remove_if(ids.begin(), ids.end(), [&](uint32_t id) { return !Holds(rows_[id], col); }), ids.end());
+    ids.erase(std::remove_if(ids.begin(), ids.end(), [&](uint32_t id) { return !Find(rows_[id], col); }), ids.end());
     return ids;
   }
   uint32_t PivotOf(uint32_t row) const { return pivots_[row]; }
@@ -258,16 +258,12 @@ class ReducedBasis {
     }
     const uint64_t scale = Inverse(pivot_val);
     for (Entry& e : residual) e.val = Mul(e.val, scale);
+    LiveRowsAt(pivot);
     std::vector<uint32_t> ids;
     ids.swap(rows_at_[pivot]);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
     for (uint32_t id : ids) {
       SparseRow& row = rows_[id];
-      auto at = std::lower_bound(row.begin(), row.end(), pivot,
-                                 [](const Entry& e, uint32_t col) { return e.col < col; });
-      if (at == row.end() || at->col != pivot) continue;  // stale entry
-      const uint64_t factor = at->val;
+      const uint64_t factor = Find(row, pivot)->val;
       SubtractMultiple(row, residual, factor, scratch_, [&](uint32_t col, bool now_nonzero) {
         if (now_nonzero) {
           ++row_count_[col];
@@ -293,9 +289,9 @@ class ReducedBasis {
   }
 
  private:
-  static bool Holds(const SparseRow& row, uint32_t col) {
+  static const Entry* Find(const SparseRow& row, uint32_t col) {  // nullptr when 0 there
     auto at = std::lower_bound(row.begin(), row.end(), col, [](const Entry& e, uint32_t c) { return e.col < c; });
-    return at != row.end() && at->col == col;
+    return at != row.end() && at->col == col ? &*at : nullptr;
   }
 
   std::vector<SparseRow> rows_;
