@@ -48,18 +48,26 @@
 //      (rule 3), and a hidden cell is pinned by the published cells and
 //      non-negativity exactly when its row is in their span (the solutions
 //      then have a point positive on every unknown inner cell, so their
-//      affine hull is the span's): bounds reduce to I4. Kept by a second
-//      basis of the published rows with their zero columns dropped: a
-//      combination on Z alone is a nonzero vector of the span that the
-//      projection off Z sends to 0, so I7 holds exactly when both bases have
-//      the same rank, and a candidate outside the first span whose part off
-//      Z is inside the second is hidden. Sufficient, not necessary: a w
-//      with both signs pins nothing, yet its candidate is hidden too, the
-//      price of exact eliminations instead of a linear program per round
-//      (tried: GLPK, one program per round with zero certificates, took
-//      minutes per block at the demo's size). (Also tried: one basis whose
-//      pivots never sit on Z; the zero columns then fill every row, and the
-//      epoch took 1.6 times as long.)
+//      affine hull is the span's): bounds reduce to I4. Kept by folding Z
+//      into two hash columns: the basis sees a row as its columns off Z plus
+//      two values, H_z(v) = sum over v's zero columns of v_z * u(z) for two
+//      fixed pseudo-random weightings u. Pivots sit off Z only, so a
+//      residual left on the hash columns alone is a combination living on Z:
+//      that candidate is hidden. Hashing can err only where both hash
+//      values of a nonzero combination on Z are 0, about one chance in P^2
+//      per test: such a combination would be missed (the unsafe side, where
+//      exact arithmetic has its own residual risk below), and two residuals
+//      that differ on Z would look alike (a candidate hidden: the safe
+//      side). With I7 no
+//      protected row on Z alone can enter the span, so those rows (the
+//      sensitive zeros) are left out of the match test. Sufficient, not
+//      necessary: a w with both signs pins nothing, yet its candidate is
+//      hidden too, the price of exact eliminations instead of a linear
+//      program per round (tried: GLPK, one program per round with zero
+//      certificates, took minutes per block at the demo's size). (Also
+//      tried: the zero columns kept as columns, in a second basis without
+//      them, or with pivots barred from them; they filled every row: 2.6 GB
+//      and 164 s against 0.9 GB and 115 s for epoch_bench 20000 10 365.)
 //
 // Why modulo a prime and not doubles: doubles round, so a tolerance decides
 // "dependent" arbitrarily and the pattern could differ between machines.
@@ -195,31 +203,38 @@ void SubtractMultiple(SparseRow& target, const SparseRow& source, uint64_t facto
 
 // ---- The greedy Gaussian elimination of the secondary step ---------------
 
-// A basis in reduced row echelon form (I2) over `columns` columns, grown
-// one row at a time; the caller chooses each pivot.
+// A basis in reduced row echelon form (I2), grown one row at a time; the
+// caller chooses each pivot among the first `pivot_columns` columns. The
+// columns after those (I7's hash columns) are never pivots and are not
+// indexed by row.
 class ReducedBasis {
  public:
-  explicit ReducedBasis(size_t columns)
-      : pivot_row_(columns, -1), work_(columns, 0), touched_flag_(columns, 0), row_count_(columns, 0), rows_at_(columns) {}
+  ReducedBasis(size_t pivot_columns, size_t columns)
+      : pivot_columns_(pivot_columns),
+        pivot_row_(columns, -1),
+        work_(columns, 0),
+        touched_flag_(columns, 0),
+        row_count_(pivot_columns, 0),
+        rows_at_(pivot_columns) {}
 
-  // I3: the residual of a 0/1 row. Every basis row is 1 at its pivot and 0
-  // at every other pivot (I2), so one subtraction per pivot in the row.
-  SparseRow ResidualOf(const std::vector<uint32_t>& cols) {
+  // I3: the residual of a row. Every basis row is 1 at its pivot and 0 at
+  // every other pivot (I2), so one subtraction per pivot in the row.
+  SparseRow ResidualOf(const SparseRow& row) {
     touched_.clear();
     auto touch = [&](uint32_t col) {
       if (touched_flag_[col]) return;
       touched_flag_[col] = 1;
       touched_.push_back(col);
     };
-    for (uint32_t c : cols) {
-      work_[c] = 1;
-      touch(c);
+    for (const Entry& e : row) {
+      work_[e.col] = e.val;
+      touch(e.col);
     }
-    for (uint32_t c : cols) {
-      if (pivot_row_[c] < 0) continue;
-      for (const Entry& e : rows_[pivot_row_[c]]) {
+    for (const Entry& at : row) {
+      if (pivot_row_[at.col] < 0) continue;
+      for (const Entry& e : rows_[pivot_row_[at.col]]) {
         touch(e.col);
-        work_[e.col] = Sub(work_[e.col], e.val);
+        work_[e.col] = Sub(work_[e.col], at.val == 1 ? e.val : Mul(at.val, e.val));
       }
     }
     SparseRow residual;
@@ -265,6 +280,7 @@ class ReducedBasis {
       SparseRow& row = rows_[id];
       const uint64_t factor = Find(row, pivot)->val;
       SubtractMultiple(row, residual, factor, scratch_, [&](uint32_t col, bool now_nonzero) {
+        if (col >= pivot_columns_) return;
         if (now_nonzero) {
           ++row_count_[col];
           rows_at_[col].push_back(id);
@@ -278,7 +294,7 @@ class ReducedBasis {
     row_count_[pivot] = 0;
     const uint32_t id = static_cast<uint32_t>(rows_.size());
     for (const Entry& e : residual) {
-      if (e.col == pivot) continue;
+      if (e.col == pivot || e.col >= pivot_columns_) continue;
       ++row_count_[e.col];
       rows_at_[e.col].push_back(id);
     }
@@ -294,39 +310,65 @@ class ReducedBasis {
     return at != row.end() && at->col == col ? &*at : nullptr;
   }
 
+  size_t pivot_columns_;
   std::vector<SparseRow> rows_;
   std::vector<uint32_t> pivots_;    // per row
   std::vector<int32_t> pivot_row_;  // per column: the row pivoting on it, or -1
   std::vector<uint64_t> work_;      // dense scratch for reductions, all 0 between calls
   std::vector<uint8_t> touched_flag_;
   std::vector<uint32_t> touched_;
-  std::vector<uint32_t> row_count_;             // per column: rows nonzero there (not pivots)
-  std::vector<std::vector<uint32_t>> rows_at_;  // per column: row ids (may be stale)
+  std::vector<uint32_t> row_count_;             // per pivot column: rows nonzero there (not pivots)
+  std::vector<std::vector<uint32_t>> rows_at_;  // per pivot column: row ids (may be stale)
   SparseRow scratch_;
 };
 
 // The greedy elimination of rule 4 (I1-I7).
 class SecondaryEliminator {
  public:
-  // `zero`: per column, whether the inner cell holds 0 (and is not known to
-  // be 0): the columns no published combination may live on alone (I7).
-  SecondaryEliminator(size_t columns, std::vector<uint32_t> remaining_uses, std::vector<uint8_t> zero)
-      : span_(columns),
-        span_off_zeros_(columns),
-        unit_hash_(columns),
-        protected_at_(columns),
+  // `zero`: per inner cell, whether it holds 0 (and is not known to be 0):
+  // the columns Z no published combination may live on alone (I7). They
+  // enter the basis only through the two hash columns after the inner cells.
+  SecondaryEliminator(size_t inner, std::vector<uint32_t> remaining_uses, std::vector<uint8_t> zero)
+      : inner_(static_cast<uint32_t>(inner)),
+        span_(inner, inner + 2),
+        unit_hash_(inner),
+        protected_at_(inner),
         remaining_uses_(std::move(remaining_uses)),
         zero_(std::move(zero)) {
-    for (uint32_t col = 0; col < columns; ++col) unit_hash_[col] = LinearHash::Of({{col, 1}});
+    const LinearHash hash_column_1 = LinearHash::Of({{inner_, 1}});
+    const LinearHash hash_column_2 = LinearHash::Of({{inner_ + 1, 1}});
+    for (uint32_t col = 0; col < inner_; ++col) {
+      if (!zero_[col]) {
+        unit_hash_[col] = LinearHash::Of({{col, 1}});
+        continue;
+      }
+      // e_col of a zero column is its two hash weights on the hash columns.
+      LinearHash first = hash_column_1, second = hash_column_2;
+      first.Scale(ZeroWeight(col, 1));
+      second.Scale(ZeroWeight(col, 2));
+      unit_hash_[col] = first;
+      unit_hash_[col].Plus(second);
+    }
   }
 
   // Registers a protected row (nonempty, sorted, 0/1 over surviving inner
   // cells, distinct from the rows registered before). All protected rows are
-  // added before the first candidate.
-  void AddProtected(std::vector<uint32_t> cols) {
+  // added before the first candidate. A row on zero columns alone (a
+  // sensitive zero) is left out: it could enter the span only as a
+  // combination of published rows on Z alone, which I7 rules out.
+  void AddProtected(const std::vector<uint32_t>& cols) {
+    ProtectedRow row{Folded(cols), {}, {}};
+    if (row.folded.empty() || row.folded.front().col >= inner_) return;
+    for (const Entry& e : row.folded) {
+      if (e.col >= inner_) break;
+      row.off_zeros.push_back(e.col);
+    }
+    for (uint32_t c : cols) {
+      if (zero_[c]) row.zero_hash.Plus(unit_hash_[c]);
+    }
     const uint32_t id = static_cast<uint32_t>(protected_.size());
-    for (uint32_t c : cols) protected_at_[c].push_back(id);
-    protected_.push_back(std::move(cols));
+    for (uint32_t c : row.off_zeros) protected_at_[c].push_back(id);
+    protected_.push_back(std::move(row));
     seen_mark_.push_back(0);
   }
 
@@ -336,23 +378,17 @@ class SecondaryEliminator {
   }
 
   // Whether a 0/1 row is in the span of the published rows.
-  bool InSpan(const std::vector<uint32_t>& cols) { return span_.ResidualOf(cols).empty(); }
+  bool InSpan(const std::vector<uint32_t>& cols) { return span_.ResidualOf(Folded(cols)).empty(); }
 
   // Decides one candidate (0/1, sorted): true = publish (and the basis
   // grows), false = it must be hidden.
   bool Offer(const std::vector<uint32_t>& cols) {
     Skip(cols);
-    SparseRow residual = span_.ResidualOf(cols);
+    SparseRow residual = span_.ResidualOf(Folded(cols));
     if (residual.empty()) return true;  // already in the span: tells nothing new
-    // I7: the candidate is outside the span; its part off the zero columns
-    // must be outside the span of the published rows' parts, or some
-    // combination of it and them lives on zero columns alone.
-    std::vector<uint32_t> off_zeros;
-    for (uint32_t c : cols) {
-      if (!zero_[c]) off_zeros.push_back(c);
-    }
-    SparseRow residual_off_zeros = span_off_zeros_.ResidualOf(off_zeros);
-    if (residual_off_zeros.empty()) return false;
+    // I7: a residual left only on the hash columns is a combination of the
+    // candidate and published rows that lives on zero columns alone.
+    if (residual.front().col >= inner_) return false;
     const LinearHash hash = HashOfResidual(cols);
     if (DisclosesProtected(residual, hash)) return false;
     const uint32_t pivot = ChoosePivot(residual);
@@ -361,12 +397,41 @@ class SecondaryEliminator {
       delta.Scale(a);
       unit_hash_[col].Plus(delta);
     });
-    const uint32_t pivot_off_zeros = FewestRows(span_off_zeros_, residual_off_zeros);
-    span_off_zeros_.Add(std::move(residual_off_zeros), pivot_off_zeros, [](uint32_t, uint64_t) {});
     return true;
   }
 
  private:
+  // Weights of the zero columns on the two hash columns (I7), drawn apart
+  // from the row hashes' weights.
+  static uint64_t ZeroWeight(uint32_t col, int which) { return Weight(col, 2 + which); }
+
+  // A 0/1 row as the basis sees it: its columns off Z, then its zero columns
+  // folded into the two hash columns (I7).
+  SparseRow Folded(const std::vector<uint32_t>& cols) const {
+    SparseRow row;
+    row.reserve(cols.size() + 2);
+    uint64_t z1 = 0, z2 = 0;
+    for (uint32_t c : cols) {
+      if (!zero_[c]) {
+        row.push_back({c, 1});
+        continue;
+      }
+      z1 = Add(z1, ZeroWeight(c, 1));
+      z2 = Add(z2, ZeroWeight(c, 2));
+    }
+    if (z1 != 0) row.push_back({inner_, z1});
+    if (z2 != 0) row.push_back({inner_ + 1, z2});
+    return row;
+  }
+
+  // A protected row: its columns off Z, which the basis changes, and the
+  // constant part (its zero columns') of its row and of its hash.
+  struct ProtectedRow {
+    SparseRow folded;
+    std::vector<uint32_t> off_zeros;
+    LinearHash zero_hash;
+  };
+
   LinearHash HashOfResidual(const std::vector<uint32_t>& cols) const {  // I5
     LinearHash hash;
     for (uint32_t c : cols) hash.Plus(unit_hash_[c]);
@@ -375,14 +440,16 @@ class SecondaryEliminator {
 
   // I6: whether some protected row's residual is a multiple of `residual`.
   bool DisclosesProtected(const SparseRow& residual, const LinearHash& hash) {
-    const uint32_t j = FewestRows(span_, residual);
+    const uint32_t j = FewestRows(residual);
     ++mark_;
     auto discloses = [&](uint32_t q) {
       if (seen_mark_[q] == mark_) return false;
       seen_mark_[q] = mark_;
-      const LinearHash h = HashOfResidual(protected_[q]);
+      const ProtectedRow& row = protected_[q];
+      LinearHash h = HashOfResidual(row.off_zeros);
+      h.Plus(row.zero_hash);
       if (Mul(h.h1, hash.h2) != Mul(h.h2, hash.h1)) return false;
-      const SparseRow other = span_.ResidualOf(protected_[q]);
+      const SparseRow other = span_.ResidualOf(row.folded);
       return !other.empty() && IsMultiple(other, residual);
     };
     for (uint32_t q : protected_at_[j]) {
@@ -396,35 +463,38 @@ class SecondaryEliminator {
     return false;
   }
 
-  // The residual's column held by the fewest basis rows; ties by column.
-  static uint32_t FewestRows(const ReducedBasis& basis, const SparseRow& residual) {
+  // The residual's inner column held by the fewest basis rows; ties by
+  // column. (Its first entry is an inner column: Offer checked.)
+  uint32_t FewestRows(const SparseRow& residual) const {
     uint32_t best = residual.front().col;
     for (const Entry& e : residual) {
-      if (std::make_pair(basis.RowCount(e.col), e.col) < std::make_pair(basis.RowCount(best), best)) best = e.col;
+      if (e.col >= inner_) break;
+      if (std::make_pair(span_.RowCount(e.col), e.col) < std::make_pair(span_.RowCount(best), best)) best = e.col;
     }
     return best;
   }
 
-  // Pivot choice against fill-in: the column the fewest basis rows use
-  // (fewest row updates, Markowitz-like), then the fewest protected rows
-  // (fewest rows the match test visits through it), then the fewest
-  // remaining candidates (fewest future subtractions of this row); ties by
-  // column.
+  // Pivot choice against fill-in, among the residual's inner columns: the
+  // column the fewest basis rows use (fewest row updates, Markowitz-like),
+  // then the fewest protected rows (fewest rows the match test visits
+  // through it), then the fewest remaining candidates (fewest future
+  // subtractions of this row); ties by column.
   uint32_t ChoosePivot(const SparseRow& residual) const {
     auto key = [&](uint32_t col) {
       return std::make_tuple(span_.RowCount(col), protected_at_[col].size(), remaining_uses_[col], col);
     };
     uint32_t best = residual.front().col;
     for (const Entry& e : residual) {
+      if (e.col >= inner_) break;
       if (key(e.col) < key(best)) best = e.col;
     }
     return best;
   }
 
-  ReducedBasis span_;            // the published rows (I1-I3)
-  ReducedBasis span_off_zeros_;  // the same rows without their zero columns (I7)
-  std::vector<LinearHash> unit_hash_;                // per column: hash of the residual of e_col (I5)
-  std::vector<std::vector<uint32_t>> protected_;     // the protected rows, as given
+  uint32_t inner_;                                   // inner cells; the hash columns are inner_ and inner_ + 1
+  ReducedBasis span_;                                // the published rows, zero columns folded (I1-I3, I7)
+  std::vector<LinearHash> unit_hash_;                // per inner column: hash of the residual of e_col (I5)
+  std::vector<ProtectedRow> protected_;              // the protected rows not on Z alone
   std::vector<std::vector<uint32_t>> protected_at_;  // per column: protected rows with it
   std::vector<uint32_t> seen_mark_;                  // per protected row: last match test that visited it
   uint32_t mark_ = 0;
@@ -523,7 +593,7 @@ void Eliminate(const SuppressionProblem& problem, const Rows& rows, const std::v
     // An empty row is a cell of no inner cells (or all known zero, which rule
     // 3 prevents for every cell it could): nothing to protect.
     if (cols.empty() || !seen.emplace(cols, false).second) continue;  // copies cols
-    eliminator.AddProtected(std::move(cols));
+    eliminator.AddProtected(cols);
   }
   if (seen.empty()) return;  // nothing to protect: every candidate shows
   for (uint32_t c : candidates) {

@@ -36,7 +36,9 @@
 //    under a published 0 is 0 (rule 3). Exact arithmetic modulo P = 2^61-1:
 //    a mistake modulo P can only hide more, except a dependency whose
 //    integer determinant P divides (see the .cc; not seen in hierarchical
-//    tables, whose minors are 0 or +-1);
+//    tables, whose minors are 0 or +-1), or a combination of zero cells
+//    whose two hash values both vanish (about 1 in P^2 per test, I7 in the
+//    .cc);
 //  - a zero cell whose publication would reveal a protected cell by rule 3
 //    (every inner cell of the protected cell under published zeros) is
 //    hidden (kSecondary) and itself protected;
@@ -75,10 +77,12 @@
 //    handled here;
 //  - anything across blocks or epochs (differences between epochs).
 //
-// Cost: sparse; one reduction per distinct candidate row in each of two
-// reduced row echelon bases; bench/analytics/suppression_bench measures it
-// (its block of 144,450 cells over 57,600 inner cells, 11,361 nonzero, took
-// 13.7 s of CPU on 2026-12-08; bench/analytics/epoch_bench 5000 50 180 36 s).
+// Cost: sparse; one reduction per distinct candidate row in one reduced row
+// echelon basis over the inner cells that hold learners (the zero cells
+// folded into two hash columns, I7 in the .cc); bench/analytics/
+// suppression_bench measures it (its block of 144,450 cells over 57,600
+// inner cells, 11,361 nonzero, took 8.4 s of CPU on 2026-12-08;
+// bench/analytics/epoch_bench 20000 10 365 115 s wall on 2 cores).
 // Pure and thread-compatible: concurrent calls on different problems are fine.
 
 #include <cstddef>
