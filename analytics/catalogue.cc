@@ -41,6 +41,8 @@ const std::vector<TableInfo>& Catalogue() {
   return tables;
 }
 
+int MaxBreakdownDims(Period period) { return period == Period::kAll || period == Period::kMonth ? 2 : 0; }
+
 int TableIndex(const std::string& id) {
   const auto& tables = Catalogue();
   for (size_t i = 0; i < tables.size(); ++i) {

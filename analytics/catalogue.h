@@ -41,7 +41,10 @@
 //    "response"; a hidden cell has no count and `suppressed` true, one label
 //    whatever hid it. from/to only select period rows (periods overlapping
 //    the window, whole), never a new aggregate.
-//  - Errors: 400 with the parameter as path: table, activity, by, steps, from.
+//  - Breakdowns by period: the whole population by day, week, month or all;
+//    one or two cohort dimensions by month or all (MaxBreakdownDims).
+//  - Errors: 400 with the parameter as path: table, activity, by, period,
+//    steps, from.
 
 #include <string>
 #include <vector>
@@ -56,6 +59,17 @@ inline constexpr int kTableCount = 7;
 const std::vector<TableInfo>& Catalogue();
 // The catalogue index of `id`, or -1.
 int TableIndex(const std::string& id);
+
+// The most cohort dimensions a request may break a table down by at
+// `period`: 2 for all and month, 0 for day and week. Daily and weekly cells
+// of a department (or a pair) hold a learner or two at most sizes, so they
+// are hidden almost everywhere, and protecting them against the totals and
+// months that are shown cost most of an epoch: at 20,000 learners, 50
+// activities and 365 days the epoch took 369 s with them and 45 s without,
+// and the share of cells of at least k shown rose from 65% to 84%
+// (bench/results/analytics-2026-12-08-offered.md). Trends per cohort come
+// by month.
+int MaxBreakdownDims(Period period);
 
 // Interaction types whose responses are choices (shown); others never are.
 bool IsChoiceInteraction(const ActivityInfo& activity);

@@ -45,6 +45,8 @@ Result<std::vector<Row>> EpochImpl::Query(const TableRequest& request) const {
   if (request.from_day && request.to_day && *request.from_day > *request.to_day)
     return BadParameter("from", "from is after to");
   const int gran = GranularityOf(request.period);
+  if (static_cast<int>(by.size()) > MaxBreakdownDims(request.period))
+    return BadParameter("period", "day and week are offered without by; a breakdown by cohort comes by month or all");
 
   if (id == TableId::kFunnel) {
     if (request.steps.size() < kMinSteps || request.steps.size() > kMaxSteps)

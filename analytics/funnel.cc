@@ -107,6 +107,7 @@ FunnelLattice BuildFunnel(const std::vector<ReleasedActivity>& activities, const
   const int combos = static_cast<int>(space.combos.size());
   for (int c = 0; c < combos; ++c) {
     for (int g = 0; g < kGranularities; ++g) {
+      if (!Offered(space, c, g)) continue;
       for (const PlaceMask& p : places) {
         Group& group = groups[GroupOf(space, c, g, p.tuple, p.day)];
         if (group.reach.empty()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "analytics/catalogue.h"
 #include "analytics/period.h"
 #include "analytics/protection.h"
 
@@ -54,6 +55,10 @@ GroupKey GroupOf(const CohortSpace& space, int combo, int gran, uint32_t tuple, 
   return key;
 }
 
+bool Offered(const CohortSpace& space, int combo, int gran) {
+  return static_cast<int>(space.combos[combo].size()) <= MaxBreakdownDims(PeriodOfGranularity(gran));
+}
+
 namespace {
 
 struct Entry {
@@ -72,8 +77,9 @@ std::vector<Entry> GroupEntries(const Block& block, const CohortSpace& space) {
   entries.reserve(block.inner.size() * combos * kGranularities);
   for (uint32_t i = 0; i < block.inner.size(); ++i) {
     for (int c = 0; c < combos; ++c) {
-      for (int g = 0; g < kGranularities; ++g)
-        entries.push_back({GroupOf(space, c, g, block.inner[i].tuple, block.inner[i].day), i});
+      for (int g = 0; g < kGranularities; ++g) {
+        if (Offered(space, c, g)) entries.push_back({GroupOf(space, c, g, block.inner[i].tuple, block.inner[i].day), i});
+      }
     }
   }
   std::sort(entries.begin(), entries.end());
@@ -228,7 +234,9 @@ std::vector<std::pair<GroupKey, std::vector<double>>> GroupValues(const std::vec
   entries.reserve(values.size() * combos * kGranularities);
   for (const PlacedValue& v : values) {
     for (int c = 0; c < combos; ++c) {
-      for (int g = 0; g < kGranularities; ++g) entries.emplace_back(GroupOf(space, c, g, v.tuple, v.day), v.value);
+      for (int g = 0; g < kGranularities; ++g) {
+        if (Offered(space, c, g)) entries.emplace_back(GroupOf(space, c, g, v.tuple, v.day), v.value);
+      }
     }
   }
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {

@@ -40,6 +40,8 @@ struct GroupKey {
 };
 
 GroupKey GroupOf(const CohortSpace& space, int combo, int gran, uint32_t tuple, int32_t day);
+// Whether the catalogue offers the groups of (combo, gran) (MaxBreakdownDims).
+bool Offered(const CohortSpace& space, int combo, int gran);
 
 struct LatticeCell {
   uint32_t group = 0;

@@ -72,7 +72,8 @@ const q = (params) =>
     .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
     .join("&");
 
-// Every request the catalogue's contract allows, as distinct query strings.
+// Every request the catalogue's contract allows (each breakdown by the periods
+// the catalogue's `periods` offer it), as distinct query strings.
 // `offered` says which (table, activity) pairs the epoch answers at all (the
 // catalogue does not say which activities are interactions or required).
 function allRequests(catalogue, offered) {
@@ -80,6 +81,9 @@ function allRequests(catalogue, offered) {
   const bys = [undefined, ...dims];
   for (let i = 0; i < dims.length; i++) for (let j = i + 1; j < dims.length; j++) bys.push(`${dims[i]},${dims[j]}`);
   const periods = ["all", "day", "week", "month"];
+  // How many cohort dimensions each period takes (day and week: none).
+  const maxBy = new Map((catalogue.periods || []).map((p) => [p.period, p.max_by]));
+  const takes = (period, by) => !maxBy.has(period) || (by ? by.split(",").length : 0) <= maxBy.get(period);
   const activities = (catalogue.activities || []).map((a) => a.id);
   // Funnels: each course's modules in order (ids under one course share a
   // prefix in the demo), two to six steps.
@@ -98,6 +102,7 @@ function allRequests(catalogue, offered) {
   for (const table of catalogue.tables.map((t) => t.id)) {
     for (const by of bys) {
       for (const period of periods) {
+        if (!takes(period, by)) continue;
         for (const format of [undefined, "csv"]) {
           const common = { purpose: "analytics", by, period, format };
           if (table === "funnel") {

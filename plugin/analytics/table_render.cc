@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "analytics/catalogue.h"
 #include "xapi/json.h"
 #include "xapi/timestamp.h"
 
@@ -124,6 +125,19 @@ std::string CatalogueJson(const analytics::Epoch& epoch,
   EpochMember(w, epoch);
   w.Key("cohort_dimensions");
   Strings(w, cohort_dimensions);
+  // Which periods take a breakdown by cohort (analytics::MaxBreakdownDims).
+  w.Key("periods");
+  w.StartArray();
+  for (analytics::Period period :
+       {analytics::Period::kAll, analytics::Period::kDay, analytics::Period::kWeek, analytics::Period::kMonth}) {
+    w.StartObject();
+    w.Key("period");
+    String(w, PeriodName(period));
+    w.Key("max_by");
+    w.Int(analytics::MaxBreakdownDims(period));
+    w.EndObject();
+  }
+  w.EndArray();
   w.Key("tables");
   w.StartArray();
   for (const analytics::TableInfo& table : epoch.Tables()) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "analytics/catalogue.h"
 #include "plugin/analytics/iso_day.h"
 #include "xapi/iri.h"
 
@@ -162,6 +163,9 @@ Result<TableQuery> ParseTableQuery(const analytics::TableInfo& table, const Quer
   if (parsed.request.from_day && parsed.request.to_day &&
       *parsed.request.from_day > *parsed.request.to_day) {
     return Bad("to", "must not be before from");
+  }
+  if (static_cast<int>(parsed.request.by.size()) > analytics::MaxBreakdownDims(parsed.request.period)) {
+    return Bad("period", "must be month or all with by (day and week are offered for the whole population only)");
   }
   if (Contains(table.parameters, "steps") && parsed.request.steps.empty()) {
     return Bad("steps", "is required by the " + table.id + " table: 2 to 10 activity IRIs");

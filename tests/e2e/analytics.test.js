@@ -193,6 +193,9 @@ describe("analytics API", () => {
       ["/analytics/tables/outcomes?purpose=analytics&by=shoe_size", "?by"],
       ["/analytics/tables/outcomes?purpose=analytics&by=department,department", "?by"],
       ["/analytics/tables/outcomes?purpose=analytics&period=year", "?period"],
+      // Day and week are offered for the whole population only (README).
+      ["/analytics/tables/outcomes?purpose=analytics&by=department&period=day", "?period"],
+      ["/analytics/tables/scores?purpose=analytics&by=department&period=week", "?period"],
       ["/analytics/tables/outcomes?purpose=analytics&period=day&from=2026-02-30", "?from"],
       ["/analytics/tables/outcomes?purpose=analytics&period=day&to=soon", "?to"],
       ["/analytics/tables/outcomes?purpose=analytics&activity=not-an-iri", "?activity"],
@@ -217,6 +220,12 @@ describe("analytics API", () => {
     assert.ok(catalogue.epoch.id.length > 0);
     assert.match(catalogue.epoch.as_of, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
     assert.deepEqual(catalogue.cohort_dimensions, ["department"]);
+    assert.deepEqual(catalogue.periods, [
+      { period: "all", max_by: 2 },
+      { period: "day", max_by: 0 },
+      { period: "week", max_by: 0 },
+      { period: "month", max_by: 2 },
+    ]);
     const ids = catalogue.tables.map((x) => x.id);
     for (const id of ["outcomes", "scores", "funnel", "durations", "active", "interactions", "required"]) {
       assert.ok(ids.includes(id), `catalogue lists ${id}: ${ids}`);
@@ -230,7 +239,10 @@ describe("analytics API", () => {
     assert.deepEqual(course, { id: COURSE(t), name: { "en-US": `Course ${t}` } });
 
     const activity = encodeURIComponent(COURSE(t));
-    const res = await table(lrs, "outcomes", `purpose=analytics&activity=${activity}&by=department&period=week`);
+    const weekly = await table(lrs, "outcomes", `purpose=analytics&activity=${activity}&period=week`);
+    assert.ok(weekly.json.rows.length > 0);
+    for (const row of weekly.json.rows) assert.equal(row.period, "2026-11-02", "weeks start on Monday");
+    const res = await table(lrs, "outcomes", `purpose=analytics&activity=${activity}&by=department&period=month`);
     const body = res.json;
     assert.deepEqual(Object.keys(body), ["table", "k", "epoch", "purpose", "by", "period", "rows"]);
     assert.equal(body.table, "outcomes");
@@ -238,13 +250,13 @@ describe("analytics API", () => {
     assert.deepEqual(body.epoch, catalogue.epoch);
     assert.equal(body.purpose, "analytics");
     assert.deepEqual(body.by, ["department"]);
-    assert.equal(body.period, "week");
+    assert.equal(body.period, "month");
     assert.ok(body.rows.length > 0);
     const measures = new Set();
     for (const row of body.rows) {
       assert.equal(row.activity, COURSE(t));
       assert.equal(row.department, "sales");
-      assert.equal(row.period, "2026-11-02", "weeks start on Monday");
+      assert.equal(row.period, "2026-11-01");
       measures.add(row.measure);
       if (row.suppressed) {
         assert.equal(row.learners, null);
@@ -300,7 +312,7 @@ describe("analytics API", () => {
   });
 
   test("a statement ingested mid-epoch changes nothing until POST /admin/epoch", async () => {
-    const query = `purpose=analytics&activity=${encodeURIComponent(COURSE(t))}&by=department&period=day`;
+    const query = `purpose=analytics&activity=${encodeURIComponent(COURSE(t))}&by=department&period=month`;
     const before = await table(lrs, "outcomes", query);
     assert.equal(await activeOn(lrs, t), 6);
     const late = mboxAgent(t, "late");

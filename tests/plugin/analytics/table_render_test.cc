@@ -53,14 +53,14 @@ lrs::plugin::TableQuery Query(const std::string& text) {
 }
 
 std::vector<Row> SampleRows() {
-  Row published{{{"activity", "https://e.org/a"}, {"department", "sales"}, {"period", "2026-11-30"}},
+  Row published{{{"activity", "https://e.org/a"}, {"department", "sales"}, {"period", "2026-11-01"}},
                 "completed", 12, std::nullopt, false};
-  Row hidden{{{"activity", "https://e.org/a"}, {"department", "legal"}, {"period", "2026-11-30"}},
+  Row hidden{{{"activity", "https://e.org/a"}, {"department", "legal"}, {"period", "2026-11-01"}},
              "failed", std::nullopt, std::nullopt, true};
-  Row statistic{{{"activity", "https://e.org/a"}, {"department", "sales"}, {"period", "2026-11-30"}},
+  Row statistic{{{"activity", "https://e.org/a"}, {"department", "sales"}, {"period", "2026-11-01"}},
                 "median_duration_s", std::nullopt, 1260.5, false};
   Row hidden_statistic{
-      {{"activity", "https://e.org/a"}, {"department", "=cmd|' /C calc'!A0"}, {"period", "2026-11-30"}},
+      {{"activity", "https://e.org/a"}, {"department", "=cmd|' /C calc'!A0"}, {"period", "2026-11-01"}},
       "median_duration_s", std::nullopt, std::nullopt, true};
   return {published, hidden, statistic, hidden_statistic};
 }
@@ -69,7 +69,7 @@ std::vector<Row> SampleRows() {
 
 BOOST_AUTO_TEST_CASE(table_answer_has_the_contract_shape) {
   FixedEpoch epoch;
-  const auto query = Query("purpose=analytics&by=department&period=week");
+  const auto query = Query("purpose=analytics&by=department&period=month");
   auto doc = lrs::xapi::ParseJson(lrs::plugin::TableJson(epoch, query, SampleRows()));
   BOOST_REQUIRE(doc.ok());
   const auto& root = **doc;
@@ -80,14 +80,14 @@ BOOST_AUTO_TEST_CASE(table_answer_has_the_contract_shape) {
   BOOST_TEST(std::string(root["purpose"].GetString()) == "analytics");
   BOOST_TEST(root["by"].Size() == 1u);
   BOOST_TEST(std::string(root["by"][0].GetString()) == "department");
-  BOOST_TEST(std::string(root["period"].GetString()) == "week");
+  BOOST_TEST(std::string(root["period"].GetString()) == "month");
   const auto& rows = root["rows"];
   BOOST_REQUIRE(rows.Size() == 4u);
   BOOST_TEST(lrs::xapi::ToJson(rows[0]) ==
-             R"({"activity":"https://e.org/a","department":"sales","period":"2026-11-30",)"
+             R"({"activity":"https://e.org/a","department":"sales","period":"2026-11-01",)"
              R"("measure":"completed","learners":12})");
   BOOST_TEST(lrs::xapi::ToJson(rows[1]) ==
-             R"({"activity":"https://e.org/a","department":"legal","period":"2026-11-30",)"
+             R"({"activity":"https://e.org/a","department":"legal","period":"2026-11-01",)"
              R"("measure":"failed","learners":null,"suppressed":true})");
   BOOST_TEST(rows[2]["value"].GetDouble() == 1260.5);
   BOOST_TEST(!rows[2].HasMember("learners"));
@@ -104,14 +104,14 @@ BOOST_AUTO_TEST_CASE(funnel_step_is_a_number) {
 }
 
 BOOST_AUTO_TEST_CASE(csv_has_a_header_and_the_same_rows) {
-  const auto query = Query("purpose=analytics&by=department&period=week");
+  const auto query = Query("purpose=analytics&by=department&period=month");
   const std::string csv = lrs::plugin::TableCsv(query, SampleRows());
   BOOST_TEST(csv ==
              "activity,department,period,measure,learners,value,suppressed\r\n"
-             "https://e.org/a,sales,2026-11-30,completed,12,,false\r\n"
-             "https://e.org/a,legal,2026-11-30,failed,,,true\r\n"
-             "https://e.org/a,sales,2026-11-30,median_duration_s,,1260.5,false\r\n"
-             "https://e.org/a,'=cmd|' /C calc'!A0,2026-11-30,median_duration_s,,,true\r\n");
+             "https://e.org/a,sales,2026-11-01,completed,12,,false\r\n"
+             "https://e.org/a,legal,2026-11-01,failed,,,true\r\n"
+             "https://e.org/a,sales,2026-11-01,median_duration_s,,1260.5,false\r\n"
+             "https://e.org/a,'=cmd|' /C calc'!A0,2026-11-01,median_duration_s,,,true\r\n");
 }
 
 BOOST_AUTO_TEST_CASE(csv_quotes_commas_quotes_and_line_breaks) {
@@ -137,6 +137,9 @@ BOOST_AUTO_TEST_CASE(catalogue_has_the_contract_shape) {
   BOOST_TEST(root["k"].GetInt() == 5);
   BOOST_TEST(std::string(root["epoch"]["id"].GetString()) == "0123456789abcdef");
   BOOST_TEST(lrs::xapi::ToJson(root["cohort_dimensions"]) == R"(["department","site"])");
+  BOOST_TEST(lrs::xapi::ToJson(root["periods"]) ==
+             R"([{"period":"all","max_by":2},{"period":"day","max_by":0},)"
+             R"({"period":"week","max_by":0},{"period":"month","max_by":2}])");
   BOOST_TEST(lrs::xapi::ToJson(root["tables"][0]) ==
              R"({"id":"outcomes","description":"Outcomes per activity",)"
              R"("parameters":["activity","by","period"],)"

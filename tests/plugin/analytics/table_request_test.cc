@@ -32,13 +32,13 @@ lrs::Result<lrs::plugin::TableQuery> Parse(const std::string& query,
 BOOST_AUTO_TEST_CASE(reads_every_parameter) {
   auto q = Parse(
       "purpose=analytics&activity=https%3A%2F%2Fexample.org%2Fa&by=department,role"
-      "&period=week&from=2026-11-02&to=2026-11-30&format=csv");
+      "&period=month&from=2026-11-02&to=2026-11-30&format=csv");
   BOOST_REQUIRE_MESSAGE(q.ok(), (q.ok() ? "" : q.error().message));
   BOOST_TEST(q->purpose == "analytics");
   BOOST_TEST(q->request.table == "outcomes");
   BOOST_TEST(*q->request.activity == "https://example.org/a");
   BOOST_TEST((q->request.by == std::vector<std::string>{"department", "role"}));
-  BOOST_TEST((q->request.period == Period::kWeek));
+  BOOST_TEST((q->request.period == Period::kMonth));
   BOOST_TEST(*q->request.from_day == *lrs::plugin::ParseIsoDay("2026-11-02"));
   BOOST_TEST(*q->request.to_day == *lrs::plugin::ParseIsoDay("2026-11-30"));
   BOOST_TEST((q->format == TableFormat::kCsv));
@@ -89,6 +89,9 @@ BOOST_AUTO_TEST_CASE(refuses_each_bad_parameter_with_a_400_naming_it) {
       {"purpose=analytics&by=department,role,site", "?by", &kOutcomes},
       {"purpose=analytics&by=department,", "?by", &kOutcomes},
       {"purpose=analytics&period=year", "?period", &kOutcomes},
+      {"purpose=analytics&by=department&period=day", "?period", &kOutcomes},
+      {"purpose=analytics&by=department,role&period=week", "?period", &kOutcomes},
+      {"purpose=analytics&steps=https://e.org/1,https://e.org/2&by=role&period=week", "?period", &kFunnel},
       {"purpose=analytics&from=2026-13-01", "?from", &kOutcomes},
       {"purpose=analytics&to=yesterday", "?to", &kOutcomes},
       {"purpose=analytics&from=2026-12-02&to=2026-12-01", "?to", &kOutcomes},

@@ -1,7 +1,8 @@
 // Everything an analyst can request in one epoch: the catalogue, then every
 // table for every activity (and for all activities at once), by none, each
-// cohort dimension and each pair, period all / day / week / month, and
-// funnels over a few step lists. With allActivities (default) a table is
+// cohort dimension and each pair, period all / day / week / month (each
+// breakdown by the periods the catalogue offers it), and funnels over a few
+// step lists. With allActivities (default) a table is
 // requested once for every activity, and per activity only by none, period
 // all (the rows are merged, so a difference would show as a contradiction). Answers that are not 200 are recorded (a
 // table that does not apply to an activity answers 400) and skipped.
@@ -23,6 +24,9 @@ export async function fetchEverything(get, { purpose = "analytics", funnels, all
   for (const d of dims) bys.push([d]);
   for (let i = 0; i < dims.length; i++) for (let j = i + 1; j < dims.length; j++) bys.push([dims[i], dims[j]]);
   const periods = ["all", "day", "week", "month"];
+  // The catalogue says how many cohort dimensions each period takes.
+  const maxBy = new Map((catalogue.periods || []).map((p) => [p.period, p.max_by]));
+  const offered = (period, by) => !maxBy.has(period) || by.length <= maxBy.get(period);
   const activities = (catalogue.activities || []).map((a) => a.id);
   const stepLists = funnels || defaultFunnels(activities);
   const merged = new Map(); // request signature -> {table, request, rows: Map}
@@ -54,6 +58,7 @@ export async function fetchEverything(get, { purpose = "analytics", funnels, all
     const takesActivity = params.includes("activity");
     for (const by of takesBy ? bys : [[]]) {
       for (const period of takesPeriod ? periods : ["all"]) {
+        if (!offered(period, by)) continue;
         if (t.id === "funnel" || params.includes("steps")) {
           for (const steps of stepLists) await run(t.id, { by, period, steps });
           continue;
