@@ -58,11 +58,10 @@
 //      per test: such a combination would be missed (the unsafe side, where
 //      exact arithmetic has its own residual risk below), and two residuals
 //      that differ on Z would look alike (a candidate hidden: the safe
-//      side). With I7 no
-//      protected row on Z alone can enter the span, so those rows (the
-//      sensitive zeros) are left out of the match test. Sufficient, not
-//      necessary: a w with both signs pins nothing, yet its candidate is
-//      hidden too, the price of exact eliminations instead of a linear
+//      side). With I7 no protected row on Z alone can enter the span, so
+//      those rows (the sensitive zeros) are left out of the match test.
+//      Sufficient, not necessary: a w with both signs pins nothing, yet its
+//      candidate is hidden too, the price of exact eliminations instead of a linear
 //      program per round (tried: GLPK, one program per round with zero
 //      certificates, took minutes per block at the demo's size). (Also
 //      tried: the zero columns kept as columns, in a second basis without
@@ -335,20 +334,9 @@ class SecondaryEliminator {
         protected_at_(inner),
         remaining_uses_(std::move(remaining_uses)),
         zero_(std::move(zero)) {
-    const LinearHash hash_column_1 = LinearHash::Of({{inner_, 1}});
-    const LinearHash hash_column_2 = LinearHash::Of({{inner_ + 1, 1}});
-    for (uint32_t col = 0; col < inner_; ++col) {
-      if (!zero_[col]) {
-        unit_hash_[col] = LinearHash::Of({{col, 1}});
-        continue;
-      }
-      // e_col of a zero column is its two hash weights on the hash columns.
-      LinearHash first = hash_column_1, second = hash_column_2;
-      first.Scale(ZeroWeight(col, 1));
-      second.Scale(ZeroWeight(col, 2));
-      unit_hash_[col] = first;
-      unit_hash_[col].Plus(second);
-    }
+    // e_col as the basis sees it: itself, or for a zero column its two
+    // weights on the hash columns.
+    for (uint32_t col = 0; col < inner_; ++col) unit_hash_[col] = LinearHash::Of(Folded({col}));
   }
 
   // Registers a protected row (nonempty, sorted, 0/1 over surviving inner
